@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { toFerryError, UsageError } from '../engine/errors.ts';
 import { ferryVersion } from '../engine/version.ts';
-import type { Command, CommandIO, OptionSpec } from './command.ts';
+import type { Command, CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 import { commands } from './commands/index.ts';
 import { exitCodeFor, exitCodeHelp, ExitCodes } from './exit-codes.ts';
 
@@ -62,14 +62,14 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     try {
       parsed = parseArgs({ args: rest, options: parseOptions(cmd.options), allowPositionals: true, strict: true });
     } catch (err) {
-      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
       throw new UsageError(`${message.replace(/\.$/, '')}. Run 'ferry ${cmd.name} --help'.`);
     }
     if (parsed.values.help) {
       io.stdout.write(commandHelp(cmd));
       return ExitCodes.ok;
     }
-    return await cmd.run(parsed, io);
+    return await cmd.run(parsed as ParsedArgs, io);
   } catch (err) {
     const e = toFerryError(err);
     const prefix = cmd ? `ferry ${cmd.name}` : 'ferry';

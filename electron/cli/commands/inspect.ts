@@ -1,0 +1,42 @@
+// `ferry inspect`: the transfer manifest, for a person.
+import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+import { UsageError } from '../../engine/errors.ts';
+import { formatBytes } from '../../engine/util/size.ts';
+import type { Command } from '../command.ts';
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: "show what a bundle holds: images, digests, targets, archives and chunks",
+  usage: 'ferry inspect <bundle-dir> [--json]',
+  options: {
+    json: { type: 'boolean', help: 'print the transfer manifest as JSON' },
+  },
+  async run(args, io) {
+    const [dir, ...extra] = args.positionals;
+    if (!dir || extra.length) throw new UsageError('give exactly one bundle folder: ferry inspect <bundle-dir>');
+    const m = await readTransferManifest(dir);
+    if (args.values.json) {
+      io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+      return 0;
+    }
+    const lines = [
+      `Transfer ${m.transferId}`,
+      `  created ${m.createdAt} by ${m.tool.name} ${m.tool.version} (format ${m.formatVersion})`,
+      `  ${m.totals.images} image(s), ${m.totals.blobs} blob(s), ${formatBytes(m.totals.blobBytes)}; ${m.totals.files} file(s), ${formatBytes(m.totals.archiveBytes)}`,
+      '',
+      'Images:',
+      ...m.images.flatMap((i) => [
+        `  ${i.source}`,
+        `    digest    ${i.digest}`,
+        `    type      ${i.mediaType}${i.platforms.length ? ` (${i.platforms.join(', ')})` : ''}`,
+        `    target    ${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
+        ...(i.artifacts.length ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`] : []),
+      ]),
+      '',
+      'Files:',
+      ...m.archives.flatMap((a) => a.parts.map((p) => `  ${p.file.padEnd(32)} ${String(p.size).padStart(14)}  sha256:${p.sha256}`)),
+    ];
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};

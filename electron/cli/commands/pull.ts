@@ -1,0 +1,83 @@
+// `ferry pull`: images from registries into a bundle folder of USB-sized chunks.
+import { UsageError } from '../../engine/errors.ts';
+import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';
+import { pull } from '../../engine/jobs/pull.ts';
+import { parsePlatform } from '../../engine/oci/platform.ts';
+import { formatBytes, parseSize } from '../../engine/util/size.ts';
+import type { Command } from '../command.ts';
+import { progressRenderer } from '../progress.ts';
+import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
+
+export const pullCommand: Command = {
+  name: 'pull',
+  summary: 'copy images from registries into a bundle folder cut into USB-sized chunks',
+  usage: 'ferry pull <bundle-dir> --image <ref> [--image <ref> ...] [--images-file <file>] [flags]',
+  options: {
+    image: { type: 'string', multiple: true, arg: 'REF', help: 'an image to carry, e.g. registry.example.com/app:1.0' },
+    'images-file': { type: 'string', arg: 'FILE', help: 'images to carry: one reference a line, or YAML with platforms and targets' },
+    'chunk-size': { type: 'string', arg: 'SIZE', help: 'cut archives into chunks of at most SIZE (700MiB, 4GiB, 4G)' },
+    'images-bundle-chunk-size': { type: 'string', short: 'c', arg: 'N', help: "d8's form of the chunk size: N × 1000^3 bytes" },
+    platform: { type: 'string', multiple: true, arg: 'OS/ARCH[/VARIANT]', help: 'keep only these platforms (default: all, whole indexes)' },
+    'no-signatures': { type: 'boolean', help: 'leave signatures, attestations, SBOMs and referrers behind' },
+    'source-login': { type: 'string', arg: 'USER', help: 'source registry login (env D8_MIRROR_SOURCE_LOGIN)' },
+    'source-password': { type: 'string', arg: 'PASS', help: 'source registry password (env D8_MIRROR_SOURCE_PASSWORD)' },
+    license: { type: 'string', short: 'l', arg: 'TOKEN', help: 'license token = login license-token (env D8_MIRROR_LICENSE_TOKEN)' },
+    ...transportFlags,
+    'no-pull-resume': { type: 'boolean', help: 'start over instead of resuming an interrupted pull' },
+    force: { type: 'boolean', help: 'write into a non-empty folder, replacing an earlier bundle' },
+    'tmp-dir': { type: 'string', arg: 'DIR', help: 'keep resume state here instead of inside the bundle folder' },
+    json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
+  },
+  async run(args, io) {
+    const v = args.values;
+    const [bundleDir, ...extra] = args.positionals;
+    if (!bundleDir) throw new UsageError("missing <bundle-dir>: ferry pull <bundle-dir> --image <ref>");
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}': images go after --image`);
+    if (v['chunk-size'] && v['images-bundle-chunk-size']) throw new UsageError('give --chunk-size or -c, not both');
+    const chunkSize = v['chunk-size']
+      ? parseSize(v['chunk-size'] as string, '--chunk-size')
+      : v['images-bundle-chunk-size']
+        ? parseSize(`${v['images-bundle-chunk-size'] as string}G`, '-c')
+        : undefined;
+    const platforms = ((v.platform as string[] | undefined) ?? []).map(parsePlatform);
+    const images = ((v.image as string[] | undefined) ?? []).map((r) => imageRequest(r, platforms));
+    if (v['images-file']) images.push(...(await readImagesFile(v['images-file'] as string, platforms)));
+
+    const license = (v.license as string | undefined) ?? io.env.D8_MIRROR_LICENSE_TOKEN;
+    const username = (v['source-login'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_LOGIN ?? (license ? 'license-token' : undefined);
+    const password = (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
+    const sourceHosts = [...new Set(images.map((i) => i.source.registry))];
+    const transport = transportOptions(
+      args,
+      io.env,
+      { username, password },
+      sourceHosts,
+      'check --source-login/--source-password, --license or docker login',
+    );
+
+    const progress = progressRenderer(io, v.json === true);
+    const manifest = await pull({
+      bundleDir,
+      images,
+      ...(chunkSize !== undefined ? { chunkSize } : {}),
+      signatures: v['no-signatures'] !== true,
+      transport,
+      concurrency: concurrencyOf(args),
+      resume: v['no-pull-resume'] !== true,
+      force: v.force === true,
+      ...(v['tmp-dir'] ? { tmpDir: v['tmp-dir'] as string } : {}),
+      signal: io.signal,
+      onEvent: progress,
+    });
+    progress.done();
+    if (v.json) {
+      io.stdout.write(`${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals })}\n`);
+    } else {
+      const t = manifest.totals;
+      io.stdout.write(
+        `pulled ${t.images} image(s), ${t.blobs} blob(s), ${formatBytes(t.blobBytes)} into ${bundleDir} as ${t.files} file(s) (transfer ${manifest.transferId})\n`,
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+// `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
+import { UsageError } from '../../engine/errors.ts';
+import { formatBytes } from '../../engine/util/size.ts';
+import { verifyBundle } from '../../engine/verify/verify-bundle.ts';
+import type { Command } from '../command.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { progressRenderer } from '../progress.ts';
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
+  usage: 'ferry verify <bundle-dir> [--json]',
+  options: {
+    json: { type: 'boolean', help: 'print the full report as JSON' },
+  },
+  async run(args, io) {
+    const [dir, ...extra] = args.positionals;
+    if (!dir || extra.length) throw new UsageError('give exactly one bundle folder: ferry verify <bundle-dir>');
+    const progress = progressRenderer(io, false);
+    const report = await verifyBundle(dir, { signal: io.signal, ...(args.values.json ? {} : { onEvent: progress }) });
+    progress.done();
+    if (args.values.json) {
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const rate = report.seconds > 0 ? report.bytesChecked / report.seconds : 0;
+      for (const p of report.problems) {
+        io.stdout.write(`✗ ${p.message}\n${p.images.length ? `    images affected: ${p.images.join(', ')}\n` : ''}`);
+      }
+      const bad = report.images.filter((i) => !i.ok).length;
+      io.stdout.write(
+        report.ok
+          ? `✓ bundle ${report.transferId} verified: ${report.files.length} file(s), ${report.images.length} image(s), ${report.blobsChecked} blob(s), ${formatBytes(report.bytesChecked)} in ${report.seconds.toFixed(1)} s (${formatBytes(rate)}/s)\n`
+          : `✗ bundle ${report.transferId} FAILED verification: ${report.problems.length} problem(s), ${bad} of ${report.images.length} image(s) affected\n`,
+      );
+    }
+    return report.ok ? ExitCodes.ok : ExitCodes.verification;
+  },
+};

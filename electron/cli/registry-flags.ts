@@ -1,0 +1,60 @@
+// Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
+import { registerSecret } from '../engine/redact.ts';
+import { UsageError } from '../engine/errors.ts';
+import { chainCredentials, dockerConfigCredentials, staticCredentials } from '../engine/transport/docker-config.ts';
+import type { Credentials, TransportOptions } from '../engine/transport/types.ts';
+import type { OptionSpec, ParsedArgs } from './command.ts';
+
+export const transportFlags: Record<string, OptionSpec> = {
+  insecure: { type: 'boolean', help: 'use plain HTTP to the registry' },
+  'tls-skip-verify': { type: 'boolean', help: 'accept any TLS certificate (prefer SSL_CERT_FILE=<ca.pem>)' },
+  concurrency: { type: 'string', arg: 'N', help: 'parallel transfers per registry (default 8)' },
+};
+
+export function concurrencyOf(args: ParsedArgs): number {
+  const raw = args.values.concurrency as string | undefined;
+  if (raw === undefined) return 8;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency '${raw}' must be a whole number from 1 to 64`);
+  return n;
+}
+
+/** Credentials from flags/env for `hosts`, else docker's config.json (and its credential helpers). */
+export function transportOptions(
+  args: ParsedArgs,
+  env: NodeJS.ProcessEnv,
+  login: { username?: string | undefined; password?: string | undefined },
+  hosts: string[] | 'all',
+  loginHint: string,
+): TransportOptions {
+  if ((login.username === undefined) !== (login.password === undefined)) {
+    throw new UsageError(`give both a login and a password (${loginHint})`);
+  }
+  registerSecret(login.password);
+  const explicit: Credentials | undefined = login.username ? { username: login.username, password: login.password! } : undefined;
+  const sources = [];
+  if (explicit) {
+    sources.push(
+      hosts === 'all'
+        ? async () => explicit
+        : staticCredentials(Object.fromEntries(hosts.map((h) => [h, explicit]))),
+    );
+  }
+  sources.push(dockerConfigCredentials(env));
+  const timeout = env.D8_MIRROR_TIMEOUT ? parseDuration(env.D8_MIRROR_TIMEOUT) : undefined;
+  return {
+    insecure: args.values.insecure === true,
+    tlsSkipVerify: args.values['tls-skip-verify'] === true,
+    credentials: chainCredentials(...sources),
+    loginHint,
+    env,
+    ...(timeout ? { timeoutMs: timeout } : {}),
+  };
+}
+
+function parseDuration(text: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`D8_MIRROR_TIMEOUT '${text}' is not a duration: use e.g. 90s or 5m`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Number(m[1]) * factor;
+}

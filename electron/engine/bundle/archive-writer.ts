@@ -1,0 +1,117 @@
+// Writes one planned archive into its part files (`x.tar`, or `x.tar.NNNN.chunk` when cut), each
+// under `<name>.tmp` until every byte of it is in place, then hashed and renamed. A part already
+// renamed by an earlier, interrupted run is kept as it is (resume).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toFerryError } from '../errors.ts';
+import { partFileNames, partSizes } from './archive-parts.ts';
+
+export interface WrittenPart {
+  file: string;
+  index: number;
+  start: number;
+  size: number;
+  sha256: string;
+}
+
+interface PartState {
+  file: string;
+  index: number;
+  start: number;
+  size: number;
+  handle?: FileHandle;
+  done?: WrittenPart;
+}
+
+export class ArchiveWriter {
+  readonly name: string;
+  readonly size: number;
+  readonly parts: PartState[];
+  private readonly dir: string;
+
+  private constructor(dir: string, name: string, size: number, chunkSize: number | undefined) {
+    this.dir = dir;
+    this.name = name;
+    this.size = size;
+    const sizes = partSizes(size, chunkSize);
+    const files = partFileNames(name, sizes.length);
+    let start = 0;
+    this.parts = sizes.map((s, index) => {
+      const part = { file: files[index]!, index, start, size: s };
+      start += s;
+      return part;
+    });
+  }
+
+  /** Opens (or reopens, on resume) the part files; parts recorded as complete stay untouched. */
+  static async open(
+    dir: string,
+    name: string,
+    size: number,
+    chunkSize: number | undefined,
+    completed: Map<string, WrittenPart>,
+  ): Promise<ArchiveWriter> {
+    const w = new ArchiveWriter(dir, name, size, chunkSize);
+    for (const part of w.parts) {
+      const prior = completed.get(part.file);
+      const finalSize = await stat(join(dir, part.file)).then((s) => s.size, () => -1);
+      if (prior && prior.size === part.size && finalSize === part.size) {
+        part.done = prior;
+        continue;
+      }
+      const tmp = join(dir, `${part.file}.tmp`);
+      await (await open(tmp, 'a')).close();
+      const handle = await open(tmp, 'r+');
+      await handle.truncate(part.size);
+      part.handle = handle;
+    }
+    return w;
+  }
+
+  /** Index range of the parts a byte range touches. */
+  partsOf(offset: number, length: number): PartState[] {
+    return this.parts.filter((p) => p.start < offset + Math.max(length, 1) && offset < p.start + p.size);
+  }
+
+  /** Writes bytes at an archive offset, split across part files where the range crosses a cut. */
+  async writeAt(offset: number, data: Buffer): Promise<void> {
+    let done = 0;
+    for (const part of this.partsOf(offset, data.length)) {
+      if (done >= data.length) break;
+      const at = offset + done - part.start;
+      const n = Math.min(data.length - done, part.size - at);
+      if (part.handle) {
+        try {
+          await part.handle.write(data, done, n, at);
+        } catch (err) {
+          throw toFerryError(err);
+        }
+      }
+      done += n;
+    }
+  }
+
+  /** Flushes, hashes (reading the part back, which also proves the disk kept it) and renames a part. */
+  async completePart(part: PartState): Promise<WrittenPart> {
+    if (part.done) return part.done;
+    if (!part.handle) throw new Error(`part ${part.file} is not open`);
+    await part.handle.datasync();
+    await part.handle.close();
+    part.handle = undefined;
+    const tmp = join(this.dir, `${part.file}.tmp`);
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(tmp, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    await rename(tmp, join(this.dir, part.file));
+    part.done = { file: part.file, index: part.index, start: part.start, size: part.size, sha256: hash.digest('hex') };
+    return part.done;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.parts) {
+      await p.handle?.close();
+      p.handle = undefined;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BundleInvalidError } from '../errors.ts';
+import { findArchives } from './archive-parts.ts';
+import { layoutArchive } from './archive-layout.ts';
+import { ArchiveReader } from './archive-reader.ts';
+import { ArchiveWriter } from './archive-writer.ts';
+import { encodeFileHeader } from './tar-header.ts';
+import { indexTar } from './tar-index.ts';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ferry-archive-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function writeArchive(dir: string, files: Array<{ path: string; bytes: Buffer }>, chunkSize?: number) {
+  const layout = layoutArchive(
+    'images.tar',
+    files.map((f) => ({ path: f.path, size: f.bytes.length, content: { kind: 'bytes' as const, bytes: f.bytes } })),
+  );
+  const w = await ArchiveWriter.open(dir, 'images.tar', layout.size, chunkSize, new Map());
+  for (const e of layout.entries) {
+    await w.writeAt(e.headerOffset, encodeFileHeader(e.path, e.size));
+    if (e.content.kind === 'bytes') await w.writeAt(e.dataOffset, e.content.bytes);
+  }
+  const parts = [];
+  for (const p of w.parts) parts.push(await w.completePart(p));
+  await w.close();
+  return { layout, parts };
+}
+
+describe('planned tar archives', () => {
+  const longDir = `modules/${'very-long-module-name-'.repeat(4)}/extra/x`;
+  const files = [
+    { path: 'oci-layout', bytes: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+    { path: 'blobs/sha256/aa', bytes: randomBytes(700_000) },
+    { path: `${longDir}/blobs/sha256/${'b'.repeat(64)}`, bytes: randomBytes(1234) },
+    { path: `${'p'.repeat(120)}/${'q'.repeat(120)}`, bytes: Buffer.from('pax path') },
+    { path: 'empty', bytes: Buffer.alloc(0) },
+  ];
+
+  it('cuts an archive into chunks no larger than the chunk size that GNU tar reads back', async () => {
+    const dir = tmp();
+    const { parts } = await writeArchive(dir, files, 300_000);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.map((p) => p.file)).toEqual(parts.map((_, i) => `images.tar.${String(i).padStart(4, '0')}.chunk`));
+    for (const p of parts) expect(statSync(join(dir, p.file)).size).toBeLessThanOrEqual(300_000);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+
+    const whole = Buffer.concat(parts.map((p) => readFileSync(join(dir, p.file))));
+    writeFileSync(join(dir, 'joined.tar'), whole);
+    const listed = execFileSync('tar', ['-tf', join(dir, 'joined.tar')], { encoding: 'utf8' }).trim().split('\n');
+    expect(listed).toEqual(files.map((f) => f.path));
+    const out = join(dir, 'x');
+    execFileSync('mkdir', [out]);
+    execFileSync('tar', ['-xf', join(dir, 'joined.tar'), '-C', out]);
+    for (const f of files) expect(readFileSync(join(out, f.path)).equals(f.bytes)).toBe(true);
+  });
+
+  it('indexes the chunked archive by headers and reads files across chunk boundaries', async () => {
+    const dir = tmp();
+    await writeArchive(dir, files, 100_000);
+    const [archive] = await findArchives(dir);
+    expect(archive!.chunked).toBe(true);
+    const reader = new ArchiveReader(archive!.parts);
+    const index = await indexTar(reader, archive!.name);
+    expect(index.map((e) => e.path)).toEqual(files.map((f) => f.path));
+    for (const [i, e] of index.entries()) {
+      const chunks: Buffer[] = [];
+      for await (const c of reader.stream(e.offset, e.size)) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(files[i]!.bytes)).toBe(true);
+    }
+    await reader.close();
+  });
+
+  it('names a missing chunk instead of treating the gap as the end', async () => {
+    const dir = tmp();
+    await writeArchive(dir, files, 100_000);
+    rmSync(join(dir, 'images.tar.0003.chunk'));
+    await expect(findArchives(dir)).rejects.toThrow(BundleInvalidError);
+    await expect(findArchives(dir)).rejects.toThrow(/images\.tar\.0003\.chunk is missing/);
+  });
+
+  it('keeps an archive that fits in one chunk as a single .tar', async () => {
+    const dir = tmp();
+    const { parts } = await writeArchive(dir, files.slice(0, 1), 1 << 20);
+    expect(parts.map((p) => p.file)).toEqual(['images.tar']);
+    expect(execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' }).trim()).toBe('oci-layout');
+  });
+});

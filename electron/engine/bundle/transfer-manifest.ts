@@ -1,0 +1,112 @@
+// The transfer manifest: the small JSON beside the archives that lists every archive and chunk (size,
+// SHA-256), every image (source, digest, target) and every blob (where it lies). Verify checks the
+// media against it; push maps images to targets from it; the ledger records it.
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BundleInvalidError } from '../errors.ts';
+import type { ArtifactKind } from '../copy/image-graph.ts';
+
+export const TRANSFER_MANIFEST = 'ferry-manifest.json';
+export const FORMAT_VERSION = 1;
+
+export interface ChunkRecord {
+  file: string;
+  index: number;
+  /** Offset of this chunk in the archive. */
+  start: number;
+  size: number;
+  sha256: string;
+  streebog256?: string;
+}
+
+export interface ArchiveRecord {
+  name: string;
+  size: number;
+  chunked: boolean;
+  /** The archive's files: the whole `.tar`, or its chunks in order. */
+  parts: ChunkRecord[];
+  /** Paths of the OCI layouts inside ('' = archive root). */
+  layouts: string[];
+}
+
+export interface ArtifactRecord {
+  kind: ArtifactKind;
+  subject: string;
+  tag?: string;
+  digest: string;
+  mediaType: string;
+}
+
+export interface ImageRecord {
+  source: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  platforms: string[];
+  target: { repository: string; tag?: string };
+  archive: string;
+  layout: string;
+  artifacts: ArtifactRecord[];
+  /** Digests of every manifest and blob this image (with its artifacts) needs. */
+  contents: string[];
+}
+
+export interface BlobRecord {
+  digest: string;
+  size: number;
+  archive: string;
+  layout: string;
+  /** Offset of the blob's bytes inside the archive. */
+  offset: number;
+}
+
+export interface TransferManifest {
+  format: 'ferry-bundle';
+  formatVersion: number;
+  transferId: string;
+  createdAt: string;
+  tool: { name: 'ferry'; version: string };
+  chunkSize?: number;
+  images: ImageRecord[];
+  archives: ArchiveRecord[];
+  blobs: BlobRecord[];
+  totals: { images: number; blobs: number; blobBytes: number; archiveBytes: number; files: number };
+}
+
+export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
+  const path = join(dir, TRANSFER_MANIFEST);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export async function readTransferManifest(dir: string): Promise<TransferManifest> {
+  const path = join(dir, TRANSFER_MANIFEST);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BundleInvalidError(
+      code === 'ENOENT'
+        ? `${dir} holds no ${TRANSFER_MANIFEST}: point at the folder a 'ferry pull' wrote (or copy the manifest from the media)`
+        : `cannot read ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new BundleInvalidError(`${path} is not valid JSON (damaged?): copy it from the media again`, { cause: err });
+  }
+  const m = parsed as Partial<TransferManifest>;
+  if (m.format !== 'ferry-bundle' || !Array.isArray(m.images) || !Array.isArray(m.archives) || !Array.isArray(m.blobs)) {
+    throw new BundleInvalidError(`${path} is not a Ferry transfer manifest`);
+  }
+  if ((m.formatVersion ?? 0) > FORMAT_VERSION) {
+    throw new BundleInvalidError(
+      `${path} has format version ${m.formatVersion}, newer than this Ferry understands (${FORMAT_VERSION}): upgrade Ferry`,
+    );
+  }
+  return m as TransferManifest;
+}

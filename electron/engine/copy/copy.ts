@@ -1,0 +1,135 @@
+// The one copy both directions use: pull is copy(registry → bundle), push is copy(bundle → registry).
+// Blobs first (parallel, each digest once: uploaded to one repository, mounted into the others),
+// then each image's manifests, children before the index and the tag. A failed blob fails only the
+// images that need it; what failed is reported, never silently dropped.
+import { CancelledError, FerryError, toFerryError } from '../errors.ts';
+import type { Descriptor } from '../oci/types.ts';
+import type { Store } from '../store/store.ts';
+import { createLimiter } from '../util/limit.ts';
+import { resumableBlobStream } from './blob-stream.ts';
+import { allBlobs, type CopyPlan, type ImageGraph } from './image-graph.ts';
+
+export interface CopyProgress {
+  /** Bytes moved so far (blobs skipped because already present count too, once). */
+  onBytes?(n: number): void;
+  onBlobDone?(digest: string, size: number, how: 'copied' | 'present' | 'mounted'): void;
+  onImageDone?(image: ImageGraph, error?: FerryError): void;
+}
+
+export interface CopyOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  progress?: CopyProgress;
+  /** Stop at the first failure (pull) instead of copying every image that can be copied (push). */
+  failFast?: boolean;
+}
+
+export interface CopyResult {
+  copied: ImageGraph[];
+  failed: Array<{ image: ImageGraph; error: FerryError }>;
+}
+
+/** Errors that doom every remaining transfer: no point trying other images. */
+function isGlobal(err: FerryError): boolean {
+  return ['FERRY_ERR_AUTH', 'FERRY_ERR_TLS', 'FERRY_ERR_UNREACHABLE', 'FERRY_ERR_DISK_FULL', 'FERRY_ERR_CANCELLED'].includes(err.code);
+}
+
+export async function copyPlan(src: Store, dst: Store, plan: CopyPlan, options: CopyOptions = {}): Promise<CopyResult> {
+  const { signal, progress } = options;
+  const limit = createLimiter(options.concurrency ?? 8);
+  const checkCancel = () => {
+    if (signal?.aborted) throw new CancelledError();
+  };
+
+  // digest → blob, source repository, destination repositories that need it.
+  const blobs = new Map<string, { blob: Descriptor; from: string; to: string[] }>();
+  for (const image of plan.images) {
+    for (const blob of allBlobs(image)) {
+      const entry = blobs.get(blob.digest) ?? { blob, from: image.request.source.repository, to: [] };
+      if (!entry.to.includes(image.request.target.repository)) entry.to.push(image.request.target.repository);
+      blobs.set(blob.digest, entry);
+    }
+  }
+
+  const blobErrors = new Map<string, FerryError>();
+  let fatal: FerryError | undefined;
+  const fail = (digest: string, err: unknown) => {
+    const e = toFerryError(err);
+    blobErrors.set(digest, e);
+    if (options.failFast || isGlobal(e)) fatal ??= e;
+  };
+
+  await Promise.all(
+    [...blobs.values()].map(({ blob, from, to }) =>
+      limit(async () => {
+        if (fatal) return;
+        try {
+          checkCancel();
+          let how: 'copied' | 'present' | 'mounted' = 'present';
+          let holder: string | undefined;
+          for (const repo of to) {
+            if (await dst.hasBlob(repo, blob.digest, signal)) {
+              holder ??= repo;
+              continue;
+            }
+            if (holder && (await dst.mountBlob(repo, blob.digest, holder, signal))) {
+              how = how === 'present' ? 'mounted' : how;
+              continue;
+            }
+            const stream = resumableBlobStream(src, from, blob, { ...(signal ? { signal } : {}), onBytes: (n) => progress?.onBytes?.(n) });
+            await dst.putBlob(repo, blob, stream, signal);
+            holder ??= repo;
+            how = 'copied';
+          }
+          if (how !== 'copied') progress?.onBytes?.(blob.size);
+          progress?.onBlobDone?.(blob.digest, blob.size, how);
+        } catch (err) {
+          fail(blob.digest, err);
+        }
+      }),
+    ),
+  );
+  if (fatal) throw fatal;
+  checkCancel();
+
+  const result: CopyResult = { copied: [], failed: [] };
+  await Promise.all(
+    plan.images.map((image) =>
+      limit(async () => {
+        const broken = allBlobs(image).find((b) => blobErrors.has(b.digest));
+        if (broken) {
+          const error = blobErrors.get(broken.digest)!;
+          result.failed.push({ image, error });
+          progress?.onImageDone?.(image, error);
+          return;
+        }
+        try {
+          await putManifests(dst, image, signal);
+          result.copied.push(image);
+          progress?.onImageDone?.(image);
+        } catch (err) {
+          const error = toFerryError(err);
+          if (options.failFast || isGlobal(error)) fatal ??= error;
+          result.failed.push({ image, error });
+          progress?.onImageDone?.(image, error);
+        }
+      }),
+    ),
+  );
+  if (fatal) throw fatal;
+  return result;
+}
+
+/** Children before parents, then the tag; artifacts after the image they are about. */
+async function putManifests(dst: Store, image: ImageGraph, signal?: AbortSignal): Promise<void> {
+  const repo = image.request.target.repository;
+  for (const m of image.manifests) {
+    if (m.digest === image.root.digest) continue;
+    await dst.putManifest(repo, m.digest, m, signal);
+  }
+  await dst.putManifest(repo, image.request.target.tag ?? image.root.digest, image.root, signal);
+  for (const a of image.artifacts) {
+    for (const m of a.manifests) if (m.digest !== a.root.digest) await dst.putManifest(repo, m.digest, m, signal);
+    await dst.putManifest(repo, a.tag ?? a.root.digest, a.root, signal);
+  }
+}

@@ -1,0 +1,141 @@
+// Walks a source store from a reference to everything that must travel with it: child manifests of
+// indexes (all platforms by default, whole index unchanged), blobs, cosign tag-scheme artifacts and
+// OCI 1.1 referrers (with the tag-schema fallback index carried byte-for-byte).
+import { createHash } from 'node:crypto';
+import { DigestMismatchError, UsageError } from '../errors.ts';
+import { cosignTag, referrersFallbackTag, type CosignKind } from '../oci/annotations.ts';
+import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
+import { formatPlatform, platformMatches } from '../oci/platform.ts';
+import { MediaTypes, type Descriptor, type ImageIndex, type RawManifest } from '../oci/types.ts';
+import type { Store } from '../store/store.ts';
+import type { ArtifactGraph, ImageGraph, ImageRequest } from './image-graph.ts';
+
+export interface ResolveOptions {
+  /** Carry signatures, attestations, SBOMs and referrers (default true). */
+  signatures?: boolean;
+  signal?: AbortSignal;
+}
+
+interface Walk {
+  manifests: Map<string, RawManifest>;
+  blobs: Map<string, Descriptor>;
+  platforms: Set<string>;
+}
+
+function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+async function fetchByDigest(src: Store, repository: string, digest: string, signal?: AbortSignal): Promise<RawManifest> {
+  const m = await src.getManifest(repository, digest, signal);
+  if (digest.startsWith('sha256:') && digestOf(m.bytes) !== digest) {
+    throw new DigestMismatchError(`manifest ${repository}@${digest} served with other bytes: refused`);
+  }
+  return m;
+}
+
+/** Adds a manifest and everything under it (children first) to the walk. */
+async function walkManifest(src: Store, repository: string, raw: RawManifest, walk: Walk, signal?: AbortSignal): Promise<void> {
+  const parsed = parseManifest(raw);
+  if (isImageIndex(parsed)) {
+    const children = await Promise.all(
+      childDescriptors(parsed).map(async (d) => {
+        if (d.platform) walk.platforms.add(formatPlatform(d.platform));
+        return fetchByDigest(src, repository, d.digest, signal);
+      }),
+    );
+    for (const child of children) await walkManifest(src, repository, child, walk, signal);
+  } else {
+    for (const b of blobDescriptors(parsed)) if (!b.foreign) walk.blobs.set(b.digest, b);
+  }
+  walk.manifests.set(raw.digest, raw);
+}
+
+/** With a platform filter: the one matching child, or a new index of the matching children. */
+async function filterPlatforms(
+  src: Store,
+  request: ImageRequest,
+  root: RawManifest,
+  signal?: AbortSignal,
+): Promise<RawManifest> {
+  const wanted = request.platforms ?? [];
+  const parsed = parseManifest(root);
+  if (wanted.length === 0 || !isImageIndex(parsed)) return root;
+  const matching = parsed.manifests.filter((d) => platformMatches(d.platform, wanted));
+  if (matching.length === 0) {
+    const have = parsed.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : '?')).join(', ');
+    throw new UsageError(`${request.sourceText} has no manifest for ${wanted.map(formatPlatform).join(', ')} (it has ${have})`);
+  }
+  if (matching.length === 1) return fetchByDigest(src, request.source.repository, matching[0]!.digest, signal);
+  const index: ImageIndex = { ...parsed, manifests: matching };
+  const bytes = Buffer.from(JSON.stringify(index));
+  return { bytes, digest: digestOf(bytes), mediaType: root.mediaType || MediaTypes.ociIndex };
+}
+
+async function resolveArtifact(
+  src: Store,
+  repository: string,
+  root: RawManifest,
+  kind: ArtifactGraph['kind'],
+  subject: string,
+  tag: string | undefined,
+  signal?: AbortSignal,
+): Promise<ArtifactGraph> {
+  const walk: Walk = { manifests: new Map(), blobs: new Map(), platforms: new Set() };
+  await walkManifest(src, repository, root, walk, signal);
+  return { kind, subject, ...(tag ? { tag } : {}), root, manifests: [...walk.manifests.values()], blobs: [...walk.blobs.values()] };
+}
+
+/** Cosign tags and referrers of one manifest digest. */
+async function artifactsOf(src: Store, repository: string, digest: string, signal?: AbortSignal): Promise<ArtifactGraph[]> {
+  const kinds: CosignKind[] = ['sig', 'att', 'sbom'];
+  const tagged = await Promise.all(
+    [...kinds.map((k) => [k, cosignTag(digest, k)] as const), ['referrers-index', referrersFallbackTag(digest)] as const].map(
+      async ([kind, tag]) => {
+        const head = await src.headManifest(repository, tag, signal);
+        if (!head) return undefined;
+        const root = await src.getManifest(repository, tag, signal);
+        return resolveArtifact(src, repository, root, kind, digest, tag, signal);
+      },
+    ),
+  );
+  const out = tagged.filter((a): a is ArtifactGraph => a !== undefined);
+  const carried = new Set(out.flatMap((a) => a.manifests.map((m) => m.digest)));
+  for (const d of await src.referrers(repository, digest, signal)) {
+    if (carried.has(d.digest)) continue;
+    const root = await fetchByDigest(src, repository, d.digest, signal);
+    out.push(await resolveArtifact(src, repository, root, 'referrer', digest, undefined, signal));
+  }
+  return out;
+}
+
+/** Resolves one requested image into everything that must travel with it. */
+export async function resolveImage(src: Store, request: ImageRequest, options: ResolveOptions = {}): Promise<ImageGraph> {
+  const { signal } = options;
+  const repository = request.source.repository;
+  const served = await src.getManifest(repository, request.source.reference, signal);
+  if (request.source.reference.includes(':') && digestOf(served.bytes) !== request.source.reference) {
+    throw new DigestMismatchError(`${request.sourceText} served with other bytes than its digest: refused`);
+  }
+  const root = await filterPlatforms(src, request, served, signal);
+  const walk: Walk = { manifests: new Map(), blobs: new Map(), platforms: new Set() };
+  await walkManifest(src, repository, root, walk, signal);
+  const artifacts: ArtifactGraph[] = [];
+  if (options.signatures !== false) {
+    const lists = await Promise.all([...walk.manifests.keys()].map((d) => artifactsOf(src, repository, d, signal)));
+    const seen = new Set<string>();
+    for (const a of lists.flat()) {
+      if (seen.has(a.root.digest)) continue;
+      seen.add(a.root.digest);
+      artifacts.push(a);
+    }
+  }
+  return {
+    request,
+    root,
+    manifests: [...walk.manifests.values()],
+    blobs: [...walk.blobs.values()],
+    platforms: [...walk.platforms].sort(),
+    artifacts,
+  };
+}

@@ -1,0 +1,73 @@
+// Turns what the user asked for (--image flags, an images file) into copy requests. The images file is
+// one reference a line (# comments), or YAML: a list (or `images:` list) of references or of
+// `{ image, platforms, target }` entries, where target is `repo/path[:tag]` relative to the push root.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../errors.ts';
+import { parsePlatform } from '../oci/platform.ts';
+import type { Platform } from '../oci/types.ts';
+import { formatReference, parseReference } from '../ref/reference.ts';
+import { isValidTag } from '../ref/reference.ts';
+import type { ImageRequest } from '../copy/image-graph.ts';
+
+export function imageRequest(text: string, platforms: Platform[] = [], target?: string): ImageRequest {
+  const ref = parseReference(text.trim());
+  const reference = ref.digest ?? ref.tag ?? 'latest';
+  let repository = ref.repository;
+  let tag = ref.tag;
+  if (target !== undefined) {
+    const colon = target.lastIndexOf(':');
+    const hasTag = colon > target.lastIndexOf('/');
+    repository = (hasTag ? target.slice(0, colon) : target).replace(/^\/+|\/+$/g, '');
+    if (hasTag) {
+      tag = target.slice(colon + 1);
+      if (!isValidTag(tag)) throw new UsageError(`target '${target}' has an invalid tag '${tag}'`);
+    }
+    // Validate the repository path through the grammar, on a placeholder registry.
+    parseReference(`localhost/${repository}:x`);
+  }
+  return {
+    sourceText: formatReference(ref),
+    source: { registry: ref.registry, repository: ref.repository, reference },
+    target: tag ? { repository, tag } : { repository },
+    ...(platforms.length ? { platforms } : {}),
+  };
+}
+
+interface YamlEntry {
+  image?: unknown;
+  platforms?: unknown;
+  target?: unknown;
+}
+
+function fromYamlEntry(entry: unknown, file: string, globalPlatforms: Platform[]): ImageRequest {
+  if (typeof entry === 'string') return imageRequest(entry, globalPlatforms);
+  const e = entry as YamlEntry;
+  if (!e || typeof e.image !== 'string') {
+    throw new UsageError(`${file}: every entry needs an 'image' reference (got ${JSON.stringify(entry)})`);
+  }
+  const platforms = Array.isArray(e.platforms) ? e.platforms.map((p) => parsePlatform(String(p))) : globalPlatforms;
+  if (e.target !== undefined && typeof e.target !== 'string') throw new UsageError(`${file}: 'target' of ${e.image} must be a string`);
+  return imageRequest(e.image, platforms, e.target as string | undefined);
+}
+
+export async function readImagesFile(file: string, globalPlatforms: Platform[] = []): Promise<ImageRequest[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read images file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const lines = text.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  const looksYaml = lines.some((l) => l.startsWith('-') || l.includes(': ') || l.endsWith(':'));
+  if (!looksYaml) return lines.map((l) => imageRequest(l, globalPlatforms));
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { images?: unknown } | null)?.images;
+  if (!Array.isArray(list)) throw new UsageError(`${file}: expected a list of images (or 'images:' with a list)`);
+  return list.map((e) => fromYamlEntry(e, file, globalPlatforms));
+}

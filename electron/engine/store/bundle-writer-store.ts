@@ -1,0 +1,306 @@
+// The bundle as a copy destination. prepare() learns the whole plan first and lays every archive out
+// (oci-layout, index.json and manifests written at once; blob ranges reserved), then putBlob streams
+// each blob straight into its place — hashed while written — and a part file is hashed and renamed
+// as soon as every blob in it has landed. Completed blobs and parts are logged, so a pull killed at
+// any moment resumes without downloading them again.
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ArchiveWriter, type WrittenPart } from '../bundle/archive-writer.ts';
+import { layoutArchive, type ArchiveLayout, type FileToArchive } from '../bundle/archive-layout.ts';
+import { blobPath, joinLayoutPath, layoutIndex, OCI_LAYOUT_FILE } from '../bundle/oci-layout-files.ts';
+import type { BlobRecord, TransferManifest } from '../bundle/transfer-manifest.ts';
+import { allBlobs, allManifests, type CopyPlan, type ImageGraph } from '../copy/image-graph.ts';
+import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
+import { encodeFileHeader } from '../bundle/tar-header.ts';
+import type { Descriptor, RawManifest } from '../oci/types.ts';
+import type { BlobStream, Store } from './store.ts';
+
+export interface Placement {
+  archive: string;
+  layout: string;
+}
+
+export interface BundleWriterOptions {
+  /** Cut archives larger than this into chunks; undefined keeps each archive whole. */
+  chunkSize?: number;
+  /** Where resume logs live (default: `<bundle>/.ferry-pull`). */
+  stateDir?: string;
+  /** Which archive and layout an image goes to (default: one layout at the root of images.tar). */
+  placement?: (image: ImageGraph) => Placement;
+}
+
+interface BlobSlot {
+  writer: ArchiveWriter;
+  offset: number;
+}
+
+const WRITE_BATCH = 1 << 20;
+
+export class BundleWriterStore implements Store {
+  readonly kind = 'bundle' as const;
+  readonly name: string;
+  readonly stateDir: string;
+  private readonly dir: string;
+  private readonly options: BundleWriterOptions;
+  private plan: CopyPlan | undefined;
+  private readonly writers = new Map<string, ArchiveWriter>();
+  private readonly layouts = new Map<string, ArchiveLayout>();
+  private readonly blobSlots = new Map<string, BlobSlot[]>();
+  private readonly blobSizes = new Map<string, number>();
+  private readonly manifests = new Map<string, RawManifest>();
+  private readonly tags = new Map<string, Map<string, string>>();
+  private readonly doneBlobs = new Set<string>();
+  private readonly doneParts = new Map<string, WrittenPart>();
+  /** For each part file, the digests of blobs still missing from it. */
+  private readonly pendingByPart = new Map<string, Set<string>>();
+  private readonly placements = new Map<ImageGraph, Placement>();
+
+  constructor(dir: string, options: BundleWriterOptions = {}) {
+    this.dir = dir;
+    this.name = dir;
+    this.options = options;
+    this.stateDir = options.stateDir ?? join(dir, '.ferry-pull');
+  }
+
+  private placementOf(image: ImageGraph): Placement {
+    return this.options.placement?.(image) ?? { archive: 'images.tar', layout: '' };
+  }
+
+  async prepare(plan: CopyPlan): Promise<void> {
+    this.plan = plan;
+    await mkdir(this.stateDir, { recursive: true });
+    await this.loadResumeLogs();
+
+    // Group images by archive and layout.
+    const archives = new Map<string, Map<string, ImageGraph[]>>();
+    for (const image of plan.images) {
+      const p = this.placementOf(image);
+      this.placements.set(image, p);
+      const layouts = archives.get(p.archive) ?? new Map<string, ImageGraph[]>();
+      layouts.set(p.layout, [...(layouts.get(p.layout) ?? []), image]);
+      archives.set(p.archive, layouts);
+      const byTag = this.tags.get(image.request.target.repository) ?? new Map<string, string>();
+      if (image.request.target.tag) byTag.set(image.request.target.tag, image.root.digest);
+      for (const a of image.artifacts) if (a.tag) byTag.set(a.tag, a.root.digest);
+      this.tags.set(image.request.target.repository, byTag);
+    }
+
+    for (const [archiveName, layouts] of [...archives].sort(([a], [b]) => a.localeCompare(b))) {
+      const files: FileToArchive[] = [];
+      for (const [layout, images] of [...layouts].sort(([a], [b]) => a.localeCompare(b))) {
+        files.push({ path: joinLayoutPath(layout, 'oci-layout'), size: OCI_LAYOUT_FILE.length, content: { kind: 'bytes', bytes: OCI_LAYOUT_FILE } });
+        const index = layoutIndex(images);
+        files.push({ path: joinLayoutPath(layout, 'index.json'), size: index.length, content: { kind: 'bytes', bytes: index } });
+        const manifests = new Map<string, RawManifest>();
+        const blobs = new Map<string, Descriptor>();
+        for (const image of images) {
+          for (const m of allManifests(image)) manifests.set(m.digest, m);
+          for (const b of allBlobs(image)) blobs.set(b.digest, b);
+        }
+        for (const m of [...manifests.values()].sort((a, b) => a.digest.localeCompare(b.digest))) {
+          this.manifests.set(m.digest, m);
+          files.push({ path: blobPath(layout, m.digest), size: m.bytes.length, content: { kind: 'bytes', bytes: m.bytes } });
+        }
+        for (const b of [...blobs.values()].sort((a, c) => a.digest.localeCompare(c.digest))) {
+          if (manifests.has(b.digest)) continue;
+          this.blobSizes.set(b.digest, b.size);
+          files.push({ path: blobPath(layout, b.digest), size: b.size, content: { kind: 'blob', digest: b.digest } });
+        }
+      }
+      const layout = layoutArchive(archiveName, files);
+      this.layouts.set(archiveName, layout);
+      const writer = await ArchiveWriter.open(this.dir, archiveName, layout.size, this.options.chunkSize, this.doneParts);
+      this.writers.set(archiveName, writer);
+
+      for (const entry of layout.entries) {
+        await writer.writeAt(entry.headerOffset, encodeFileHeader(entry.path, entry.size));
+        if (entry.content.kind === 'bytes') {
+          await writer.writeAt(entry.dataOffset, entry.content.bytes);
+          continue;
+        }
+        const digest = entry.content.digest;
+        this.blobSlots.set(digest, [...(this.blobSlots.get(digest) ?? []), { writer, offset: entry.dataOffset }]);
+        if (this.doneBlobs.has(digest)) continue;
+        for (const part of writer.partsOf(entry.dataOffset, entry.size)) {
+          if (part.done) continue;
+          const key = part.file;
+          const pending = this.pendingByPart.get(key) ?? new Set<string>();
+          pending.add(digest);
+          this.pendingByPart.set(key, pending);
+        }
+      }
+      // Zero blocks at the end are what the truncation to size already wrote.
+    }
+  }
+
+  private async loadResumeLogs(): Promise<void> {
+    const read = (f: string) => readFile(join(this.stateDir, f), 'utf8').catch(() => '');
+    for (const line of (await read('blobs.done')).split('\n')) if (line) this.doneBlobs.add(line);
+    for (const line of (await read('parts.done')).split('\n')) {
+      if (!line) continue;
+      try {
+        const p = JSON.parse(line) as WrittenPart;
+        this.doneParts.set(p.file, p);
+      } catch {
+        // A torn last line from a kill: that part is simply redone.
+      }
+    }
+  }
+
+  /** True once the blob's bytes are all in place (this run or an earlier one). */
+  async hasBlob(_repository: string, digest: string): Promise<boolean> {
+    return this.doneBlobs.has(digest) || (this.manifests.has(digest) && !this.blobSlots.has(digest));
+  }
+
+  async putBlob(_repository: string, descriptor: Descriptor, stream: Readable): Promise<void> {
+    const slots = this.blobSlots.get(descriptor.digest);
+    if (!slots) throw new BundleInvalidError(`blob ${descriptor.digest} is not part of this bundle's plan`);
+    if (this.doneBlobs.has(descriptor.digest)) {
+      stream.resume();
+      return;
+    }
+    const [algorithm, expectedHex] = descriptor.digest.split(':') as [string, string];
+    const hash = createHash(algorithm);
+    let written = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      if (written + buf.length > descriptor.size) {
+        throw new DigestMismatchError(
+          `blob ${descriptor.digest} is larger than its descriptor says (${descriptor.size} bytes): refused`,
+        );
+      }
+      for (const slot of slots) await slot.writer.writeAt(slot.offset + written, buf);
+      written += buf.length;
+      pending = [];
+      pendingBytes = 0;
+    };
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      pending.push(buf);
+      pendingBytes += buf.length;
+      if (pendingBytes >= WRITE_BATCH) await flush();
+    }
+    await flush();
+    const actual = hash.digest('hex');
+    if (actual !== expectedHex || written !== descriptor.size) {
+      throw new DigestMismatchError(
+        `blob ${descriptor.digest} does not match its digest (got ${algorithm}:${actual}, ${written} of ${descriptor.size} bytes): refused`,
+        { details: { digest: descriptor.digest, actual: `${algorithm}:${actual}` } },
+      );
+    }
+    this.doneBlobs.add(descriptor.digest);
+    await appendFile(join(this.stateDir, 'blobs.done'), `${descriptor.digest}\n`);
+    await this.completeParts(descriptor.digest);
+  }
+
+  private async completeParts(digest: string): Promise<void> {
+    for (const [file, pending] of this.pendingByPart) {
+      if (!pending.delete(digest) || pending.size > 0) continue;
+      this.pendingByPart.delete(file);
+      await this.completePartFile(file);
+    }
+  }
+
+  private async completePartFile(file: string): Promise<void> {
+    for (const writer of this.writers.values()) {
+      const part = writer.parts.find((p) => p.file === file);
+      if (!part) continue;
+      const done = await writer.completePart(part);
+      this.doneParts.set(file, done);
+      await appendFile(join(this.stateDir, 'parts.done'), `${JSON.stringify(done)}\n`);
+    }
+  }
+
+  async getManifest(repository: string, reference: string): Promise<RawManifest> {
+    const digest = reference.includes(':') ? reference : this.tags.get(repository)?.get(reference);
+    const m = digest ? this.manifests.get(digest) : undefined;
+    if (!m) throw new NotFoundError(`${repository}:${reference} is not in the bundle being written`);
+    return m;
+  }
+
+  async headManifest(repository: string, reference: string) {
+    const m = await this.getManifest(repository, reference).catch(() => undefined);
+    return m && { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+  }
+
+  /** Manifests were laid out by prepare(); this only checks the copy and the plan agree. */
+  async putManifest(repository: string, reference: string, manifest: RawManifest): Promise<void> {
+    if (!this.manifests.has(manifest.digest)) {
+      throw new BundleInvalidError(`manifest ${manifest.digest} for ${repository}:${reference} is not in the plan`);
+    }
+  }
+
+  async getBlob(_repository: string, digest: string): Promise<BlobStream> {
+    throw new NotFoundError(`blob ${digest}: a bundle being written is not read back`);
+  }
+
+  async mountBlob(): Promise<boolean> {
+    return false;
+  }
+
+  async listTags(repository: string): Promise<string[]> {
+    return [...(this.tags.get(repository)?.keys() ?? [])];
+  }
+
+  async referrers(): Promise<Descriptor[]> {
+    return [];
+  }
+
+  /** Seals every part, writes nothing else; returns what the transfer manifest records. */
+  async finish(): Promise<Pick<TransferManifest, 'archives' | 'blobs' | 'images'>> {
+    if (!this.plan) throw new Error('finish() before prepare()');
+    const missing = [...this.blobSizes.keys()].filter((d) => !this.doneBlobs.has(d));
+    if (missing.length) throw new BundleInvalidError(`${missing.length} blob(s) never arrived, e.g. ${missing[0]}`);
+    for (const writer of this.writers.values()) {
+      for (const part of writer.parts) if (!part.done) await this.completePartFile(part.file);
+      await writer.close();
+    }
+    const archives = [...this.writers.values()].map((w) => ({
+      name: w.name,
+      size: w.size,
+      chunked: w.parts.length > 1,
+      parts: w.parts.map((p) => this.doneParts.get(p.file)!),
+      layouts: [...new Set([...this.placements.values()].filter((p) => p.archive === w.name).map((p) => p.layout))].sort(),
+    }));
+    const blobs: BlobRecord[] = [];
+    for (const [archive, layout] of this.layouts) {
+      for (const e of layout.entries) {
+        const m = /^(?:(.*)\/)?blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(e.path);
+        if (m) blobs.push({ digest: `${m[2]}:${m[3]}`, size: e.size, archive, layout: m[1] ?? '', offset: e.dataOffset });
+      }
+    }
+    const images = this.plan.images.map((img) => {
+      const p = this.placements.get(img)!;
+      return {
+        source: img.request.sourceText,
+        digest: img.root.digest,
+        mediaType: img.root.mediaType,
+        size: img.root.bytes.length,
+        platforms: img.platforms,
+        target: img.request.target,
+        archive: p.archive,
+        layout: p.layout,
+        artifacts: img.artifacts.map((a) => ({
+          kind: a.kind,
+          subject: a.subject,
+          ...(a.tag ? { tag: a.tag } : {}),
+          digest: a.root.digest,
+          mediaType: a.root.mediaType,
+        })),
+        contents: [...new Set([...allManifests(img).map((m) => m.digest), ...allBlobs(img).map((b) => b.digest)])],
+      };
+    });
+    return { archives, blobs, images };
+  }
+
+  /** Removes resume logs once the transfer manifest is written. */
+  async discardState(): Promise<void> {
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,182 @@
+// The one place where network failures and HTTP statuses become Ferry errors. Each message names
+// the registry and says what to do; none carries a secret (FerryError redacts, and credentials are
+// registered as secrets before they are ever sent).
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import {
+  AuthError,
+  CancelledError,
+  FerryError,
+  ForbiddenError,
+  NotFoundError,
+  RegistryError,
+  TlsError,
+  UnreachableError,
+} from '../errors.ts';
+
+export interface ErrorContext {
+  /** Registry host as the user wrote it ('127.0.0.1:5000'). */
+  host: string;
+  /** What was being done, for messages: 'GET /v2/app/manifests/1.0'. */
+  what?: string;
+}
+
+/** Certificate problems: the peer is reachable but not trusted. */
+const untrustedCertificate: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'its certificate is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is signed by an unknown authority',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a self-signed CA that is not trusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it presented a self-signed certificate',
+  CERT_UNTRUSTED: 'its certificate is not trusted',
+  CERT_SIGNATURE_FAILURE: 'its certificate signature is invalid',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet (check the clock)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate does not name this host',
+};
+
+const unreachableCodes: Record<string, string> = {
+  ECONNREFUSED: 'refused the connection: is it running and listening on that port?',
+  ECONNRESET: 'dropped the connection (retried, still failing)',
+  EPIPE: 'dropped the connection (retried, still failing)',
+  UND_ERR_SOCKET: 'closed the connection unexpectedly (retried, still failing)',
+  UND_ERR_CLOSED: 'closed the connection unexpectedly (retried, still failing)',
+  EHOSTUNREACH: 'is unreachable (no route to host)',
+  ENETUNREACH: 'is unreachable (network unreachable)',
+  EHOSTDOWN: 'is down',
+  ENETDOWN: 'is unreachable (network down)',
+  ETIMEDOUT: 'did not answer in time',
+  UND_ERR_CONNECT_TIMEOUT: 'did not accept a connection in time',
+  UND_ERR_HEADERS_TIMEOUT: 'did not answer in time (raise D8_MIRROR_TIMEOUT for slow registries)',
+  UND_ERR_BODY_TIMEOUT: 'stopped sending data (raise D8_MIRROR_TIMEOUT for slow registries)',
+  UND_ERR_PRX_CONN: 'could not be reached through the proxy (check HTTPS_PROXY/HTTP_PROXY/NO_PROXY)',
+};
+
+interface CodedError {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+  hostname?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** The error and everything it wraps (cause chains, AggregateError from happy-eyeballs connects). */
+function* chain(err: unknown, depth = 0): Generator<CodedError> {
+  if (err === null || typeof err !== 'object' || depth > 8) return;
+  const e = err as CodedError;
+  yield e;
+  if (Array.isArray(e.errors)) for (const inner of e.errors) yield* chain(inner, depth + 1);
+  if (e.cause !== undefined) yield* chain(e.cause, depth + 1);
+}
+
+function codeOf(e: CodedError): string {
+  return typeof e.code === 'string' ? e.code : '';
+}
+
+function hostnameOf(host: string): string {
+  return host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+
+/** The fix for an untrusted certificate, in the words of the CLI. */
+export const tlsFixHint = 'pass --tls-skip-verify or SSL_CERT_FILE=<ca.pem> (the CA that signed its certificate)';
+
+/** Maps anything a request threw (undici, node:net/tls, our own) to a FerryError. */
+export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
+  if (err instanceof FerryError) return err;
+  const host = ctx.host;
+  const what = ctx.what === undefined ? '' : ` (${ctx.what})`;
+  for (const e of chain(err)) {
+    if (e instanceof FerryError) return e;
+    const code = codeOf(e);
+    if (e.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT' || code === 'ABORT_ERR') {
+      return new CancelledError(`cancelled while talking to ${host}${what}`, { cause: err });
+    }
+    const untrusted = untrustedCertificate[code];
+    if (untrusted !== undefined) {
+      return new TlsError(
+        `TLS: registry ${host} is not trusted: ${untrusted} (${code}): ${tlsFixHint}`,
+        { cause: err, details: { host, code } },
+      );
+    }
+    if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) {
+      return new TlsError(
+        `TLS handshake with registry ${host} failed (${code}): if it serves plain HTTP, use --insecure`,
+        { cause: err, details: { host, code } },
+      );
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+      const name = typeof e.hostname === 'string' ? e.hostname : hostnameOf(host);
+      return new UnreachableError(`unknown host ${name}: check the registry name and DNS (${code})`, {
+        cause: err,
+        details: { host, code },
+      });
+    }
+    const unreachable = unreachableCodes[code];
+    if (unreachable !== undefined) {
+      return new UnreachableError(`registry ${host} ${unreachable}${what}`, { cause: err, details: { host, code } });
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new RegistryError(`request to registry ${host} failed${what}: ${message}`, { cause: err, details: { host } });
+}
+
+/** The `errors` array of a distribution-spec error body, as one short line. */
+export function describeErrorBody(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ code?: unknown; message?: unknown }> };
+    const parts = (parsed.errors ?? [])
+      .map((e) => [e.code, e.message].filter((x) => typeof x === 'string' && x !== '').join(': '))
+      .filter((s) => s !== '');
+    if (parts.length > 0) return parts.join('; ');
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function authRefused(host: string, repository: string, hint: string, hadCredentials: boolean): AuthError {
+  const subject = repository === '' ? '' : ` for ${repository}`;
+  const verb = hadCredentials ? 'refused the credentials' : 'requires credentials';
+  return new AuthError(`registry ${host} ${verb}${subject} (401): ${hint}`, { details: { host, repository } });
+}
+
+/** An HTTP error status as a FerryError; `body` is the (short) response text. */
+export function statusError(status: number, body: string, ctx: ErrorContext & { repository?: string }): FerryError {
+  const detail = describeErrorBody(body);
+  const suffix = detail === '' ? '' : `: ${detail}`;
+  const what = ctx.what === undefined ? '' : ` for ${ctx.what}`;
+  const repo = ctx.repository ?? '';
+  const details = { host: ctx.host, status, repository: repo };
+  if (status === 400 && /HTTP request to an HTTPS server/i.test(body)) {
+    return new TlsError(`registry ${ctx.host} speaks HTTPS, not plain HTTP: drop --insecure`, { details });
+  }
+  if (status === 401) return authRefused(ctx.host, repo, 'check the registry login', true);
+  if (status === 403) {
+    return new ForbiddenError(
+      `registry ${ctx.host} denied access${repo === '' ? '' : ` to ${repo}`} (403)${suffix}: the account lacks permission`,
+      { details },
+    );
+  }
+  if (status === 404) return new NotFoundError(`registry ${ctx.host} has no such resource${what} (404)${suffix}`, { details });
+  if (status === 429) {
+    return new RegistryError(`registry ${ctx.host} is rate-limiting requests${what} (429)${suffix}: try again later`, {
+      details,
+    });
+  }
+  return new RegistryError(`registry ${ctx.host} answered ${status}${what}${suffix}`, { details });
+}
+
+/** Re-emits a response body's stream errors as FerryErrors (a blob stream outlives request()). */
+export function mapStreamErrors(source: Readable, ctx: ErrorContext): Readable {
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+      callback(null, chunk);
+    },
+  });
+  source.on('error', (err) => out.destroy(mapTransportError(err, ctx)));
+  out.on('close', () => {
+    if (!source.destroyed && !source.readableEnded) source.destroy();
+  });
+  source.pipe(out);
+  return out;
+}

@@ -1,0 +1,67 @@
+// Proxies from the environment: HTTP_PROXY / HTTPS_PROXY / NO_PROXY (lowercase wins, as in undici
+// and curl). Matching follows undici's EnvHttpProxyAgent (NO_PROXY entries are hosts, `.suffix` or
+// `*.suffix` domains, optional `:port`, or `*`), with one addition taken from Go's net/http, which
+// is what d8, docker and skopeo use: loopback (localhost, 127.0.0.1, ::1) never goes through a
+// proxy, so a registry on this machine keeps working on a laptop with a corporate proxy set.
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { TlsConnectOptions } from './tls.ts';
+
+const loopbackNoProxy = ['localhost', '127.0.0.1', '::1'];
+
+export interface ProxySettings {
+  httpProxy: string;
+  httpsProxy: string;
+  noProxy: string;
+}
+
+function firstSet(env: NodeJS.ProcessEnv, names: string[]): string {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return '';
+}
+
+/** The proxies the environment asks for, or undefined when none is set. */
+export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
+  const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
+  const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']) || httpProxy;
+  if (httpProxy === '' && httpsProxy === '') return undefined;
+  const noProxy = [firstSet(env, ['no_proxy', 'NO_PROXY']), ...loopbackNoProxy].filter((s) => s !== '').join(',');
+  return { httpProxy, httpsProxy, noProxy };
+}
+
+export interface BaseDispatcherOptions {
+  tls: TlsConnectOptions;
+  connections: number;
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The connection pool under the interceptors: a plain Agent, or an EnvHttpProxyAgent when a proxy
+ * is configured. HTTP/2 is off: registries are fetched over several HTTP/1.1 connections per host
+ * (the per-host cap), which is how docker and skopeo behave and what every registry handles.
+ */
+export function createBaseDispatcher(options: BaseDispatcherOptions): Dispatcher {
+  const connect = { ...options.tls, allowH2: false, timeout: options.timeoutMs };
+  const agentOptions = {
+    connections: options.connections,
+    connect,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    keepAliveTimeout: 30_000,
+  };
+  const proxy = proxySettings(options.env);
+  if (proxy === undefined) return new Agent(agentOptions);
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    httpProxy: proxy.httpProxy,
+    httpsProxy: proxy.httpsProxy,
+    noProxy: proxy.noProxy,
+    requestTls: connect,
+    // The proxy itself is always verified (same trust store); --tls-skip-verify is about the registry.
+    proxyTls: { ...connect, rejectUnauthorized: true },
+    connectTimeout: options.timeoutMs,
+  });
+}

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
+import { execSync } from 'node:child_process';
+import { startRegistry } from './registry.ts';
+import { seedDeckhouse } from './fixtures.ts';
+const reg = await startRegistry('http');
+const pid = execSync(`pgrep -f "^/usr/bin/docker-registry serve ${reg.dataDir.replace('/data', '')}/config.yml"`).toString().trim();
+const cpu = () => { const f = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(' '); return (Number(f[13]) + Number(f[14])) * 10; };
+const c0 = cpu(); const u0 = process.cpuUsage(); const t = performance.now();
+await seedDeckhouse(reg);
+const u = process.cpuUsage(u0);
+console.log('wall', (performance.now() - t).toFixed(0), 'registry cpu ms', cpu() - c0, 'node cpu ms', ((u.user + u.system) / 1000).toFixed(0));
+await reg.stop();

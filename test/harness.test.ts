@@ -1,4 +1,6 @@
 // The harness itself: real registries in three variants, the independent client, and the seeders.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,8 +18,21 @@ import {
   type DeckhouseSeed,
   type GenericSeed,
 } from './harness/fixtures.ts';
-import { createRegistryClient, RegistryClientError, type RegistryClient } from './harness/registry-client.ts';
-import { requireTool, startRegistry, type RegistryVariant, type RunningRegistry } from './harness/registry.ts';
+import {
+  createRegistryClient,
+  RegistryClientError,
+  sha256Digest,
+  type RegistryClient,
+} from './harness/registry-client.ts';
+import {
+  createRunDir,
+  killRecordedRegistries,
+  requireTool,
+  RUN_DIR_ENV,
+  startRegistry,
+  type RegistryVariant,
+  type RunningRegistry,
+} from './harness/registry.ts';
 
 /** Reads one file out of a gzip'd tar held in memory (ustar headers, regular files only). */
 function fileFromTarGz(archive: Buffer, name: string): string | undefined {
@@ -111,18 +126,55 @@ describe.each(variants)('registry variant %s', (variant) => {
 });
 
 describe('registry lifecycle', () => {
-  it('stop() ends the server and removes its storage', async () => {
+  it('stop() ends the server, removes its storage and its pid record', async () => {
     const reg = await startRegistry('http');
+    const runDir = process.env[RUN_DIR_ENV];
+    expect(runDir, 'global setup provides the pid directory to workers').toBeTruthy();
+    const records = () => readdirSync(runDir!).filter((name) => name.endsWith('.json'));
+    expect(records().length).toBeGreaterThan(0);
     const client = createRegistryClient(reg);
     expect((await client.raw('GET', '/v2/')).status).toBe(200);
     await client.close();
+    const before = records().length;
     await reg.stop();
     await reg.stop(); // idempotent
-    const { existsSync } = await import('node:fs');
+    expect(records().length).toBe(before - 1);
     expect(existsSync(reg.dataDir)).toBe(false);
     const after = createRegistryClient(reg);
     await expect(after.raw('GET', '/v2/')).rejects.toThrow();
     await after.close();
+  });
+
+  it('the teardown sweep kills a registry its worker left behind', async () => {
+    const saved = process.env[RUN_DIR_ENV];
+    const runDir = createRunDir();
+    process.env[RUN_DIR_ENV] = runDir;
+    try {
+      const reg = await startRegistry('http');
+      expect(killRecordedRegistries(runDir)).toBe(1);
+      const client = createRegistryClient(reg);
+      await expect(client.raw('GET', '/v2/')).rejects.toThrow();
+      await client.close();
+      await reg.stop();
+      expect(existsSync(reg.dataDir)).toBe(false);
+    } finally {
+      process.env[RUN_DIR_ENV] = saved;
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a port that is already taken', async () => {
+    // Something else owns the port: it accepts connections and never answers.
+    const held = new Set<Socket>();
+    const blocker = createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(startRegistry('http', { port })).rejects.toThrow(/did not start.*address already in use/s);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
 
@@ -202,9 +254,14 @@ describe('seeders', () => {
     for (const channel of RELEASE_CHANNELS) {
       const manifest = JSON.parse((await client.getManifest('deckhouse/ee/release-channel', channel)).bytes.toString()) as {
         layers: Array<{ digest: string }>;
+        config: { digest: string };
       };
       const layer = await client.getBlob('deckhouse/ee/release-channel', manifest.layers[0]!.digest);
       expect(JSON.parse(fileFromTarGz(layer, 'version.json') ?? '{}')).toEqual({ version: PLATFORM_CHANNELS[channel] });
+      const config = JSON.parse(
+        (await client.getBlob('deckhouse/ee/release-channel', manifest.config.digest)).toString(),
+      ) as { rootfs: { diff_ids: string[] } };
+      expect(config.rootfs.diff_ids).toEqual([sha256Digest(gunzipSync(layer))]);
     }
     expect(deckhouse.releaseChannel['v1.69.2']?.tags).toEqual(['v1.69.2', 'stable']);
   });

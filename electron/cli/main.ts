@@ -60,7 +60,12 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     if (!cmd) throw new UsageError(`unknown command '${name}'. Run 'ferry --help' for the list of commands.`);
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: parseOptions(cmd.options), allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: rest,
+        options: parseOptions(cmd.options),
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
       throw new UsageError(`${message.replace(/\.$/, '')}. Run 'ferry ${cmd.name} --help'.`);

@@ -27,7 +27,11 @@ export function progressRenderer(io: CommandIO, json: boolean): JobEventListener
       case 'image':
         if (tty && event.status === 'done') return;
         clear();
-        out.write(event.status === 'done' ? `  ✓ ${event.image}\n` : `  ✗ ${event.image}: ${event.message ?? 'failed'}\n`);
+        out.write(
+          event.status === 'done'
+            ? `  ✓ ${event.image}\n`
+            : `  ✗ ${event.image}: ${event.message ?? 'failed'}\n`,
+        );
         break;
       case 'progress': {
         if (!tty) return;

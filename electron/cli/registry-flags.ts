@@ -1,7 +1,11 @@
 // Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
 import { registerSecret } from '../engine/redact.ts';
 import { UsageError } from '../engine/errors.ts';
-import { chainCredentials, dockerConfigCredentials, staticCredentials } from '../engine/transport/docker-config.ts';
+import {
+  chainCredentials,
+  dockerConfigCredentials,
+  staticCredentials,
+} from '../engine/transport/docker-config.ts';
 import type { Credentials, TransportOptions } from '../engine/transport/types.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
@@ -15,7 +19,8 @@ export function concurrencyOf(args: ParsedArgs): number {
   const raw = args.values.concurrency as string | undefined;
   if (raw === undefined) return 8;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency '${raw}' must be a whole number from 1 to 64`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--concurrency '${raw}' must be a whole number from 1 to 64`);
   return n;
 }
 
@@ -31,7 +36,9 @@ export function transportOptions(
     throw new UsageError(`give both a login and a password (${loginHint})`);
   }
   registerSecret(login.password);
-  const explicit: Credentials | undefined = login.username ? { username: login.username, password: login.password! } : undefined;
+  const explicit: Credentials | undefined = login.username
+    ? { username: login.username, password: login.password! }
+    : undefined;
   const sources = [];
   if (explicit) {
     sources.push(

@@ -113,5 +113,7 @@ export function toFerryError(err: unknown): FerryError {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code === 'ENOSPC') return new DiskFullError(`disk full: ${e.message}`, { cause: err });
   if (e?.code && /^E[A-Z]+$/.test(e.code) && e.syscall) return new IoError(e.message, { cause: err });
-  return new FerryError(ErrorCodes.INTERNAL, err instanceof Error ? err.message : String(err), { cause: err });
+  return new FerryError(ErrorCodes.INTERNAL, err instanceof Error ? err.message : String(err), {
+    cause: err,
+  });
 }

@@ -44,7 +44,14 @@ function importsOf(source: string): string[] {
 /** Checks the layer folders under `root` (the project, or a fixture tree shaped like it). */
 export function findBoundaryViolations(root: string): Violation[] {
   const out: Violation[] = [];
-  const layers = ['electron/engine', 'electron/cli', 'electron/main', 'electron/preload', 'renderer', 'shared'];
+  const layers = [
+    'electron/engine',
+    'electron/cli',
+    'electron/main',
+    'electron/preload',
+    'renderer',
+    'shared',
+  ];
   for (const layer of layers) {
     for (const file of walk(join(root, ...layer.split('/')))) {
       const rel = relative(root, file).split(sep).join('/');
@@ -58,14 +65,31 @@ export function findBoundaryViolations(root: string): Violation[] {
           out.push({ file: rel, rule: `${layer} must not import Node built-ins or electron`, detail: spec });
         }
         if (layer === 'renderer' && spec.startsWith('.') && /(^|\/)electron\//.test(spec)) {
-          out.push({ file: rel, rule: 'renderer reaches the engine only through the preload api', detail: spec });
+          out.push({
+            file: rel,
+            rule: 'renderer reaches the engine only through the preload api',
+            detail: spec,
+          });
         }
-        if (layer === 'shared' && !forbiddenPlatform && !spec.startsWith('./') && !(spec.startsWith('../') && !spec.includes('/../'))) {
+        if (
+          layer === 'shared' &&
+          !forbiddenPlatform &&
+          !spec.startsWith('./') &&
+          !(spec.startsWith('../') && !spec.includes('/../'))
+        ) {
           out.push({ file: rel, rule: 'shared must import only shared files', detail: spec });
         }
       }
-      if (layer !== 'electron/main' && layer !== 'electron/preload' && /\bipc(Main|Renderer)\b/.test(source)) {
-        out.push({ file: rel, rule: 'only electron/main and electron/preload touch ipcMain/ipcRenderer', detail: 'ipc' });
+      if (
+        layer !== 'electron/main' &&
+        layer !== 'electron/preload' &&
+        /\bipc(Main|Renderer)\b/.test(source)
+      ) {
+        out.push({
+          file: rel,
+          rule: 'only electron/main and electron/preload touch ipcMain/ipcRenderer',
+          detail: 'ipc',
+        });
       }
     }
   }

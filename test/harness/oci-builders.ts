@@ -42,6 +42,8 @@ export interface BlobContent {
   bytes: Buffer;
   digest: string;
   size: number;
+  /** Digest of the uncompressed tar, for layers built by tarGzLayer (the config's diff_id). */
+  diffId?: string;
 }
 
 /** A manifest or index exactly as it is pushed; `json` is the object the bytes were made from. */
@@ -97,8 +99,8 @@ export function configBlob(options: {
     os: platform.os,
     ...(platform.variant === undefined ? {} : { variant: platform.variant }),
     config: { Labels: options.labels ?? {} },
-    // Fixture layers are not real tars, so diff_ids simply mirror the layer digests.
-    rootfs: { type: 'layers', diff_ids: (options.layers ?? []).map((layer) => layer.digest) },
+    // Random layers are not real tars: their diff_id simply mirrors the layer digest.
+    rootfs: { type: 'layers', diff_ids: (options.layers ?? []).map((layer) => layer.diffId ?? layer.digest) },
   };
   const mediaType = options.format === 'docker' ? FixtureMediaTypes.dockerConfig : FixtureMediaTypes.ociConfig;
   return jsonBlob(config, mediaType);
@@ -221,7 +223,8 @@ export async function tarGzLayer(
   }
   archive.finalize();
   await finished;
-  return blobContent(gzipSync(Buffer.concat(chunks)), mediaType);
+  const tar = Buffer.concat(chunks);
+  return { ...blobContent(gzipSync(tar), mediaType), diffId: sha256Digest(tar) };
 }
 
 /** The cosign tag for a digest: `sha256-<hex>` plus a suffix such as '.sig'. */

@@ -194,30 +194,32 @@ function configFor(prepared: Prepared, port: number): string {
 }
 
 /** Polls GET /v2/ until the registry answers 200 (open) or 401 (auth), or its process exits. */
-async function waitReady(
-  url: string,
-  caPem: string | undefined,
-  exited: Promise<string>,
-): Promise<'ready' | string> {
-  const dispatcher = new Agent({ connect: caPem === undefined ? {} : { ca: caPem }, keepAliveTimeout: 10 });
-  let exitReason: string | undefined;
-  void exited.then((reason) => (exitReason = reason));
+async function waitReady(url: string, caPem: string | undefined, exited: Promise<string>): Promise<string> {
+  const dispatcher = new Agent({
+    connect: caPem === undefined ? { timeout: 1000 } : { ca: caPem, timeout: 1000 },
+    headersTimeout: 2000,
+    bodyTimeout: 2000,
+  });
+  // Whatever answers on the port, a request must never outlive the registry process.
+  const exitedFirst = exited.then((reason) => ({ exited: reason }));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   try {
     while (Date.now() < deadline) {
-      if (exitReason !== undefined) return exitReason;
-      try {
-        const res = await request(`${url}/v2/`, { method: 'GET', dispatcher });
-        await res.body.dump();
-        if (res.statusCode === 200 || res.statusCode === 401) return 'ready';
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 20));
+      const probe = request(`${url}/v2/`, { method: 'GET', dispatcher }).then(
+        async (res) => {
+          await res.body.dump();
+          return { status: res.statusCode };
+        },
+        () => ({ status: 0 }),
+      );
+      const outcome = await Promise.race([probe, exitedFirst]);
+      if ('exited' in outcome) return outcome.exited;
+      if (outcome.status === 200 || outcome.status === 401) return 'ready';
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return `not ready after ${READY_TIMEOUT_MS} ms`;
   } finally {
-    await dispatcher.close();
+    await dispatcher.destroy();
   }
 }
 
@@ -244,7 +246,7 @@ export async function startRegistry(
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort());
     await writeFile(configFile, configFor(prepared, port));
-    const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOGC: 'off' } });
+    const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keepTail = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-8192);

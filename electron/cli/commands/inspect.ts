@@ -6,14 +6,15 @@ import type { Command } from '../command.ts';
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: "show what a bundle holds: images, digests, targets, archives and chunks",
+  summary: 'show what a bundle holds: images, digests, targets, archives and chunks',
   usage: 'ferry inspect <bundle-dir> [--json]',
   options: {
     json: { type: 'boolean', help: 'print the transfer manifest as JSON' },
   },
   async run(args, io) {
     const [dir, ...extra] = args.positionals;
-    if (!dir || extra.length) throw new UsageError('give exactly one bundle folder: ferry inspect <bundle-dir>');
+    if (!dir || extra.length)
+      throw new UsageError('give exactly one bundle folder: ferry inspect <bundle-dir>');
     const m = await readTransferManifest(dir);
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
@@ -30,11 +31,15 @@ export const inspectCommand: Command = {
         `    digest    ${i.digest}`,
         `    type      ${i.mediaType}${i.platforms.length ? ` (${i.platforms.join(', ')})` : ''}`,
         `    target    ${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
-        ...(i.artifacts.length ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`] : []),
+        ...(i.artifacts.length
+          ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`]
+          : []),
       ]),
       '',
       'Files:',
-      ...m.archives.flatMap((a) => a.parts.map((p) => `  ${p.file.padEnd(32)} ${String(p.size).padStart(14)}  sha256:${p.sha256}`)),
+      ...m.archives.flatMap((a) =>
+        a.parts.map((p) => `  ${p.file.padEnd(32)} ${String(p.size).padStart(14)}  sha256:${p.sha256}`),
+      ),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;

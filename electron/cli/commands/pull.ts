@@ -13,27 +13,68 @@ export const pullCommand: Command = {
   summary: 'copy images from registries into a bundle folder cut into USB-sized chunks',
   usage: 'ferry pull <bundle-dir> --image <ref> [--image <ref> ...] [--images-file <file>] [flags]',
   options: {
-    image: { type: 'string', multiple: true, arg: 'REF', help: 'an image to carry, e.g. registry.example.com/app:1.0' },
-    'images-file': { type: 'string', arg: 'FILE', help: 'images to carry: one reference a line, or YAML with platforms and targets' },
-    'chunk-size': { type: 'string', arg: 'SIZE', help: 'cut archives into chunks of at most SIZE (700MiB, 4GiB, 4G)' },
-    'images-bundle-chunk-size': { type: 'string', short: 'c', arg: 'N', help: "d8's form of the chunk size: N × 1000^3 bytes" },
-    platform: { type: 'string', multiple: true, arg: 'OS/ARCH[/VARIANT]', help: 'keep only these platforms (default: all, whole indexes)' },
+    image: {
+      type: 'string',
+      multiple: true,
+      arg: 'REF',
+      help: 'an image to carry, e.g. registry.example.com/app:1.0',
+    },
+    'images-file': {
+      type: 'string',
+      arg: 'FILE',
+      help: 'images to carry: one reference a line, or YAML with platforms and targets',
+    },
+    'chunk-size': {
+      type: 'string',
+      arg: 'SIZE',
+      help: 'cut archives into chunks of at most SIZE (700MiB, 4GiB, 4G)',
+    },
+    'images-bundle-chunk-size': {
+      type: 'string',
+      short: 'c',
+      arg: 'N',
+      help: "d8's form of the chunk size: N × 1000^3 bytes",
+    },
+    platform: {
+      type: 'string',
+      multiple: true,
+      arg: 'OS/ARCH[/VARIANT]',
+      help: 'keep only these platforms (default: all, whole indexes)',
+    },
     'no-signatures': { type: 'boolean', help: 'leave signatures, attestations, SBOMs and referrers behind' },
-    'source-login': { type: 'string', arg: 'USER', help: 'source registry login (env D8_MIRROR_SOURCE_LOGIN)' },
-    'source-password': { type: 'string', arg: 'PASS', help: 'source registry password (env D8_MIRROR_SOURCE_PASSWORD)' },
-    license: { type: 'string', short: 'l', arg: 'TOKEN', help: 'license token = login license-token (env D8_MIRROR_LICENSE_TOKEN)' },
+    'source-login': {
+      type: 'string',
+      arg: 'USER',
+      help: 'source registry login (env D8_MIRROR_SOURCE_LOGIN)',
+    },
+    'source-password': {
+      type: 'string',
+      arg: 'PASS',
+      help: 'source registry password (env D8_MIRROR_SOURCE_PASSWORD)',
+    },
+    license: {
+      type: 'string',
+      short: 'l',
+      arg: 'TOKEN',
+      help: 'license token = login license-token (env D8_MIRROR_LICENSE_TOKEN)',
+    },
     ...transportFlags,
     'no-pull-resume': { type: 'boolean', help: 'start over instead of resuming an interrupted pull' },
     force: { type: 'boolean', help: 'write into a non-empty folder, replacing an earlier bundle' },
-    'tmp-dir': { type: 'string', arg: 'DIR', help: 'keep resume state here instead of inside the bundle folder' },
+    'tmp-dir': {
+      type: 'string',
+      arg: 'DIR',
+      help: 'keep resume state here instead of inside the bundle folder',
+    },
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
   async run(args, io) {
     const v = args.values;
     const [bundleDir, ...extra] = args.positionals;
-    if (!bundleDir) throw new UsageError("missing <bundle-dir>: ferry pull <bundle-dir> --image <ref>");
+    if (!bundleDir) throw new UsageError('missing <bundle-dir>: ferry pull <bundle-dir> --image <ref>');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}': images go after --image`);
-    if (v['chunk-size'] && v['images-bundle-chunk-size']) throw new UsageError('give --chunk-size or -c, not both');
+    if (v['chunk-size'] && v['images-bundle-chunk-size'])
+      throw new UsageError('give --chunk-size or -c, not both');
     const chunkSize = v['chunk-size']
       ? parseSize(v['chunk-size'] as string, '--chunk-size')
       : v['images-bundle-chunk-size']
@@ -44,8 +85,12 @@ export const pullCommand: Command = {
     if (v['images-file']) images.push(...(await readImagesFile(v['images-file'] as string, platforms)));
 
     const license = (v.license as string | undefined) ?? io.env.D8_MIRROR_LICENSE_TOKEN;
-    const username = (v['source-login'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_LOGIN ?? (license ? 'license-token' : undefined);
-    const password = (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
+    const username =
+      (v['source-login'] as string | undefined) ??
+      io.env.D8_MIRROR_SOURCE_LOGIN ??
+      (license ? 'license-token' : undefined);
+    const password =
+      (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
     const sourceHosts = [...new Set(images.map((i) => i.source.registry))];
     const transport = transportOptions(
       args,
@@ -71,7 +116,9 @@ export const pullCommand: Command = {
     });
     progress.done();
     if (v.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals })}\n`,
+      );
     } else {
       const t = manifest.totals;
       io.stdout.write(

@@ -15,16 +15,22 @@ export const verifyCommand: Command = {
   },
   async run(args, io) {
     const [dir, ...extra] = args.positionals;
-    if (!dir || extra.length) throw new UsageError('give exactly one bundle folder: ferry verify <bundle-dir>');
+    if (!dir || extra.length)
+      throw new UsageError('give exactly one bundle folder: ferry verify <bundle-dir>');
     const progress = progressRenderer(io, false);
-    const report = await verifyBundle(dir, { signal: io.signal, ...(args.values.json ? {} : { onEvent: progress }) });
+    const report = await verifyBundle(dir, {
+      signal: io.signal,
+      ...(args.values.json ? {} : { onEvent: progress }),
+    });
     progress.done();
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       const rate = report.seconds > 0 ? report.bytesChecked / report.seconds : 0;
       for (const p of report.problems) {
-        io.stdout.write(`✗ ${p.message}\n${p.images.length ? `    images affected: ${p.images.join(', ')}\n` : ''}`);
+        io.stdout.write(
+          `✗ ${p.message}\n${p.images.length ? `    images affected: ${p.images.join(', ')}\n` : ''}`,
+        );
       }
       const bad = report.images.filter((i) => !i.ok).length;
       io.stdout.write(

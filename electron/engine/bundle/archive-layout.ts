@@ -31,7 +31,13 @@ export function layoutArchive(name: string, files: FileToArchive[]): ArchiveLayo
   const entries: ArchiveEntry[] = [];
   for (const f of files) {
     const headerSize = encodeFileHeader(f.path, f.size).length;
-    entries.push({ path: f.path, size: f.size, headerOffset: offset, dataOffset: offset + headerSize, content: f.content });
+    entries.push({
+      path: f.path,
+      size: f.size,
+      headerOffset: offset,
+      dataOffset: offset + headerSize,
+      content: f.content,
+    });
     offset += headerSize + padded(f.size);
   }
   return { name, size: offset + 2 * BLOCK, entries };

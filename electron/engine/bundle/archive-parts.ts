@@ -55,7 +55,12 @@ export async function findArchives(dir: string): Promise<ArchiveOnDisk[]> {
   const out: ArchiveOnDisk[] = [];
   for (const name of whole) {
     const s = await stat(join(dir, name));
-    out.push({ name, chunked: false, size: s.size, parts: [{ file: name, path: join(dir, name), start: 0, size: s.size }] });
+    out.push({
+      name,
+      chunked: false,
+      size: s.size,
+      parts: [{ file: name, path: join(dir, name), start: 0, size: s.size }],
+    });
   }
   for (const [name, byIndex] of chunks) {
     if (whole.includes(name)) {

@@ -56,7 +56,10 @@ export class ArchiveWriter {
     const w = new ArchiveWriter(dir, name, size, chunkSize);
     for (const part of w.parts) {
       const prior = completed.get(part.file);
-      const finalSize = await stat(join(dir, part.file)).then((s) => s.size, () => -1);
+      const finalSize = await stat(join(dir, part.file)).then(
+        (s) => s.size,
+        () => -1,
+      );
       if (prior && prior.size === part.size && finalSize === part.size) {
         part.done = prior;
         continue;
@@ -104,7 +107,13 @@ export class ArchiveWriter {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(tmp, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
     await rename(tmp, join(this.dir, part.file));
-    part.done = { file: part.file, index: part.index, start: part.start, size: part.size, sha256: hash.digest('hex') };
+    part.done = {
+      file: part.file,
+      index: part.index,
+      start: part.start,
+      size: part.size,
+      sha256: hash.digest('hex'),
+    };
     return part.done;
   }
 

@@ -25,7 +25,11 @@ afterEach(() => {
 async function writeArchive(dir: string, files: Array<{ path: string; bytes: Buffer }>, chunkSize?: number) {
   const layout = layoutArchive(
     'images.tar',
-    files.map((f) => ({ path: f.path, size: f.bytes.length, content: { kind: 'bytes' as const, bytes: f.bytes } })),
+    files.map((f) => ({
+      path: f.path,
+      size: f.bytes.length,
+      content: { kind: 'bytes' as const, bytes: f.bytes },
+    })),
   );
   const w = await ArchiveWriter.open(dir, 'images.tar', layout.size, chunkSize, new Map());
   for (const e of layout.entries) {
@@ -52,13 +56,17 @@ describe('planned tar archives', () => {
     const dir = tmp();
     const { parts } = await writeArchive(dir, files, 300_000);
     expect(parts.length).toBeGreaterThan(2);
-    expect(parts.map((p) => p.file)).toEqual(parts.map((_, i) => `images.tar.${String(i).padStart(4, '0')}.chunk`));
+    expect(parts.map((p) => p.file)).toEqual(
+      parts.map((_, i) => `images.tar.${String(i).padStart(4, '0')}.chunk`),
+    );
     for (const p of parts) expect(statSync(join(dir, p.file)).size).toBeLessThanOrEqual(300_000);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
 
     const whole = Buffer.concat(parts.map((p) => readFileSync(join(dir, p.file))));
     writeFileSync(join(dir, 'joined.tar'), whole);
-    const listed = execFileSync('tar', ['-tf', join(dir, 'joined.tar')], { encoding: 'utf8' }).trim().split('\n');
+    const listed = execFileSync('tar', ['-tf', join(dir, 'joined.tar')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     expect(listed).toEqual(files.map((f) => f.path));
     const out = join(dir, 'x');
     execFileSync('mkdir', [out]);
@@ -94,6 +102,8 @@ describe('planned tar archives', () => {
     const dir = tmp();
     const { parts } = await writeArchive(dir, files.slice(0, 1), 1 << 20);
     expect(parts.map((p) => p.file)).toEqual(['images.tar']);
-    expect(execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' }).trim()).toBe('oci-layout');
+    expect(execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' }).trim()).toBe(
+      'oci-layout',
+    );
   });
 });

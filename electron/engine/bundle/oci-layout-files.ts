@@ -45,9 +45,12 @@ export function layoutIndex(images: ImageGraph[]): Buffer {
     }
   }
   const unique = new Map<string, Descriptor>();
-  for (const e of entries) unique.set(`${e.annotations![TARGET_ANNOTATION]}\n${e.annotations![annotations.deckhouseShortTag]}`, e);
+  for (const e of entries)
+    unique.set(`${e.annotations![TARGET_ANNOTATION]}\n${e.annotations![annotations.deckhouseShortTag]}`, e);
   const manifests = [...unique.values()].sort((a, b) =>
     (a.annotations![annotations.refName] ?? '').localeCompare(b.annotations![annotations.refName] ?? ''),
   );
-  return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }, null, 2));
+  return Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }, null, 2),
+  );
 }

@@ -97,10 +97,17 @@ export async function readTransferManifest(dir: string): Promise<TransferManifes
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new BundleInvalidError(`${path} is not valid JSON (damaged?): copy it from the media again`, { cause: err });
+    throw new BundleInvalidError(`${path} is not valid JSON (damaged?): copy it from the media again`, {
+      cause: err,
+    });
   }
   const m = parsed as Partial<TransferManifest>;
-  if (m.format !== 'ferry-bundle' || !Array.isArray(m.images) || !Array.isArray(m.archives) || !Array.isArray(m.blobs)) {
+  if (
+    m.format !== 'ferry-bundle' ||
+    !Array.isArray(m.images) ||
+    !Array.isArray(m.archives) ||
+    !Array.isArray(m.blobs)
+  ) {
     throw new BundleInvalidError(`${path} is not a Ferry transfer manifest`);
   }
   if ((m.formatVersion ?? 0) > FORMAT_VERSION) {

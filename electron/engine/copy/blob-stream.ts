@@ -15,19 +15,34 @@ export interface BlobStreamOptions {
 
 /** Failures that say nothing about the blob itself: worth asking again from where we stopped. */
 function isTransient(err: unknown): boolean {
-  if (err instanceof FerryError) return err.code === 'FERRY_ERR_UNREACHABLE' || (err.code === 'FERRY_ERR_REGISTRY' && /5\d\d/.test(err.message));
+  if (err instanceof FerryError)
+    return (
+      err.code === 'FERRY_ERR_UNREACHABLE' || (err.code === 'FERRY_ERR_REGISTRY' && /5\d\d/.test(err.message))
+    );
   const code = (err as { code?: string }).code ?? '';
-  return /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|UND_ERR_.*|ERR_STREAM_PREMATURE_CLOSE|FERRY_SHORT_READ)$/.test(code) || /terminated|other side closed|aborted/i.test(String((err as Error).message));
+  return (
+    /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|UND_ERR_.*|ERR_STREAM_PREMATURE_CLOSE|FERRY_SHORT_READ)$/.test(
+      code,
+    ) || /terminated|other side closed|aborted/i.test(String((err as Error).message))
+  );
 }
 
-export function resumableBlobStream(src: Store, repository: string, blob: Descriptor, options: BlobStreamOptions = {}): Readable {
+export function resumableBlobStream(
+  src: Store,
+  repository: string,
+  blob: Descriptor,
+  options: BlobStreamOptions = {},
+): Readable {
   const retries = options.retries ?? 5;
   async function* bytes(): AsyncGenerator<Buffer> {
     let offset = 0;
     let attempt = 0;
     for (;;) {
       try {
-        const { stream } = await src.getBlob(repository, blob.digest, { offset, ...(options.signal ? { signal: options.signal } : {}) });
+        const { stream } = await src.getBlob(repository, blob.digest, {
+          offset,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         for await (const chunk of stream) {
           const buf = chunk as Buffer;
           offset += buf.length;
@@ -35,11 +50,17 @@ export function resumableBlobStream(src: Store, repository: string, blob: Descri
           yield buf;
         }
         if (offset >= blob.size) return;
-        throw Object.assign(new Error(`blob ${blob.digest} ended at byte ${offset} of ${blob.size}`), { code: 'FERRY_SHORT_READ' });
+        throw Object.assign(new Error(`blob ${blob.digest} ended at byte ${offset} of ${blob.size}`), {
+          code: 'FERRY_SHORT_READ',
+        });
       } catch (err) {
         if (options.signal?.aborted || !isTransient(err) || attempt >= retries) throw err;
         attempt++;
-        await sleep(Math.min(200 * 2 ** attempt, 5000), undefined, options.signal ? { signal: options.signal } : {});
+        await sleep(
+          Math.min(200 * 2 ** attempt, 5000),
+          undefined,
+          options.signal ? { signal: options.signal } : {},
+        );
       }
     }
   }

@@ -31,10 +31,21 @@ export interface CopyResult {
 
 /** Errors that doom every remaining transfer: no point trying other images. */
 function isGlobal(err: FerryError): boolean {
-  return ['FERRY_ERR_AUTH', 'FERRY_ERR_TLS', 'FERRY_ERR_UNREACHABLE', 'FERRY_ERR_DISK_FULL', 'FERRY_ERR_CANCELLED'].includes(err.code);
+  return [
+    'FERRY_ERR_AUTH',
+    'FERRY_ERR_TLS',
+    'FERRY_ERR_UNREACHABLE',
+    'FERRY_ERR_DISK_FULL',
+    'FERRY_ERR_CANCELLED',
+  ].includes(err.code);
 }
 
-export async function copyPlan(src: Store, dst: Store, plan: CopyPlan, options: CopyOptions = {}): Promise<CopyResult> {
+export async function copyPlan(
+  src: Store,
+  dst: Store,
+  plan: CopyPlan,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
   const { signal, progress } = options;
   const limit = createLimiter(options.concurrency ?? 8);
   const checkCancel = () => {
@@ -76,7 +87,10 @@ export async function copyPlan(src: Store, dst: Store, plan: CopyPlan, options: 
               how = how === 'present' ? 'mounted' : how;
               continue;
             }
-            const stream = resumableBlobStream(src, from, blob, { ...(signal ? { signal } : {}), onBytes: (n) => progress?.onBytes?.(n) });
+            const stream = resumableBlobStream(src, from, blob, {
+              ...(signal ? { signal } : {}),
+              onBytes: (n) => progress?.onBytes?.(n),
+            });
             await dst.putBlob(repo, blob, stream, signal);
             holder ??= repo;
             how = 'copied';
@@ -129,7 +143,8 @@ async function putManifests(dst: Store, image: ImageGraph, signal?: AbortSignal)
   }
   await dst.putManifest(repo, image.request.target.tag ?? image.root.digest, image.root, signal);
   for (const a of image.artifacts) {
-    for (const m of a.manifests) if (m.digest !== a.root.digest) await dst.putManifest(repo, m.digest, m, signal);
+    for (const m of a.manifests)
+      if (m.digest !== a.root.digest) await dst.putManifest(repo, m.digest, m, signal);
     await dst.putManifest(repo, a.tag ?? a.root.digest, a.root, signal);
   }
 }

@@ -26,7 +26,12 @@ function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-async function fetchByDigest(src: Store, repository: string, digest: string, signal?: AbortSignal): Promise<RawManifest> {
+async function fetchByDigest(
+  src: Store,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<RawManifest> {
   const m = await src.getManifest(repository, digest, signal);
   if (digest.startsWith('sha256:') && digestOf(m.bytes) !== digest) {
     throw new DigestMismatchError(`manifest ${repository}@${digest} served with other bytes: refused`);
@@ -35,7 +40,13 @@ async function fetchByDigest(src: Store, repository: string, digest: string, sig
 }
 
 /** Adds a manifest and everything under it (children first) to the walk. */
-async function walkManifest(src: Store, repository: string, raw: RawManifest, walk: Walk, signal?: AbortSignal): Promise<void> {
+async function walkManifest(
+  src: Store,
+  repository: string,
+  raw: RawManifest,
+  walk: Walk,
+  signal?: AbortSignal,
+): Promise<void> {
   const parsed = parseManifest(raw);
   if (isImageIndex(parsed)) {
     const children = await Promise.all(
@@ -64,9 +75,12 @@ async function filterPlatforms(
   const matching = parsed.manifests.filter((d) => platformMatches(d.platform, wanted));
   if (matching.length === 0) {
     const have = parsed.manifests.map((d) => (d.platform ? formatPlatform(d.platform) : '?')).join(', ');
-    throw new UsageError(`${request.sourceText} has no manifest for ${wanted.map(formatPlatform).join(', ')} (it has ${have})`);
+    throw new UsageError(
+      `${request.sourceText} has no manifest for ${wanted.map(formatPlatform).join(', ')} (it has ${have})`,
+    );
   }
-  if (matching.length === 1) return fetchByDigest(src, request.source.repository, matching[0]!.digest, signal);
+  if (matching.length === 1)
+    return fetchByDigest(src, request.source.repository, matching[0]!.digest, signal);
   const index: ImageIndex = { ...parsed, manifests: matching };
   const bytes = Buffer.from(JSON.stringify(index));
   return { bytes, digest: digestOf(bytes), mediaType: root.mediaType || MediaTypes.ociIndex };
@@ -83,21 +97,34 @@ async function resolveArtifact(
 ): Promise<ArtifactGraph> {
   const walk: Walk = { manifests: new Map(), blobs: new Map(), platforms: new Set() };
   await walkManifest(src, repository, root, walk, signal);
-  return { kind, subject, ...(tag ? { tag } : {}), root, manifests: [...walk.manifests.values()], blobs: [...walk.blobs.values()] };
+  return {
+    kind,
+    subject,
+    ...(tag ? { tag } : {}),
+    root,
+    manifests: [...walk.manifests.values()],
+    blobs: [...walk.blobs.values()],
+  };
 }
 
 /** Cosign tags and referrers of one manifest digest. */
-async function artifactsOf(src: Store, repository: string, digest: string, signal?: AbortSignal): Promise<ArtifactGraph[]> {
+async function artifactsOf(
+  src: Store,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<ArtifactGraph[]> {
   const kinds: CosignKind[] = ['sig', 'att', 'sbom'];
   const tagged = await Promise.all(
-    [...kinds.map((k) => [k, cosignTag(digest, k)] as const), ['referrers-index', referrersFallbackTag(digest)] as const].map(
-      async ([kind, tag]) => {
-        const head = await src.headManifest(repository, tag, signal);
-        if (!head) return undefined;
-        const root = await src.getManifest(repository, tag, signal);
-        return resolveArtifact(src, repository, root, kind, digest, tag, signal);
-      },
-    ),
+    [
+      ...kinds.map((k) => [k, cosignTag(digest, k)] as const),
+      ['referrers-index', referrersFallbackTag(digest)] as const,
+    ].map(async ([kind, tag]) => {
+      const head = await src.headManifest(repository, tag, signal);
+      if (!head) return undefined;
+      const root = await src.getManifest(repository, tag, signal);
+      return resolveArtifact(src, repository, root, kind, digest, tag, signal);
+    }),
   );
   const out = tagged.filter((a): a is ArtifactGraph => a !== undefined);
   const carried = new Set(out.flatMap((a) => a.manifests.map((m) => m.digest)));
@@ -110,7 +137,11 @@ async function artifactsOf(src: Store, repository: string, digest: string, signa
 }
 
 /** Resolves one requested image into everything that must travel with it. */
-export async function resolveImage(src: Store, request: ImageRequest, options: ResolveOptions = {}): Promise<ImageGraph> {
+export async function resolveImage(
+  src: Store,
+  request: ImageRequest,
+  options: ResolveOptions = {},
+): Promise<ImageGraph> {
   const { signal } = options;
   const repository = request.source.repository;
   const served = await src.getManifest(repository, request.source.reference, signal);
@@ -122,7 +153,9 @@ export async function resolveImage(src: Store, request: ImageRequest, options: R
   await walkManifest(src, repository, root, walk, signal);
   const artifacts: ArtifactGraph[] = [];
   if (options.signatures !== false) {
-    const lists = await Promise.all([...walk.manifests.keys()].map((d) => artifactsOf(src, repository, d, signal)));
+    const lists = await Promise.all(
+      [...walk.manifests.keys()].map((d) => artifactsOf(src, repository, d, signal)),
+    );
     const seen = new Set<string>();
     for (const a of lists.flat()) {
       if (seen.has(a.root.digest)) continue;

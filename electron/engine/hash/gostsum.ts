@@ -53,9 +53,12 @@ export async function gostsumFile(path: string): Promise<string> {
     // The errno code (ENOENT, EACCES, EISDIR...) says it all; the node message would repeat the path.
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     const why = code ?? (err instanceof Error ? err.message : String(err));
-    throw new IoError(`cannot read ${path} for its GOST checksum (${why}): check that the file exists and is readable`, {
-      cause: err,
-    });
+    throw new IoError(
+      `cannot read ${path} for its GOST checksum (${why}): check that the file exists and is readable`,
+      {
+        cause: err,
+      },
+    );
   }
   return toHex(hasher.digest());
 }

@@ -1,24 +1,25 @@
 // Constants of GOST R 34.11-2012 (Streebog), as published in the standard and RFC 6986, and the
 // lookup tables derived from them at module load.
 //
-// Word layout used throughout the Streebog code: a 512-bit value is 8 little-endian 64-bit words,
-// each kept as two int32 halves, so 16 int32 in all: index 2*i is the low half of word i, 2*i+1
-// the high half. Byte k of the value (k = 0 is the least significant) is byte k % 8 of word k >> 3.
-// JavaScript has no fast 64-bit integer, and BigInt allocates, so everything stays in int32.
+// Word layout: a 512-bit value is 8 little-endian 64-bit words, each kept here as two int32 halves
+// (JavaScript has no 64-bit integer short of BigInt), so 16 int32 in all: index 2*i is the low half
+// of word i, 2*i+1 the high half. Byte k of the value (k = 0 is the least significant) is byte
+// k % 8 of word k >> 3. Written out little-endian, this is exactly the byte layout the WebAssembly
+// kernel in streebog.ts reads as i64.
 
 /** The S-box Pi of the standard (section 5.1): the byte substitution of S. */
 export const PI: Uint8Array = Uint8Array.from([
   252, 238, 221, 17, 207, 110, 49, 22, 251, 196, 250, 218, 35, 197, 4, 77, 233, 119, 240, 219, 147, 46, 153,
-  186, 23, 54, 241, 187, 20, 205, 95, 193, 249, 24, 101, 90, 226, 92, 239, 33, 129, 28, 60, 66, 139, 1, 142, 79,
-  5, 132, 2, 174, 227, 106, 143, 160, 6, 11, 237, 152, 127, 212, 211, 31, 235, 52, 44, 81, 234, 200, 72, 171,
-  242, 42, 104, 162, 253, 58, 206, 204, 181, 112, 14, 86, 8, 12, 118, 18, 191, 114, 19, 71, 156, 183, 93, 135,
-  21, 161, 150, 41, 16, 123, 154, 199, 243, 145, 120, 111, 157, 158, 178, 177, 50, 117, 25, 61, 255, 53, 138,
-  126, 109, 84, 198, 128, 195, 189, 13, 87, 223, 245, 36, 169, 62, 168, 67, 201, 215, 121, 214, 246, 124, 34,
-  185, 3, 224, 15, 236, 222, 122, 148, 176, 188, 220, 232, 40, 80, 78, 51, 10, 74, 167, 151, 96, 115, 30, 0, 98,
-  68, 26, 184, 56, 130, 100, 159, 38, 65, 173, 69, 70, 146, 39, 94, 85, 47, 140, 163, 165, 125, 105, 213, 149,
-  59, 7, 88, 179, 64, 134, 172, 29, 247, 48, 55, 107, 228, 136, 217, 231, 137, 225, 27, 131, 73, 76, 63, 248,
-  254, 141, 83, 170, 144, 202, 216, 133, 97, 32, 113, 103, 164, 45, 43, 9, 91, 203, 155, 37, 208, 190, 229, 108,
-  82, 89, 166, 116, 210, 230, 244, 180, 192, 209, 102, 175, 194, 57, 75, 99, 182,
+  186, 23, 54, 241, 187, 20, 205, 95, 193, 249, 24, 101, 90, 226, 92, 239, 33, 129, 28, 60, 66, 139, 1, 142,
+  79, 5, 132, 2, 174, 227, 106, 143, 160, 6, 11, 237, 152, 127, 212, 211, 31, 235, 52, 44, 81, 234, 200, 72,
+  171, 242, 42, 104, 162, 253, 58, 206, 204, 181, 112, 14, 86, 8, 12, 118, 18, 191, 114, 19, 71, 156, 183, 93,
+  135, 21, 161, 150, 41, 16, 123, 154, 199, 243, 145, 120, 111, 157, 158, 178, 177, 50, 117, 25, 61, 255, 53,
+  138, 126, 109, 84, 198, 128, 195, 189, 13, 87, 223, 245, 36, 169, 62, 168, 67, 201, 215, 121, 214, 246, 124,
+  34, 185, 3, 224, 15, 236, 222, 122, 148, 176, 188, 220, 232, 40, 80, 78, 51, 10, 74, 167, 151, 96, 115, 30,
+  0, 98, 68, 26, 184, 56, 130, 100, 159, 38, 65, 173, 69, 70, 146, 39, 94, 85, 47, 140, 163, 165, 125, 105,
+  213, 149, 59, 7, 88, 179, 64, 134, 172, 29, 247, 48, 55, 107, 228, 136, 217, 231, 137, 225, 27, 131, 73, 76,
+  63, 248, 254, 141, 83, 170, 144, 202, 216, 133, 97, 32, 113, 103, 164, 45, 43, 9, 91, 203, 155, 37, 208,
+  190, 229, 108, 82, 89, 166, 116, 210, 230, 244, 180, 192, 209, 102, 175, 194, 57, 75, 99, 182,
 ]);
 
 /** The permutation Tau of P (section 5.2): byte k of the result is byte tau(k) of the input. */
@@ -31,6 +32,7 @@ export function tau(k: number): number {
  * The rows of the 64x64 binary matrix A of L (section 5.3), most significant row first: bit 63 of a
  * 64-bit word selects A_MATRIX[0], bit 0 selects A_MATRIX[63].
  */
+// prettier-ignore
 const A_MATRIX: readonly string[] = [
   '8e20faa72ba0b470', '47107ddd9b505a38', 'ad08b0e0c3282d1c', 'd8045870ef14980e',
   '6c022c38f90a4c07', '3601161cf205268d', '1b8e0b0e798c13c8', '83478b07b2468764',
@@ -48,7 +50,7 @@ const A_MATRIX: readonly string[] = [
   '492c024284fbaec0', 'aa16012142f35760', '550b8e9e21f7a530', 'a48b474f9ef5dc18',
   '70a6a56e2440598e', '3853dc371220a247', '1ca76e95091051ad', '0edd37c48a08a6d8',
   '07e095624504536c', '8d70c431ac02a736', 'c83862965601dd1b', '641c314b2b8ee083',
-]; // prettier-ignore
+];
 
 /** The iteration constants C_1..C_12 (section 6), written as the standard writes them: big-endian hex. */
 const ROUND_CONSTANTS_HEX: readonly string[] = [

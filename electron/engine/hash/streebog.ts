@@ -4,8 +4,9 @@
 // compression function runs as a small WebAssembly kernel that this file assembles at first use
 // from the LPS tables in streebog-tables.ts: WebAssembly has native 64-bit integers, so one table
 // lookup is one load, where plain JavaScript needs two 32-bit halves and bounds checks. Measured on
-// the project's machine: ~120 MiB/s here against ~42 MiB/s for the best int32-pair JavaScript
-// version, and gost12sum's ~190 MiB/s. No BigInt crosses the boundary: only i32 pointers do.
+// the project's 2-core machine: ~135 MiB/s here, ~42 MiB/s for the best int32-pair JavaScript
+// version we tried, 160-190 MiB/s for gost12sum (bench/gost.ts). No BigInt is involved: only i32
+// offsets cross into the kernel.
 //
 // Byte order: a byte stream is read as a little-endian number (its first byte is the least
 // significant byte of M), and the standard writes M and H(M) as big-endian numbers. digest()
@@ -290,27 +291,39 @@ function assembleKernel(): Uint8Array {
 interface Kernel {
   /** The kernel's whole memory, as bytes. */
   memory: Uint8Array;
-  g(h: number, n: number, m: number): void;
-  blocks(h: number, n: number, sigma: number, m: number, count: number): void;
+  /** h = g_N(h, m); arguments are offsets into memory. */
+  g: (h: number, n: number, m: number) => void;
+  /** Stage 2 over `count` whole blocks at m: g_N, then N += 512 and Sigma += m each time. */
+  blocks: (h: number, n: number, sigma: number, m: number, count: number) => void;
+}
+
+// The little of the WebAssembly JS API used here. tsconfig.node.json's lib (ES2023) has no
+// WebAssembly types (TypeScript keeps them in lib.dom), and Node provides the global at run time.
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+    imports: object,
+  ) => {
+    exports: { memory: { buffer: ArrayBuffer }; g: Kernel['g']; blocks: Kernel['blocks'] };
+  };
 }
 
 let kernel: Kernel | undefined;
 
 function getKernel(): Kernel {
   if (kernel !== undefined) return kernel;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(assembleKernel()), {});
-  const exports = instance.exports as {
-    memory: WebAssembly.Memory;
-    g: Kernel['g'];
-    blocks: Kernel['blocks'];
-  };
+  const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+  const { exports } = new wasm.Instance(new wasm.Module(assembleKernel()), {});
   const view = new DataView(exports.memory.buffer);
   // WebAssembly memory is little-endian; DataView makes that explicit on any host.
   for (let i = 0; i < 2048; i++) {
     view.setInt32(TABLES_AT + i * 8, LPS_LO[i]!, true);
     view.setInt32(TABLES_AT + i * 8 + 4, LPS_HI[i]!, true);
   }
-  for (let i = 0; i < ROUND_CONSTANTS.length; i++) view.setInt32(CONSTANTS_AT + i * 4, ROUND_CONSTANTS[i]!, true);
+  for (let i = 0; i < ROUND_CONSTANTS.length; i++) {
+    view.setInt32(CONSTANTS_AT + i * 4, ROUND_CONSTANTS[i]!, true);
+  }
   kernel = { memory: new Uint8Array(exports.memory.buffer), g: exports.g, blocks: exports.blocks };
   return kernel;
 }
@@ -373,7 +386,7 @@ class StreebogCore {
       }
       // Whole blocks are always hashed at once: a message that ends on a block boundary still gets
       // a padding block of its own in digest(), as the standard says.
-      for (let done = 0; done < wholeBytes; ) {
+      for (let done = 0; done < wholeBytes;) {
         const n = Math.min(INPUT_BYTES, wholeBytes - done);
         k.memory.set(data.subarray(offset + done, offset + done + n), INPUT_AT);
         k.blocks(H_AT, N_AT, SIGMA_AT, INPUT_AT, n / BLOCK_BYTES);

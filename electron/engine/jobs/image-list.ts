@@ -46,19 +46,30 @@ function fromYamlEntry(entry: unknown, file: string, globalPlatforms: Platform[]
   if (!e || typeof e.image !== 'string') {
     throw new UsageError(`${file}: every entry needs an 'image' reference (got ${JSON.stringify(entry)})`);
   }
-  const platforms = Array.isArray(e.platforms) ? e.platforms.map((p) => parsePlatform(String(p))) : globalPlatforms;
-  if (e.target !== undefined && typeof e.target !== 'string') throw new UsageError(`${file}: 'target' of ${e.image} must be a string`);
+  const platforms = Array.isArray(e.platforms)
+    ? e.platforms.map((p) => parsePlatform(String(p)))
+    : globalPlatforms;
+  if (e.target !== undefined && typeof e.target !== 'string')
+    throw new UsageError(`${file}: 'target' of ${e.image} must be a string`);
   return imageRequest(e.image, platforms, e.target as string | undefined);
 }
 
-export async function readImagesFile(file: string, globalPlatforms: Platform[] = []): Promise<ImageRequest[]> {
+export async function readImagesFile(
+  file: string,
+  globalPlatforms: Platform[] = [],
+): Promise<ImageRequest[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read images file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read images file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  const lines = text.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
   const looksYaml = lines.some((l) => l.startsWith('-') || l.includes(': ') || l.endsWith(':'));
   if (!looksYaml) return lines.map((l) => imageRequest(l, globalPlatforms));
   let doc: unknown;
@@ -68,6 +79,7 @@ export async function readImagesFile(file: string, globalPlatforms: Platform[] =
     throw new UsageError(`${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
   const list = Array.isArray(doc) ? doc : (doc as { images?: unknown } | null)?.images;
-  if (!Array.isArray(list)) throw new UsageError(`${file}: expected a list of images (or 'images:' with a list)`);
+  if (!Array.isArray(list))
+    throw new UsageError(`${file}: expected a list of images (or 'images:' with a list)`);
   return list.map((e) => fromYamlEntry(e, file, globalPlatforms));
 }

@@ -17,7 +17,8 @@ function revive(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(revive);
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    if (typeof obj.base64 === 'string' && Object.keys(obj).length === 1) return Buffer.from(obj.base64, 'base64');
+    if (typeof obj.base64 === 'string' && Object.keys(obj).length === 1)
+      return Buffer.from(obj.base64, 'base64');
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, revive(v)]));
   }
   return value;

@@ -5,7 +5,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import { TRANSFER_MANIFEST, FORMAT_VERSION, writeTransferManifest, type TransferManifest } from '../bundle/transfer-manifest.ts';
+import {
+  TRANSFER_MANIFEST,
+  FORMAT_VERSION,
+  writeTransferManifest,
+  type TransferManifest,
+} from '../bundle/transfer-manifest.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../copy/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
@@ -77,9 +82,12 @@ async function prepareFolder(dir: string, stateDir: string, force: boolean, resu
 }
 
 export async function pull(options: PullOptions): Promise<TransferManifest> {
-  if (options.images.length === 0) throw new UsageError('nothing to pull: pass --image <ref> or --images-file <file>');
+  if (options.images.length === 0)
+    throw new UsageError('nothing to pull: pass --image <ref> or --images-file <file>');
   if (options.chunkSize !== undefined && options.chunkSize < MIN_CHUNK_SIZE) {
-    throw new UsageError(`chunk size ${options.chunkSize} bytes is under the 1 MiB minimum: use e.g. --chunk-size 700MiB`);
+    throw new UsageError(
+      `chunk size ${options.chunkSize} bytes is under the 1 MiB minimum: use e.g. --chunk-size 700MiB`,
+    );
   }
   const emit = options.onEvent ?? (() => {});
   const dir = options.bundleDir;
@@ -98,7 +106,10 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
   try {
     const fp = fingerprint(options);
     const statePath = join(stateDir, 'plan.json');
-    const saved = await readFile(statePath, 'utf8').then((t) => JSON.parse(t) as SavedState, () => undefined);
+    const saved = await readFile(statePath, 'utf8').then(
+      (t) => JSON.parse(t) as SavedState,
+      () => undefined,
+    );
     let state: SavedState;
     let plan: CopyPlan;
     if (saved && saved.fingerprint === fp) {
@@ -115,11 +126,21 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       const limit = createLimiter(options.concurrency ?? 8);
       const images = await Promise.all(
         options.images.map((req) =>
-          limit(() => resolveImage(storeFor(req.source.registry), req, { signatures: options.signatures !== false, ...(options.signal ? { signal: options.signal } : {}) })),
+          limit(() =>
+            resolveImage(storeFor(req.source.registry), req, {
+              signatures: options.signatures !== false,
+              ...(options.signal ? { signal: options.signal } : {}),
+            }),
+          ),
         ),
       );
       plan = { images };
-      state = { fingerprint: fp, transferId: randomUUID(), createdAt: new Date().toISOString(), plan: serializePlan(plan) };
+      state = {
+        fingerprint: fp,
+        transferId: randomUUID(),
+        createdAt: new Date().toISOString(),
+        plan: serializePlan(plan),
+      };
       await writeFile(`${statePath}.tmp`, JSON.stringify(state));
       await rename(`${statePath}.tmp`, statePath);
     }
@@ -132,16 +153,29 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
     await bundle.prepare(plan);
 
     const meter = new ProgressMeter(plan, emit);
-    emit({ type: 'phase', phase: 'copy', message: `copying ${meter.blobCount} blob(s), ${meter.bytesTotal} bytes` });
+    emit({
+      type: 'phase',
+      phase: 'copy',
+      message: `copying ${meter.blobCount} blob(s), ${meter.bytesTotal} bytes`,
+    });
     const byRegistry = new Map<string, ImageGraph[]>();
-    for (const img of plan.images) byRegistry.set(img.request.source.registry, [...(byRegistry.get(img.request.source.registry) ?? []), img]);
+    for (const img of plan.images)
+      byRegistry.set(img.request.source.registry, [
+        ...(byRegistry.get(img.request.source.registry) ?? []),
+        img,
+      ]);
     for (const [registry, images] of byRegistry) {
-      await copyPlan(storeFor(registry), bundle, { images }, {
-        concurrency: options.concurrency ?? 8,
-        failFast: true,
-        ...(options.signal ? { signal: options.signal } : {}),
-        progress: meter.copyProgress(),
-      });
+      await copyPlan(
+        storeFor(registry),
+        bundle,
+        { images },
+        {
+          concurrency: options.concurrency ?? 8,
+          failFast: true,
+          ...(options.signal ? { signal: options.signal } : {}),
+          progress: meter.copyProgress(),
+        },
+      );
     }
 
     emit({ type: 'phase', phase: 'seal', message: 'sealing archives' });

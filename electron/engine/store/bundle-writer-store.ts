@@ -90,9 +90,17 @@ export class BundleWriterStore implements Store {
     for (const [archiveName, layouts] of [...archives].sort(([a], [b]) => a.localeCompare(b))) {
       const files: FileToArchive[] = [];
       for (const [layout, images] of [...layouts].sort(([a], [b]) => a.localeCompare(b))) {
-        files.push({ path: joinLayoutPath(layout, 'oci-layout'), size: OCI_LAYOUT_FILE.length, content: { kind: 'bytes', bytes: OCI_LAYOUT_FILE } });
+        files.push({
+          path: joinLayoutPath(layout, 'oci-layout'),
+          size: OCI_LAYOUT_FILE.length,
+          content: { kind: 'bytes', bytes: OCI_LAYOUT_FILE },
+        });
         const index = layoutIndex(images);
-        files.push({ path: joinLayoutPath(layout, 'index.json'), size: index.length, content: { kind: 'bytes', bytes: index } });
+        files.push({
+          path: joinLayoutPath(layout, 'index.json'),
+          size: index.length,
+          content: { kind: 'bytes', bytes: index },
+        });
         const manifests = new Map<string, RawManifest>();
         const blobs = new Map<string, Descriptor>();
         for (const image of images) {
@@ -101,17 +109,31 @@ export class BundleWriterStore implements Store {
         }
         for (const m of [...manifests.values()].sort((a, b) => a.digest.localeCompare(b.digest))) {
           this.manifests.set(m.digest, m);
-          files.push({ path: blobPath(layout, m.digest), size: m.bytes.length, content: { kind: 'bytes', bytes: m.bytes } });
+          files.push({
+            path: blobPath(layout, m.digest),
+            size: m.bytes.length,
+            content: { kind: 'bytes', bytes: m.bytes },
+          });
         }
         for (const b of [...blobs.values()].sort((a, c) => a.digest.localeCompare(c.digest))) {
           if (manifests.has(b.digest)) continue;
           this.blobSizes.set(b.digest, b.size);
-          files.push({ path: blobPath(layout, b.digest), size: b.size, content: { kind: 'blob', digest: b.digest } });
+          files.push({
+            path: blobPath(layout, b.digest),
+            size: b.size,
+            content: { kind: 'blob', digest: b.digest },
+          });
         }
       }
       const layout = layoutArchive(archiveName, files);
       this.layouts.set(archiveName, layout);
-      const writer = await ArchiveWriter.open(this.dir, archiveName, layout.size, this.options.chunkSize, this.doneParts);
+      const writer = await ArchiveWriter.open(
+        this.dir,
+        archiveName,
+        layout.size,
+        this.options.chunkSize,
+        this.doneParts,
+      );
       this.writers.set(archiveName, writer);
 
       for (const entry of layout.entries) {
@@ -121,7 +143,10 @@ export class BundleWriterStore implements Store {
           continue;
         }
         const digest = entry.content.digest;
-        this.blobSlots.set(digest, [...(this.blobSlots.get(digest) ?? []), { writer, offset: entry.dataOffset }]);
+        this.blobSlots.set(digest, [
+          ...(this.blobSlots.get(digest) ?? []),
+          { writer, offset: entry.dataOffset },
+        ]);
         if (this.doneBlobs.has(digest)) continue;
         for (const part of writer.partsOf(entry.dataOffset, entry.size)) {
           if (part.done) continue;
@@ -232,7 +257,9 @@ export class BundleWriterStore implements Store {
   /** Manifests were laid out by prepare(); this only checks the copy and the plan agree. */
   async putManifest(repository: string, reference: string, manifest: RawManifest): Promise<void> {
     if (!this.manifests.has(manifest.digest)) {
-      throw new BundleInvalidError(`manifest ${manifest.digest} for ${repository}:${reference} is not in the plan`);
+      throw new BundleInvalidError(
+        `manifest ${manifest.digest} for ${repository}:${reference} is not in the plan`,
+      );
     }
   }
 
@@ -256,7 +283,8 @@ export class BundleWriterStore implements Store {
   async finish(): Promise<Pick<TransferManifest, 'archives' | 'blobs' | 'images'>> {
     if (!this.plan) throw new Error('finish() before prepare()');
     const missing = [...this.blobSizes.keys()].filter((d) => !this.doneBlobs.has(d));
-    if (missing.length) throw new BundleInvalidError(`${missing.length} blob(s) never arrived, e.g. ${missing[0]}`);
+    if (missing.length)
+      throw new BundleInvalidError(`${missing.length} blob(s) never arrived, e.g. ${missing[0]}`);
     for (const writer of this.writers.values()) {
       for (const part of writer.parts) if (!part.done) await this.completePartFile(part.file);
       await writer.close();
@@ -266,13 +294,22 @@ export class BundleWriterStore implements Store {
       size: w.size,
       chunked: w.parts.length > 1,
       parts: w.parts.map((p) => this.doneParts.get(p.file)!),
-      layouts: [...new Set([...this.placements.values()].filter((p) => p.archive === w.name).map((p) => p.layout))].sort(),
+      layouts: [
+        ...new Set([...this.placements.values()].filter((p) => p.archive === w.name).map((p) => p.layout)),
+      ].sort(),
     }));
     const blobs: BlobRecord[] = [];
     for (const [archive, layout] of this.layouts) {
       for (const e of layout.entries) {
         const m = /^(?:(.*)\/)?blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(e.path);
-        if (m) blobs.push({ digest: `${m[2]}:${m[3]}`, size: e.size, archive, layout: m[1] ?? '', offset: e.dataOffset });
+        if (m)
+          blobs.push({
+            digest: `${m[2]}:${m[3]}`,
+            size: e.size,
+            archive,
+            layout: m[1] ?? '',
+            offset: e.dataOffset,
+          });
       }
     }
     const images = this.plan.images.map((img) => {
@@ -293,7 +330,9 @@ export class BundleWriterStore implements Store {
           digest: a.root.digest,
           mediaType: a.root.mediaType,
         })),
-        contents: [...new Set([...allManifests(img).map((m) => m.digest), ...allBlobs(img).map((b) => b.digest)])],
+        contents: [
+          ...new Set([...allManifests(img).map((m) => m.digest), ...allBlobs(img).map((b) => b.digest)]),
+        ],
       };
     });
     return { archives, blobs, images };

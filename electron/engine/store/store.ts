@@ -29,7 +29,12 @@ export interface Store {
     signal?: AbortSignal,
   ): Promise<{ digest: string; mediaType: string; size: number } | undefined>;
   /** Store manifest bytes unchanged under a tag or its digest. */
-  putManifest(repository: string, reference: string, manifest: RawManifest, signal?: AbortSignal): Promise<void>;
+  putManifest(
+    repository: string,
+    reference: string,
+    manifest: RawManifest,
+    signal?: AbortSignal,
+  ): Promise<void>;
 
   /** True when the blob is present. */
   hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean>;
@@ -37,7 +42,12 @@ export interface Store {
   /** Store a blob; the digest is checked while the bytes stream (DigestMismatchError on mismatch). */
   putBlob(repository: string, descriptor: Descriptor, stream: Readable, signal?: AbortSignal): Promise<void>;
   /** Cross-repository mount; false when the store could not mount (caller uploads instead). */
-  mountBlob(repository: string, digest: string, fromRepository: string, signal?: AbortSignal): Promise<boolean>;
+  mountBlob(
+    repository: string,
+    digest: string,
+    fromRepository: string,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
 
   listTags(repository: string, signal?: AbortSignal): Promise<string[]>;
   /** Referrers of a manifest: the OCI 1.1 referrers API, else the tag-schema fallback (`sha256-<hex>`). */

@@ -26,7 +26,9 @@ export function scopeStrings(scopes: RepositoryScope[] | undefined): string[] {
     for (const a of s.actions) actions.add(a);
     merged.set(s.repository, actions);
   }
-  return [...merged].map(([repo, actions]) => `repository:${repo}:${['pull', 'push'].filter((a) => actions.has(a)).join(',')}`);
+  return [...merged].map(
+    ([repo, actions]) => `repository:${repo}:${['pull', 'push'].filter((a) => actions.has(a)).join(',')}`,
+  );
 }
 
 function registerCredentialSecrets(creds: Credentials | undefined): void {
@@ -34,7 +36,8 @@ function registerCredentialSecrets(creds: Credentials | undefined): void {
   registerSecret(creds.password);
   registerSecret(creds.identityToken);
   registerSecret(creds.registryToken);
-  if (creds.username !== undefined && creds.password !== undefined) registerSecret(`${creds.username}:${creds.password}`);
+  if (creds.username !== undefined && creds.password !== undefined)
+    registerSecret(`${creds.username}:${creds.password}`);
 }
 
 export class Authenticator {
@@ -55,7 +58,10 @@ export class Authenticator {
 
   /** Records what GET /v2/ (or any 401) said about the host. */
   learn(host: string, wwwAuthenticate: string | string[] | undefined, status: number): void {
-    this.#challenges.set(host, status === 401 ? (preferredChallenge(parseWwwAuthenticate(wwwAuthenticate)) ?? null) : null);
+    this.#challenges.set(
+      host,
+      status === 401 ? (preferredChallenge(parseWwwAuthenticate(wwwAuthenticate)) ?? null) : null,
+    );
   }
 
   credentialsFor(host: string): Promise<Credentials | undefined> {
@@ -76,7 +82,10 @@ export class Authenticator {
   /** Whether any secret would be offered to this host (decides the wording of a 401). */
   async hasCredentials(host: string): Promise<boolean> {
     const c = await this.credentialsFor(host);
-    return c !== undefined && (c.password !== undefined || c.identityToken !== undefined || c.registryToken !== undefined);
+    return (
+      c !== undefined &&
+      (c.password !== undefined || c.identityToken !== undefined || c.registryToken !== undefined)
+    );
   }
 
   /**
@@ -105,7 +114,8 @@ export class Authenticator {
     if (realm === undefined || realm === '') return undefined;
 
     const scopeList = scopeStrings(scopes);
-    for (const s of (options.extraScope ?? '').split(' ')) if (s !== '' && !scopeList.includes(s)) scopeList.push(s);
+    for (const s of (options.extraScope ?? '').split(' '))
+      if (s !== '' && !scopeList.includes(s)) scopeList.push(s);
     const key = `${host} ${scopeList.join(' ')}`;
     let pending = options.fresh === true ? undefined : this.#tokens.get(key);
     if (pending !== undefined) {

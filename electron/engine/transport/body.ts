@@ -39,7 +39,9 @@ export async function readBodyText(body: Readable, limit = 64 * 1024): Promise<s
 }
 
 /** Discards a body we do not need, keeping the connection reusable when it is small. */
-export async function discardBody(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }): Promise<void> {
+export async function discardBody(
+  body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> },
+): Promise<void> {
   try {
     if (typeof body.dump === 'function') await body.dump({ limit: 256 * 1024 });
     else body.destroy();

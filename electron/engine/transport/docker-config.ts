@@ -75,12 +75,15 @@ function fromAuthEntry(entry: AuthEntry): Credentials | undefined {
   }
   if (typeof entry.username === 'string' && entry.username !== '') creds.username = entry.username;
   if (typeof entry.password === 'string' && entry.password !== '') creds.password = entry.password;
-  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '') creds.identityToken = entry.identitytoken;
-  if (typeof entry.registrytoken === 'string' && entry.registrytoken !== '') creds.registryToken = entry.registrytoken;
+  if (typeof entry.identitytoken === 'string' && entry.identitytoken !== '')
+    creds.identityToken = entry.identitytoken;
+  if (typeof entry.registrytoken === 'string' && entry.registrytoken !== '')
+    creds.registryToken = entry.registrytoken;
   registerSecret(creds.password);
   registerSecret(creds.identityToken);
   registerSecret(creds.registryToken);
-  const empty = creds.password === undefined && creds.identityToken === undefined && creds.registryToken === undefined;
+  const empty =
+    creds.password === undefined && creds.identityToken === undefined && creds.registryToken === undefined;
   return empty ? undefined : creds;
 }
 
@@ -122,7 +125,9 @@ export function dockerConfigCredentials(env: NodeJS.ProcessEnv = process.env): C
 }
 
 /** Fixed credentials per registry host (from flags, a license token, the UI). */
-export function staticCredentials(byHost: Record<string, Credentials> | Map<string, Credentials>): CredentialSource {
+export function staticCredentials(
+  byHost: Record<string, Credentials> | Map<string, Credentials>,
+): CredentialSource {
   const map = byHost instanceof Map ? byHost : new Map(Object.entries(byHost));
   for (const creds of map.values()) {
     registerSecret(creds.password);

@@ -1,7 +1,15 @@
 // Go-style durations ('30s', '5m', '1h30m', '250ms'), the format of d8's D8_MIRROR_TIMEOUT.
 import { UsageError } from '../errors.ts';
 
-const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const unitMs: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /** Milliseconds in a Go duration string; a bare number is seconds. UsageError when malformed. */
 export function parseDuration(text: string, what = 'duration'): number {

@@ -78,7 +78,8 @@ function hostnameOf(host: string): string {
 }
 
 /** The fix for an untrusted certificate, in the words of the CLI. */
-export const tlsFixHint = 'pass --tls-skip-verify or SSL_CERT_FILE=<ca.pem> (the CA that signed its certificate)';
+export const tlsFixHint =
+  'pass --tls-skip-verify or SSL_CERT_FILE=<ca.pem> (the CA that signed its certificate)';
 
 /** Maps anything a request threw (undici, node:net/tls, our own) to a FerryError. */
 export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
@@ -88,15 +89,20 @@ export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
   for (const e of chain(err)) {
     if (e instanceof FerryError) return e;
     const code = codeOf(e);
-    if (e.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'UND_ERR_ABORT' || code === 'ABORT_ERR') {
+    if (
+      e.name === 'AbortError' ||
+      code === 'UND_ERR_ABORTED' ||
+      code === 'UND_ERR_ABORT' ||
+      code === 'ABORT_ERR'
+    ) {
       return new CancelledError(`cancelled while talking to ${host}${what}`, { cause: err });
     }
     const untrusted = untrustedCertificate[code];
     if (untrusted !== undefined) {
-      return new TlsError(
-        `TLS: registry ${host} is not trusted: ${untrusted} (${code}): ${tlsFixHint}`,
-        { cause: err, details: { host, code } },
-      );
+      return new TlsError(`TLS: registry ${host} is not trusted: ${untrusted} (${code}): ${tlsFixHint}`, {
+        cause: err,
+        details: { host, code },
+      });
     }
     if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) {
       return new TlsError(
@@ -113,11 +119,17 @@ export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
     }
     const unreachable = unreachableCodes[code];
     if (unreachable !== undefined) {
-      return new UnreachableError(`registry ${host} ${unreachable}${what}`, { cause: err, details: { host, code } });
+      return new UnreachableError(`registry ${host} ${unreachable}${what}`, {
+        cause: err,
+        details: { host, code },
+      });
     }
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new RegistryError(`request to registry ${host} failed${what}: ${message}`, { cause: err, details: { host } });
+  return new RegistryError(`request to registry ${host} failed${what}: ${message}`, {
+    cause: err,
+    details: { host },
+  });
 }
 
 /** The `errors` array of a distribution-spec error body, as one short line. */
@@ -134,14 +146,25 @@ export function describeErrorBody(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-export function authRefused(host: string, repository: string, hint: string, hadCredentials: boolean): AuthError {
+export function authRefused(
+  host: string,
+  repository: string,
+  hint: string,
+  hadCredentials: boolean,
+): AuthError {
   const subject = repository === '' ? '' : ` for ${repository}`;
   const verb = hadCredentials ? 'refused the credentials' : 'requires credentials';
-  return new AuthError(`registry ${host} ${verb}${subject} (401): ${hint}`, { details: { host, repository } });
+  return new AuthError(`registry ${host} ${verb}${subject} (401): ${hint}`, {
+    details: { host, repository },
+  });
 }
 
 /** An HTTP error status as a FerryError; `body` is the (short) response text. */
-export function statusError(status: number, body: string, ctx: ErrorContext & { repository?: string }): FerryError {
+export function statusError(
+  status: number,
+  body: string,
+  ctx: ErrorContext & { repository?: string },
+): FerryError {
   const detail = describeErrorBody(body);
   const suffix = detail === '' ? '' : `: ${detail}`;
   const what = ctx.what === undefined ? '' : ` for ${ctx.what}`;
@@ -157,11 +180,15 @@ export function statusError(status: number, body: string, ctx: ErrorContext & { 
       { details },
     );
   }
-  if (status === 404) return new NotFoundError(`registry ${ctx.host} has no such resource${what} (404)${suffix}`, { details });
+  if (status === 404)
+    return new NotFoundError(`registry ${ctx.host} has no such resource${what} (404)${suffix}`, { details });
   if (status === 429) {
-    return new RegistryError(`registry ${ctx.host} is rate-limiting requests${what} (429)${suffix}: try again later`, {
-      details,
-    });
+    return new RegistryError(
+      `registry ${ctx.host} is rate-limiting requests${what} (429)${suffix}: try again later`,
+      {
+        details,
+      },
+    );
   }
   return new RegistryError(`registry ${ctx.host} answered ${status}${what}${suffix}`, { details });
 }

@@ -27,7 +27,9 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
   const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
   const httpsProxy = firstSet(env, ['https_proxy', 'HTTPS_PROXY']) || httpProxy;
   if (httpProxy === '' && httpsProxy === '') return undefined;
-  const noProxy = [firstSet(env, ['no_proxy', 'NO_PROXY']), ...loopbackNoProxy].filter((s) => s !== '').join(',');
+  const noProxy = [firstSet(env, ['no_proxy', 'NO_PROXY']), ...loopbackNoProxy]
+    .filter((s) => s !== '')
+    .join(',');
   return { httpProxy, httpsProxy, noProxy };
 }
 

@@ -26,7 +26,14 @@ export const retryErrorCodes: readonly string[] = [
   'UND_ERR_BODY_TIMEOUT',
 ];
 
-export const retryMethods: readonly Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'POST', 'OPTIONS'];
+export const retryMethods: readonly Dispatcher.HttpMethod[] = [
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'POST',
+  'OPTIONS',
+];
 
 /** A Retry-After beyond this is not waited for: the failure is reported instead (rate limits reset in hours). */
 export const maxRetryAfterMs = 60_000;
@@ -83,7 +90,9 @@ interface RetryableError {
 }
 
 /** The `retry` callback for undici's retry interceptor. */
-export function createRetryPolicy(options: RetryPolicyOptions): NonNullable<RetryHandler.RetryOptions['retry']> {
+export function createRetryPolicy(
+  options: RetryPolicyOptions,
+): NonNullable<RetryHandler.RetryOptions['retry']> {
   const statuses = new Set(retryStatusCodes);
   const codes = new Set(retryErrorCodes);
   const methods = new Set<string>(retryMethods);

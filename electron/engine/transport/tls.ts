@@ -24,7 +24,9 @@ function readCaFile(file: string, origin: string): string[] {
   }
   const certs = pemCertificates(text);
   if (certs.length === 0) {
-    throw new UsageError(`the CA file ${file} (${origin}) holds no PEM certificate ('-----BEGIN CERTIFICATE-----')`);
+    throw new UsageError(
+      `the CA file ${file} (${origin}) holds no PEM certificate ('-----BEGIN CERTIFICATE-----')`,
+    );
   }
   return certs;
 }
@@ -81,6 +83,12 @@ export function tlsConnectOptions(
   options: { tlsSkipVerify?: boolean; caFiles?: string[] },
   env: NodeJS.ProcessEnv = process.env,
 ): TlsConnectOptions {
-  const ca = [...new Set([...getCACertificates('default'), ...systemCertificates(), ...extraCaCertificates(options.caFiles, env)])];
+  const ca = [
+    ...new Set([
+      ...getCACertificates('default'),
+      ...systemCertificates(),
+      ...extraCaCertificates(options.caFiles, env),
+    ]),
+  ];
   return { secureContext: createSecureContext({ ca }), rejectUnauthorized: options.tlsSkipVerify !== true };
 }

@@ -57,7 +57,11 @@ export async function fetchBearerToken(send: SendToUrl, req: TokenRequest): Prom
   if (creds?.identityToken) {
     registerSecret(creds.identityToken);
     method = 'POST';
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'ferry' });
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: creds.identityToken,
+      client_id: 'ferry',
+    });
     if (req.service !== undefined) form.set('service', req.service);
     if (req.scopes.length > 0) form.set('scope', req.scopes.join(' '));
     body = form.toString();
@@ -73,7 +77,8 @@ export async function fetchBearerToken(send: SendToUrl, req: TokenRequest): Prom
 
   const res = await send(url, { method, headers, body });
   const text = await res.body.text();
-  const hadCredentials = creds !== undefined && (creds.password !== undefined || creds.identityToken !== undefined);
+  const hadCredentials =
+    creds !== undefined && (creds.password !== undefined || creds.identityToken !== undefined);
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw authRefused(req.registryHost, req.repository, req.loginHint, hadCredentials);
   }

@@ -8,7 +8,8 @@ const files = (workerData as { files: string[] }).files;
 for (const file of files) {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 }))
+      hash.update(chunk as Buffer);
     parentPort?.postMessage({ file, sha256: hash.digest('hex') });
   } catch (err) {
     parentPort?.postMessage({ file, error: (err as Error).message });

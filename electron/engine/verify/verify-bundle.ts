@@ -15,7 +15,8 @@ import { CancelledError } from '../errors.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
 import { hashFilesInWorker } from './hash-files.ts';
 
-export type ProblemKind = 'missing-file' | 'size' | 'checksum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
+export type ProblemKind =
+  'missing-file' | 'size' | 'checksum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -46,7 +47,13 @@ export interface VerifyOptions {
 
 const READ = 4 << 20;
 
-async function hashRange(reader: ArchiveReader, offset: number, size: number, algorithm: string, signal?: AbortSignal): Promise<string> {
+async function hashRange(
+  reader: ArchiveReader,
+  offset: number,
+  size: number,
+  algorithm: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const hash = createHash(algorithm);
   for (let pos = offset; pos < offset + size; pos += READ) {
     if (signal?.aborted) throw new CancelledError();
@@ -65,11 +72,16 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   /** Images that need any content in archive `archive` between `start` and `end`. */
   const imagesIn = (archive: string, start: number, end: number): string[] => {
     const digests = new Set(
-      manifest.blobs.filter((b) => b.archive === archive && b.offset < end && start < b.offset + Math.max(b.size, 1)).map((b) => b.digest),
+      manifest.blobs
+        .filter((b) => b.archive === archive && b.offset < end && start < b.offset + Math.max(b.size, 1))
+        .map((b) => b.digest),
     );
-    return manifest.images.filter((i) => i.archive === archive && i.contents.some((d) => digests.has(d))).map((i) => i.source);
+    return manifest.images
+      .filter((i) => i.archive === archive && i.contents.some((d) => digests.has(d)))
+      .map((i) => i.source);
   };
-  const imagesNeeding = (digest: string) => manifest.images.filter((i) => i.contents.includes(digest)).map((i) => i.source);
+  const imagesNeeding = (digest: string) =>
+    manifest.images.filter((i) => i.contents.includes(digest)).map((i) => i.source);
 
   // 1. Every file the manifest lists is there, at its size; none is missing in the numbering.
   const files: VerifyReport['files'] = [];
@@ -110,7 +122,12 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     if (archive.chunked) {
       const extra = chunkFileName(archive.name, archive.parts.length);
       if (present.has(extra)) {
-        problems.push({ kind: 'archive', file: extra, message: `${extra} is not part of this bundle (transfer ${manifest.transferId}): remove it`, images: [] });
+        problems.push({
+          kind: 'archive',
+          file: extra,
+          message: `${extra} is not part of this bundle (transfer ${manifest.transferId}): remove it`,
+          images: [],
+        });
       }
     }
     if (intact) readable.set(archive.name, parts);
@@ -130,7 +147,11 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
       try {
         entries = await indexTar(reader, name);
       } catch (err) {
-        problems.push({ kind: 'archive', message: (err as Error).message, images: imagesIn(name, 0, reader.size) });
+        problems.push({
+          kind: 'archive',
+          message: (err as Error).message,
+          images: imagesIn(name, 0, reader.size),
+        });
         continue;
       }
       const layouts = new Map<string, Map<string, TarFile>>();
@@ -168,7 +189,9 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
           } catch {
             continue; // not a manifest: a config or a layer
           }
-          const refs = isImageIndex(parsed) ? childDescriptors(parsed) : blobDescriptors(parsed).filter((b) => !b.foreign);
+          const refs = isImageIndex(parsed)
+            ? childDescriptors(parsed)
+            : blobDescriptors(parsed).filter((b) => !b.foreign);
           for (const d of refs) {
             if (blobs.has(d.digest)) continue;
             problems.push({
@@ -200,7 +223,21 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         file: part.file,
         range,
         message: `${part.file} is damaged (SHA-256 ${got?.sha256 ?? got?.error ?? 'unreadable'}, expected ${part.sha256}; bytes ${range.start}-${range.end} of ${archive.name}): copy it from the media again`,
-        images: imagesIn(archive.name, range.start, range.end),
+        // The blob checks above already pinpointed which images the damage reaches; if every blob in
+        // this range hashed correctly, the damage lies in tar padding and no image is affected.
+        images: [
+          ...new Set(
+            problems
+              .filter(
+                (p) =>
+                  p.kind === 'blob-digest' &&
+                  p.range &&
+                  p.range.start < range.end &&
+                  range.start < p.range.end,
+              )
+              .flatMap((p) => p.images),
+          ),
+        ],
       });
     }
   }

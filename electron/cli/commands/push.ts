@@ -1,0 +1,93 @@
+// `ferry push`: a verified bundle into the private registry, digests unchanged.
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../../engine/errors.ts';
+import { push } from '../../engine/jobs/push.ts';
+import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
+import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import type { Command } from '../command.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { progressRenderer } from '../progress.ts';
+import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
+
+export const pushCommand: Command = {
+  name: 'push',
+  summary: 'push a bundle into a private registry with every digest unchanged',
+  usage: 'ferry push <bundle-dir> <registry-host[:port]/path> [flags]',
+  options: {
+    'registry-login': {
+      type: 'string',
+      short: 'u',
+      arg: 'USER',
+      help: 'target registry login (env D8_MIRROR_REGISTRY_LOGIN)',
+    },
+    'registry-password': {
+      type: 'string',
+      short: 'p',
+      arg: 'PASS',
+      help: 'target registry password (env D8_MIRROR_REGISTRY_PASSWORD)',
+    },
+    ...transportFlags,
+    'dry-run': { type: 'boolean', help: 'show where every image would go; write nothing' },
+    'pull-secret': {
+      type: 'string',
+      arg: 'FILE',
+      help: 'also write a Kubernetes pull Secret for the target to FILE',
+    },
+    json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
+  },
+  async run(args, io) {
+    const v = args.values;
+    const [bundleDir, target, ...extra] = args.positionals;
+    if (!bundleDir || !target || extra.length)
+      throw new UsageError('usage: ferry push <bundle-dir> <registry-host[:port]/path>');
+    const { registry } = parseRepositoryPath(target);
+    const username = (v['registry-login'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_LOGIN;
+    const password = (v['registry-password'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_PASSWORD;
+    if (v['pull-secret'] && !(username && password))
+      throw new UsageError('--pull-secret needs the registry login and password (-u/-p)');
+    const transport = transportOptions(
+      args,
+      io.env,
+      { username, password },
+      [registry],
+      'check -u/-p (--registry-login/--registry-password) or docker login',
+    );
+
+    const progress = progressRenderer(io, v.json === true);
+    const report = await push({
+      bundleDir,
+      target,
+      transport,
+      concurrency: concurrencyOf(args),
+      dryRun: v['dry-run'] === true,
+      signal: io.signal,
+      onEvent: progress,
+    });
+    progress.done();
+    if (v['pull-secret'] && !v['dry-run']) {
+      await writeFile(
+        v['pull-secret'] as string,
+        pullSecretYaml({ host: registry, username: username!, password: password! }),
+        { mode: 0o600 },
+      );
+    }
+    if (v.json) {
+      io.stdout.write(`${JSON.stringify({ type: 'result', ...report })}\n`);
+    } else {
+      for (const i of report.images) {
+        const mark = i.status === 'pushed' ? '✓' : i.status === 'planned' ? '→' : '✗';
+        io.stdout.write(`${mark} ${i.source} → ${i.target}${i.error ? `: ${i.error}` : ''}\n`);
+      }
+      const pushed = report.images.filter((i) => i.status === 'pushed').length;
+      const refused = report.images.filter((i) => i.status === 'refused');
+      io.stdout.write(
+        v['dry-run']
+          ? `dry run: ${report.images.length} image(s) would go to ${report.registry}; nothing was written\n`
+          : refused.length
+            ? `pushed ${pushed} image(s); REFUSED ${refused.length} damaged or unreadable image(s): run 'ferry verify ${bundleDir}' and copy the named files again\n`
+            : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
+      );
+    }
+    return report.ok ? ExitCodes.ok : ExitCodes.verification;
+  },
+};

@@ -1,0 +1,154 @@
+// The bundle as a copy source (push). Repositories are the images' target paths relative to the
+// push root; manifests and blobs are read straight out of the archive parts by offset (each tar is
+// indexed by its headers). The registry store checks each blob's digest while uploading it, so a
+// damaged byte fails that blob — and the images that need it — instead of landing in the registry.
+import { createHash } from 'node:crypto';
+import { findArchives } from '../bundle/archive-parts.ts';
+import { ArchiveReader } from '../bundle/archive-reader.ts';
+import { indexTar } from '../bundle/tar-index.ts';
+import { readTransferManifest, type TransferManifest } from '../bundle/transfer-manifest.ts';
+import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
+import { detectMediaType } from '../oci/manifest.ts';
+import type { Descriptor, RawManifest } from '../oci/types.ts';
+import type { BlobStream, GetBlobOptions, Store } from './store.ts';
+
+interface Located {
+  reader: ArchiveReader;
+  offset: number;
+  size: number;
+}
+
+export class BundleReaderStore implements Store {
+  readonly kind = 'bundle' as const;
+  readonly name: string;
+  readonly manifest: TransferManifest;
+  private readonly blobs: Map<string, Located>;
+  private readonly tags: Map<string, Map<string, string>>;
+  private readonly readers: ArchiveReader[];
+
+  private constructor(
+    dir: string,
+    manifest: TransferManifest,
+    blobs: Map<string, Located>,
+    readers: ArchiveReader[],
+  ) {
+    this.name = dir;
+    this.manifest = manifest;
+    this.blobs = blobs;
+    this.readers = readers;
+    this.tags = new Map();
+    for (const img of manifest.images) {
+      const tags = this.tags.get(img.target.repository) ?? new Map<string, string>();
+      if (img.target.tag) tags.set(img.target.tag, img.digest);
+      for (const a of img.artifacts) if (a.tag) tags.set(a.tag, a.digest);
+      this.tags.set(img.target.repository, tags);
+    }
+  }
+
+  /** Opens a bundle folder: the transfer manifest, then every archive indexed by its tar headers. */
+  static async open(dir: string): Promise<BundleReaderStore> {
+    const manifest = await readTransferManifest(dir);
+    const onDisk = await findArchives(dir);
+    const blobs = new Map<string, Located>();
+    const readers: ArchiveReader[] = [];
+    for (const record of manifest.archives) {
+      const found = onDisk.find((a) => a.name === record.name);
+      if (!found)
+        throw new BundleInvalidError(
+          `${record.name} is missing from ${dir}: copy it (or its chunks) from the media`,
+        );
+      const reader = new ArchiveReader(found.parts);
+      readers.push(reader);
+      for (const f of await indexTar(reader, record.name)) {
+        const m = /(?:^|\/)blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(f.path);
+        if (m) blobs.set(`${m[1]}:${m[2]}`, { reader, offset: f.offset, size: f.size });
+      }
+    }
+    return new BundleReaderStore(dir, manifest, blobs, readers);
+  }
+
+  private locate(digest: string): Located {
+    const at = this.blobs.get(digest);
+    if (!at) throw new NotFoundError(`blob ${digest} is not in the bundle ${this.name}`);
+    return at;
+  }
+
+  private digestFor(repository: string, reference: string): string {
+    if (reference.includes(':')) return reference;
+    const d = this.tags.get(repository)?.get(reference);
+    if (!d) throw new NotFoundError(`${repository}:${reference} is not in the bundle ${this.name}`);
+    return d;
+  }
+
+  async getManifest(repository: string, reference: string): Promise<RawManifest> {
+    const digest = this.digestFor(repository, reference);
+    const at = this.locate(digest);
+    const bytes = await at.reader.read(at.offset, at.size);
+    const [alg, hex] = digest.split(':') as [string, string];
+    if (createHash(alg).update(bytes).digest('hex') !== hex) {
+      const files = at.reader
+        .partsOf(at.offset, at.size)
+        .map((p) => p.file)
+        .join(', ');
+      throw new DigestMismatchError(
+        `manifest ${digest} in ${files} is damaged: refused (run 'ferry verify')`,
+      );
+    }
+    const record =
+      this.manifest.images.find((i) => i.digest === digest) ??
+      this.manifest.images.flatMap((i) => i.artifacts).find((a) => a.digest === digest);
+    return { bytes, digest, mediaType: record?.mediaType ?? detectMediaType(bytes) };
+  }
+
+  async headManifest(repository: string, reference: string) {
+    try {
+      const digest = this.digestFor(repository, reference);
+      const at = this.blobs.get(digest);
+      if (!at) return undefined;
+      const m = await this.getManifest(repository, digest);
+      return { digest, mediaType: m.mediaType, size: at.size };
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async hasBlob(_repository: string, digest: string): Promise<boolean> {
+    return this.blobs.has(digest);
+  }
+
+  /** Raw bytes by offset. Every store's putBlob checks the digest while it streams, so a damaged
+   *  blob fails its upload (and the images that need it) without a second hash here. */
+  async getBlob(_repository: string, digest: string, options: GetBlobOptions = {}): Promise<BlobStream> {
+    const at = this.locate(digest);
+    const offset = options.offset ?? 0;
+    return { stream: at.reader.stream(at.offset + offset, at.size - offset), size: at.size };
+  }
+
+  async listTags(repository: string): Promise<string[]> {
+    return [...(this.tags.get(repository)?.keys() ?? [])];
+  }
+
+  async referrers(_repository: string, digest: string): Promise<Descriptor[]> {
+    return this.manifest.images
+      .flatMap((i) => i.artifacts)
+      .filter((a) => a.kind === 'referrer' && a.subject === digest)
+      .map((a) => ({ mediaType: a.mediaType, digest: a.digest, size: this.blobs.get(a.digest)?.size ?? 0 }));
+  }
+
+  async putManifest(): Promise<void> {
+    throw new BundleInvalidError('a bundle opened for reading cannot be written');
+  }
+
+  async putBlob(): Promise<void> {
+    throw new BundleInvalidError('a bundle opened for reading cannot be written');
+  }
+
+  async mountBlob(): Promise<boolean> {
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.close()));
+  }
+}

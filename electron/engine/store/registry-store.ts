@@ -1,0 +1,683 @@
+// The Store interface over a live registry, speaking the OCI distribution spec v2 API.
+//
+// Manifests come back byte-for-byte with their digest checked (against the reference when it is a
+// digest, and against Docker-Content-Digest). Blobs stream: downloads resume with Range (a server
+// that ignores Range gets its first `offset` bytes skipped here), uploads go HEAD → POST →
+// monolithic PUT streaming the body through a DigestVerifier; if the registry refuses the
+// monolithic PUT early, a chunked upload (PATCH with Content-Range, then PUT) takes over, replaying
+// the few bytes already sent. Referrers use the OCI 1.1 API, else the `sha256-<hex>` tag fallback.
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import {
+  AuthError,
+  DigestMismatchError,
+  FerryError,
+  ForbiddenError,
+  InvalidReferenceError,
+  NotFoundError,
+  RegistryError,
+} from '../errors.ts';
+import { referrersFallbackTag } from '../oci/annotations.ts';
+import { createDigestHasher, DigestVerifier, isDigest, parseDigest, sha256Digest } from '../oci/digest.ts';
+import {
+  acceptedManifestTypes,
+  detectMediaType,
+  isImageIndex,
+  isIndexMediaType,
+  parseManifest,
+} from '../oci/manifest.ts';
+import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
+import { digestProblem, pathProblem, tagProblem } from '../ref/grammar.ts';
+import { registryEndpoint } from '../ref/reference.ts';
+import {
+  discardBody,
+  headerValue,
+  maxManifestBytes,
+  readBodyBytes,
+  readBodyText,
+} from '../transport/body.ts';
+import { mapStreamErrors, statusError } from '../transport/errors.ts';
+import { nextLink } from '../transport/link-header.ts';
+import { fixedChunks, ReplayableBody } from '../transport/replayable-body.ts';
+import type { RepositoryScope, Transport, TransportRequest } from '../transport/types.ts';
+import type { BlobStream, GetBlobOptions, Store } from './store.ts';
+
+export interface RegistryStoreOptions {
+  /** `n` for tag list pages; default: the registry's own page size. */
+  tagPageSize?: number;
+  /** Size of PATCH chunks in the chunked fallback (default 8 MiB). */
+  chunkSize?: number;
+  /** Bytes of a monolithic PUT kept for the chunked fallback (default 8 MiB). */
+  replayWindow?: number;
+  /** How often one chunk is re-sent after a failure (default 3). */
+  chunkRetries?: number;
+  /** Always upload in PATCH chunks (registries behind proxies that cap the request size). */
+  chunkedUploads?: boolean;
+}
+
+const manifestAccept = acceptedManifestTypes.join(', ');
+const pull = (repository: string): RepositoryScope[] => [{ repository, actions: ['pull'] }];
+const push = (repository: string): RepositoryScope[] => [{ repository, actions: ['pull', 'push'] }];
+
+export class RegistryStore implements Store {
+  readonly kind = 'registry' as const;
+  /** The registry as the user named it ('docker.io', '127.0.0.1:5000'). */
+  readonly name: string;
+  /** The host HTTP goes to (Docker Hub's API lives on registry-1.docker.io). */
+  readonly endpoint: string;
+  readonly #transport: Transport;
+  readonly #options: Required<Omit<RegistryStoreOptions, 'tagPageSize'>> & { tagPageSize?: number };
+
+  constructor(registryHost: string, transport: Transport, options: RegistryStoreOptions = {}) {
+    this.name = registryHost;
+    this.endpoint = registryEndpoint(registryHost);
+    this.#transport = transport;
+    this.#options = {
+      chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
+      replayWindow: options.replayWindow ?? 8 * 1024 * 1024,
+      chunkRetries: options.chunkRetries ?? 3,
+      chunkedUploads: options.chunkedUploads ?? false,
+      tagPageSize: options.tagPageSize,
+    };
+  }
+
+  // ---- manifests ----------------------------------------------------------------------------
+
+  async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<RawManifest> {
+    this.#checkName(repository, reference);
+    const label = this.#label(repository, reference);
+    const res = await this.#request({
+      method: 'GET',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: manifestAccept },
+      scope: pull(repository),
+      signal,
+    });
+    if (res.statusCode === 404) {
+      await discardBody(res.body);
+      throw new NotFoundError(`${label} not found`, {
+        details: { registry: this.name, repository, reference },
+      });
+    }
+    if (res.statusCode !== 200) throw await this.#fail(res, `GET manifest ${label}`, repository);
+    const bytes = await readBodyBytes(res.body, maxManifestBytes, `manifest ${label}`);
+    const served = headerValue(res.headers['docker-content-digest']);
+    const digest = verifyManifestDigest(bytes, label, isDigest(reference) ? reference : undefined, served);
+    return { bytes, mediaType: detectMediaType(bytes, headerValue(res.headers['content-type'])), digest };
+  }
+
+  async headManifest(
+    repository: string,
+    reference: string,
+    signal?: AbortSignal,
+  ): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
+    this.#checkName(repository, reference);
+    const res = await this.#request({
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: manifestAccept },
+      scope: pull(repository),
+      signal,
+    });
+    await discardBody(res.body);
+    if (res.statusCode === 404) return undefined;
+    if (res.statusCode !== 200) throw statusError(res.statusCode, '', this.#ctx(`HEAD manifest`, repository));
+    const served = headerValue(res.headers['docker-content-digest']);
+    const mediaType = headerValue(res.headers['content-type']);
+    const length = Number(headerValue(res.headers['content-length']));
+    if (
+      served === undefined ||
+      !isDigest(served) ||
+      mediaType === undefined ||
+      !Number.isSafeInteger(length)
+    ) {
+      // Some registries omit the digest on HEAD: fetch the bytes and compute it.
+      const raw = await this.getManifest(repository, reference, signal).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
+      return raw === undefined
+        ? undefined
+        : { digest: raw.digest, mediaType: raw.mediaType, size: raw.bytes.length };
+    }
+    if (isDigest(reference) && served !== reference) {
+      throw new DigestMismatchError(
+        `${this.#label(repository, reference)}: the registry reports digest ${served}`,
+      );
+    }
+    return { digest: served, mediaType: mediaType.split(';')[0]?.trim() ?? mediaType, size: length };
+  }
+
+  async putManifest(
+    repository: string,
+    reference: string,
+    manifest: RawManifest,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    this.#checkName(repository, reference);
+    const label = this.#label(repository, reference);
+    const actual = digestOf(manifest.bytes, manifest.digest);
+    if (actual !== manifest.digest) {
+      throw new DigestMismatchError(`manifest for ${label}: bytes hash to ${actual}, not ${manifest.digest}`);
+    }
+    if (isDigest(reference) && reference !== manifest.digest) {
+      throw new DigestMismatchError(
+        `manifest ${manifest.digest} cannot be stored as ${label}: the digests differ`,
+      );
+    }
+    const res = await this.#request({
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { 'content-type': manifest.mediaType },
+      body: manifest.bytes,
+      scope: push(repository),
+      signal,
+    });
+    if (res.statusCode !== 201 && res.statusCode !== 200 && res.statusCode !== 202) {
+      throw await this.#fail(res, `PUT manifest ${label}`, repository);
+    }
+    await discardBody(res.body);
+    const stored = headerValue(res.headers['docker-content-digest']);
+    if (
+      stored !== undefined &&
+      stored !== '' &&
+      stored !== manifest.digest &&
+      stored.startsWith(`${parseDigest(manifest.digest).algorithm}:`)
+    ) {
+      throw new DigestMismatchError(
+        `${label}: the registry stored the manifest as ${stored}, expected ${manifest.digest}`,
+      );
+    }
+  }
+
+  // ---- blobs --------------------------------------------------------------------------------
+
+  async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
+    this.#checkName(repository, digest);
+    const res = await this.#request({
+      method: 'HEAD',
+      path: `/v2/${repository}/blobs/${digest}`,
+      scope: pull(repository),
+      signal,
+    });
+    await discardBody(res.body);
+    if (res.statusCode === 200) return true;
+    if (res.statusCode === 404) return false;
+    throw statusError(res.statusCode, '', this.#ctx(`HEAD blob ${digest}`, repository));
+  }
+
+  async getBlob(repository: string, digest: string, options: GetBlobOptions = {}): Promise<BlobStream> {
+    this.#checkName(repository, digest);
+    const offset = options.offset ?? 0;
+    const res = await this.#request({
+      method: 'GET',
+      path: `/v2/${repository}/blobs/${digest}`,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
+      scope: pull(repository),
+      signal: options.signal,
+    });
+    const ctx = this.#ctx(`GET blob ${digest}`, repository);
+    if (res.statusCode === 404) {
+      await discardBody(res.body);
+      throw new NotFoundError(`blob ${digest} not found in ${this.name}/${repository}`, {
+        details: { registry: this.name, repository, digest },
+      });
+    }
+    if (res.statusCode === 416) {
+      const total = contentRangeTotal(headerValue(res.headers['content-range']));
+      await discardBody(res.body);
+      if (total === offset) return { stream: Readable.from([]), size: total };
+      throw new RegistryError(
+        `cannot resume blob ${digest} at byte ${offset}: the registry has ${total ?? '?'} bytes`,
+      );
+    }
+    if (res.statusCode === 206) {
+      const range = parseContentRange(headerValue(res.headers['content-range']));
+      if (range === undefined || range.start !== offset) {
+        res.body.destroy();
+        throw new RegistryError(
+          `registry ${this.name} answered a Range request for blob ${digest} with a wrong Content-Range`,
+        );
+      }
+      const length = Number(headerValue(res.headers['content-length']));
+      const size =
+        range.total ??
+        (Number.isSafeInteger(length) ? offset + length : await this.#blobSize(repository, digest));
+      return { stream: mapStreamErrors(res.body, ctx), size };
+    }
+    if (res.statusCode !== 200) throw await this.#fail(res, `GET blob ${digest}`, repository);
+    const length = Number(headerValue(res.headers['content-length']));
+    const size = Number.isSafeInteger(length) ? length : await this.#blobSize(repository, digest);
+    const stream = mapStreamErrors(res.body, ctx);
+    return { stream: offset > 0 ? Readable.from(skipBytes(offset)(stream)) : stream, size };
+  }
+
+  async putBlob(
+    repository: string,
+    descriptor: Descriptor,
+    stream: Readable,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { digest } = descriptor;
+    this.#checkName(repository, digest);
+    if (await this.hasBlob(repository, digest, signal)) {
+      stream.destroy();
+      return;
+    }
+    const verifier = new DigestVerifier({ digest, size: descriptor.size }, `blob ${digest}`);
+    stream.once('error', (err) => verifier.destroy(err));
+    stream.pipe(verifier);
+    const body = new ReplayableBody(verifier, this.#options.replayWindow);
+    try {
+      try {
+        if (this.#options.chunkedUploads) await this.#uploadChunked(repository, descriptor, body, signal);
+        else await this.#uploadMonolithic(repository, descriptor, body, signal);
+      } catch (err) {
+        if (this.#options.chunkedUploads) throw err;
+        if (body.failed) throw body.error;
+        if (!canFallBack(err) || !body.replayable) throw err;
+        await this.#uploadChunked(repository, descriptor, body, signal);
+      }
+      if (body.failed) throw body.error;
+    } catch (err) {
+      throw body.failed ? body.error : err;
+    } finally {
+      if (!stream.destroyed) stream.destroy();
+      if (!verifier.destroyed) verifier.destroy();
+    }
+  }
+
+  async mountBlob(
+    repository: string,
+    digest: string,
+    fromRepository: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    this.#checkName(repository, digest);
+    this.#checkName(fromRepository);
+    const query = new URLSearchParams({ mount: digest, from: fromRepository });
+    const res = await this.#request({
+      method: 'POST',
+      path: `/v2/${repository}/blobs/uploads/?${query.toString()}`,
+      headers: { 'content-length': '0' },
+      scope: [...push(repository), ...pull(fromRepository)],
+      signal,
+    });
+    await discardBody(res.body);
+    if (res.statusCode === 201) return true;
+    if (res.statusCode === 202) {
+      // The registry opened an ordinary upload instead; close it, the caller uploads with putBlob.
+      await this.#cancelUpload(headerValue(res.headers.location), repository);
+      return false;
+    }
+    if (res.statusCode === 404) return false;
+    throw statusError(res.statusCode, '', this.#ctx(`mount ${digest} from ${fromRepository}`, repository));
+  }
+
+  // ---- tags and referrers -------------------------------------------------------------------
+
+  async listTags(repository: string, signal?: AbortSignal): Promise<string[]> {
+    this.#checkName(repository);
+    const size = this.#options.tagPageSize;
+    let next: string | undefined = `/v2/${repository}/tags/list${size === undefined ? '' : `?n=${size}`}`;
+    const tags: string[] = [];
+    while (next !== undefined) {
+      const res = await this.#request({ method: 'GET', path: next, scope: pull(repository), signal });
+      if (res.statusCode === 404) {
+        await discardBody(res.body);
+        throw new NotFoundError(`${this.name}/${repository} not found`, {
+          details: { registry: this.name, repository },
+        });
+      }
+      if (res.statusCode !== 200) throw await this.#fail(res, 'list tags', repository);
+      const page = JSON.parse(
+        (await readBodyBytes(res.body, maxManifestBytes, 'tag list')).toString('utf8'),
+      ) as {
+        tags?: unknown;
+      };
+      if (Array.isArray(page.tags)) for (const t of page.tags) if (typeof t === 'string') tags.push(t);
+      next = nextLink(res.headers.link);
+    }
+    return tags;
+  }
+
+  async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
+    this.#checkName(repository, digest);
+    const viaApi = await this.#referrersApi(repository, digest, signal);
+    if (viaApi !== undefined) return viaApi;
+    let raw: RawManifest;
+    try {
+      raw = await this.getManifest(repository, referrersFallbackTag(digest), signal);
+    } catch (err) {
+      if (err instanceof NotFoundError) return [];
+      throw err;
+    }
+    const parsed = parseManifest(raw, undefined, { label: `referrers of ${digest}` });
+    return isImageIndex(parsed) ? parsed.manifests : [];
+  }
+
+  /** The OCI 1.1 referrers API; undefined when the registry has none (404, or not an index). */
+  async #referrersApi(
+    repository: string,
+    digest: string,
+    signal?: AbortSignal,
+  ): Promise<Descriptor[] | undefined> {
+    let next: string | undefined = `/v2/${repository}/referrers/${digest}`;
+    const out: Descriptor[] = [];
+    while (next !== undefined) {
+      const res = await this.#request({
+        method: 'GET',
+        path: next,
+        headers: { accept: MediaTypes.ociIndex },
+        scope: pull(repository),
+        signal,
+      });
+      const type = headerValue(res.headers['content-type']) ?? '';
+      if (res.statusCode !== 200 || !isIndexMediaType(type)) {
+        const noApi = [200, 400, 404, 405, 501].includes(res.statusCode);
+        if (!noApi) throw await this.#fail(res, `referrers of ${digest}`, repository);
+        await discardBody(res.body);
+        return out.length > 0 ? out : undefined;
+      }
+      const bytes = await readBodyBytes(res.body, maxManifestBytes, `referrers of ${digest}`);
+      const index = parseManifest(bytes, type, { label: `referrers of ${digest}` });
+      if (isImageIndex(index)) out.push(...index.manifests);
+      next = nextLink(res.headers.link);
+    }
+    return out;
+  }
+
+  // ---- uploads ------------------------------------------------------------------------------
+
+  async #startUpload(
+    repository: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ location: string; minChunk: number }> {
+    const res = await this.#request({
+      method: 'POST',
+      path: `/v2/${repository}/blobs/uploads/`,
+      headers: { 'content-length': '0' },
+      scope: push(repository),
+      signal,
+    });
+    if (res.statusCode !== 202) throw await this.#fail(res, 'start blob upload', repository);
+    await discardBody(res.body);
+    const location = headerValue(res.headers.location);
+    if (location === undefined || location === '') {
+      throw new RegistryError(`registry ${this.name} started an upload to ${repository} without a Location`);
+    }
+    const minChunk = Number(headerValue(res.headers['oci-chunk-min-length']));
+    return { location: this.#absolute(location), minChunk: Number.isSafeInteger(minChunk) ? minChunk : 0 };
+  }
+
+  async #uploadMonolithic(
+    repository: string,
+    d: Descriptor,
+    body: ReplayableBody,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { location } = await this.#startUpload(repository, signal);
+    const res = await this.#request({
+      method: 'PUT',
+      path: withDigest(location, d.digest),
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(d.size) },
+      body: body.body(),
+      scope: push(repository),
+      signal,
+    }).catch(async (err: unknown) => {
+      await this.#cancelUpload(location, repository);
+      throw err;
+    });
+    if (res.statusCode !== 201) {
+      const error = await this.#fail(res, `upload blob ${d.digest}`, repository);
+      await this.#cancelUpload(location, repository);
+      throw error;
+    }
+    await discardBody(res.body);
+  }
+
+  async #uploadChunked(
+    repository: string,
+    d: Descriptor,
+    body: ReplayableBody,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const started = await this.#startUpload(repository, signal);
+    let location = started.location;
+    const replay = body.body();
+    body.stopRecording();
+    let offset = 0;
+    try {
+      for await (const chunk of fixedChunks(replay, Math.max(this.#options.chunkSize, started.minChunk))) {
+        location = await this.#patchChunk(repository, location, chunk, offset, signal);
+        offset += chunk.length;
+      }
+      const res = await this.#request({
+        method: 'PUT',
+        path: withDigest(location, d.digest),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
+        scope: push(repository),
+        signal,
+      });
+      if (res.statusCode !== 201)
+        throw await this.#fail(res, `finish upload of blob ${d.digest}`, repository);
+      await discardBody(res.body);
+    } catch (err) {
+      await this.#cancelUpload(location, repository);
+      throw err;
+    }
+  }
+
+  /** PATCHes one chunk; after a failure asks the registry how far it got and sends the rest. */
+  async #patchChunk(
+    repository: string,
+    location: string,
+    chunk: Buffer,
+    offset: number,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    let sent = 0; // bytes of this chunk the registry confirmed
+    for (let attempt = 0; ; attempt++) {
+      const part = chunk.subarray(sent);
+      const start = offset + sent;
+      try {
+        const res = await this.#request({
+          method: 'PATCH',
+          path: location,
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-range': `${start}-${start + part.length - 1}`,
+            'content-length': String(part.length),
+          },
+          body: part,
+          scope: push(repository),
+          signal,
+        });
+        if (res.statusCode === 202 || res.statusCode === 204) {
+          await discardBody(res.body);
+          const next = headerValue(res.headers.location);
+          return next === undefined || next === '' ? location : this.#absolute(next);
+        }
+        throw await this.#fail(res, `upload chunk at byte ${start}`, repository);
+      } catch (err) {
+        if (!isTransient(err) || attempt >= this.#options.chunkRetries) throw err;
+        await delay(250 * 2 ** attempt, signal);
+        const confirmed = await this.#uploadedBytes(repository, location, signal);
+        if (confirmed < offset || confirmed > offset + chunk.length) throw err;
+        sent = confirmed - offset;
+        if (sent === chunk.length) return location;
+      }
+    }
+  }
+
+  /** GET on an upload session: how many bytes the registry holds (Range: 0-<last byte>). */
+  async #uploadedBytes(
+    repository: string,
+    location: string,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    const res = await this.#request({ method: 'GET', path: location, scope: push(repository), signal });
+    await discardBody(res.body);
+    if (res.statusCode !== 204 && res.statusCode !== 200) {
+      throw statusError(res.statusCode, '', this.#ctx('upload status', repository));
+    }
+    const match = /^(?:bytes=)?0-(\d+)$/.exec(headerValue(res.headers.range) ?? '');
+    const last = match === null ? -1 : Number(match[1]);
+    // distribution reports "0-0" for an empty upload as well as for one byte.
+    return last <= 0 ? 0 : last + 1;
+  }
+
+  async #cancelUpload(location: string | undefined, repository: string): Promise<void> {
+    if (location === undefined || location === '') return;
+    try {
+      const res = await this.#request({
+        method: 'DELETE',
+        path: this.#absolute(location),
+        scope: push(repository),
+      });
+      await discardBody(res.body);
+    } catch {
+      // best effort: an abandoned upload session expires on the registry by itself
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  #request(req: Omit<TransportRequest, 'throwOnError'>): Promise<Dispatcher.ResponseData> {
+    return this.#transport.request(this.endpoint, { ...req, throwOnError: false });
+  }
+
+  async #fail(res: Dispatcher.ResponseData, what: string, repository: string): Promise<FerryError> {
+    return statusError(res.statusCode, await readBodyText(res.body), this.#ctx(what, repository));
+  }
+
+  #ctx(what: string, repository: string): { host: string; what: string; repository: string } {
+    return { host: this.name, what: `${what} in ${repository}`, repository };
+  }
+
+  async #blobSize(repository: string, digest: string): Promise<number> {
+    const res = await this.#request({
+      method: 'HEAD',
+      path: `/v2/${repository}/blobs/${digest}`,
+      scope: pull(repository),
+    });
+    await discardBody(res.body);
+    const length = Number(headerValue(res.headers['content-length']));
+    if (res.statusCode !== 200 || !Number.isSafeInteger(length)) {
+      throw new RegistryError(`registry ${this.name} does not say how large blob ${digest} is`);
+    }
+    return length;
+  }
+
+  #absolute(location: string): string {
+    return new URL(location, this.#transport.baseUrl(this.endpoint)).href;
+  }
+
+  #label(repository: string, reference: string): string {
+    return `${this.name}/${repository}${isDigest(reference) ? '@' : ':'}${reference}`;
+  }
+
+  #checkName(repository: string, reference?: string): void {
+    const problem =
+      pathProblem(repository) ??
+      (reference === undefined
+        ? undefined
+        : reference.includes(':')
+          ? digestProblem(reference)
+          : tagProblem(reference));
+    if (problem !== undefined) {
+      throw new InvalidReferenceError(
+        `invalid reference ${this.name}/${repository}${reference === undefined ? '' : ` ${reference}`}: ${problem}`,
+      );
+    }
+  }
+}
+
+/** The digest of bytes in the algorithm of `like` (a digest string). */
+function digestOf(bytes: Buffer, like: string): string {
+  const hasher = createDigestHasher(isDigest(like) ? parseDigest(like).algorithm : 'sha256');
+  hasher.update(bytes);
+  return hasher.digest();
+}
+
+/** Checks manifest bytes against the digest asked for and the one the registry announced. */
+function verifyManifestDigest(
+  bytes: Buffer,
+  label: string,
+  requested: string | undefined,
+  served: string | undefined,
+): string {
+  for (const expected of [requested, served]) {
+    if (expected === undefined || expected === '' || !isDigest(expected)) continue;
+    const actual = digestOf(bytes, expected);
+    if (actual !== expected) {
+      throw new DigestMismatchError(`manifest ${label}: content hashes to ${actual}, expected ${expected}`, {
+        details: { expectedDigest: expected, actualDigest: actual },
+      });
+    }
+  }
+  return requested ?? (served !== undefined && isDigest(served) ? served : sha256Digest(bytes));
+}
+
+function withDigest(location: string, digest: string): string {
+  const url = new URL(location);
+  url.searchParams.set('digest', digest);
+  return url.href;
+}
+
+function parseContentRange(
+  header: string | undefined,
+): { start: number; total: number | undefined } | undefined {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  if (match === null) return undefined;
+  return { start: Number(match[1]), total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+
+function contentRangeTotal(header: string | undefined): number | undefined {
+  const match = /\/(\d+)$/.exec(header?.trim() ?? '');
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Drops the first `count` bytes (for servers that answer a Range request with the whole blob). */
+function skipBytes(count: number): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
+  return async function* skip(source) {
+    let toSkip = count;
+    for await (const chunk of source) {
+      if (toSkip >= chunk.length) {
+        toSkip -= chunk.length;
+        continue;
+      }
+      yield toSkip > 0 ? chunk.subarray(toSkip) : chunk;
+      toSkip = 0;
+    }
+  };
+}
+
+/** Whether a failed monolithic PUT may be retried as a chunked upload (not for auth or bad content). */
+function canFallBack(err: unknown): boolean {
+  if (err instanceof AuthError || err instanceof ForbiddenError || err instanceof DigestMismatchError)
+    return false;
+  if (err instanceof FerryError && /DIGEST_INVALID|SIZE_INVALID/.test(err.message)) return false;
+  return true;
+}
+
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof FerryError)) return false;
+  if (err.code === 'FERRY_ERR_UNREACHABLE') return true;
+  const status = (err.details as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && (status >= 500 || status === 408 || status === 429 || status === 416);
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      },
+      { once: true },
+    );
+  });
+}

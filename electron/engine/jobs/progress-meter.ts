@@ -9,6 +9,8 @@ export class ProgressMeter {
   readonly imagesTotal: number;
   bytesDone = 0;
   imagesDone = 0;
+  /** Blobs by how they reached the destination: copied, already present, or mounted. */
+  readonly blobs = { copied: 0, present: 0, mounted: 0, copiedBytes: 0 };
   private lastEmit = 0;
   private readonly emit: JobEventListener;
 
@@ -39,6 +41,10 @@ export class ProgressMeter {
       onBytes: (n) => {
         this.bytesDone += n;
         this.tick();
+      },
+      onBlobDone: (_digest, size, how) => {
+        this.blobs[how]++;
+        if (how === 'copied') this.blobs.copiedBytes += size;
       },
       onImageDone: (image, error) => {
         this.imagesDone++;

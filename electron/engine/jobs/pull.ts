@@ -178,6 +178,12 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       );
     }
 
+    const { copied, present, copiedBytes } = meter.blobs;
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `downloaded ${copied} blob(s), ${copiedBytes} bytes${present ? `; ${present} already in the bundle from an interrupted run` : ''}`,
+    });
     emit({ type: 'phase', phase: 'seal', message: 'sealing archives' });
     const sealed = await bundle.finish();
     const manifest: TransferManifest = {

@@ -40,6 +40,7 @@ function readCaDirs(dirs: string, origin: string): string[] {
     try {
       names = readdirSync(dir);
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // as Go and OpenSSL: a missing directory adds nothing
       throw new UsageError(`cannot read the CA directory ${dir} (${origin})`, { cause: err });
     }
     for (const name of names.sort()) {

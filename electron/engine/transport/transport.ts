@@ -27,6 +27,14 @@ function isReplayable(body: RequestBody | undefined): boolean {
   return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
 
+/**
+ * Plain HTTP sent to a TLS port: Go servers (distribution, harbor, ...) answer a bare 400 with no
+ * headers and the text "Client sent an HTTP request to an HTTPS server". Registry 400s carry JSON.
+ */
+function isBareTlsRefusal(res: Dispatcher.ResponseData): boolean {
+  return res.statusCode === 400 && res.headers['content-type'] === undefined;
+}
+
 export function createTransport(options: TransportOptions = {}): Transport {
   const env = options.env ?? process.env;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
@@ -113,7 +121,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           throw authRefused(host, repository, loginHint, hadCredentials);
         }
       }
-      if (res.statusCode === 403 || (req.throwOnError !== false && res.statusCode >= 400)) {
+      if (res.statusCode === 403 || (req.throwOnError !== false && res.statusCode >= 400) || isBareTlsRefusal(res)) {
         const text = await readBodyText(res.body);
         throw statusError(res.statusCode, text, { host, what, repository });
       }

@@ -37,7 +37,7 @@ import {
 /** Reads one file out of a gzip'd tar held in memory (ustar headers, regular files only). */
 function fileFromTarGz(archive: Buffer, name: string): string | undefined {
   const tar = gunzipSync(archive);
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
     const entryName = header.toString('utf8', 0, 100).replace(/\0.*$/s, '');
     if (entryName === '') return undefined;
@@ -79,7 +79,12 @@ describe.each(variants)('registry variant %s', (variant) => {
     expect((await client.pushBlob('roundtrip/img', layer.bytes)).uploaded).toBe(false);
     await client.pushBlob('roundtrip/img', image.config.bytes);
 
-    const digest = await client.pushManifest('roundtrip/img', 'v1', image.manifest.bytes, image.manifest.mediaType);
+    const digest = await client.pushManifest(
+      'roundtrip/img',
+      'v1',
+      image.manifest.bytes,
+      image.manifest.mediaType,
+    );
     expect(digest).toBe(image.manifest.digest);
     const fetched = await client.getManifest('roundtrip/img', 'v1');
     expect(fetched.bytes.equals(image.manifest.bytes)).toBe(true);
@@ -115,7 +120,9 @@ describe.each(variants)('registry variant %s', (variant) => {
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toMatch(/^Basic /);
         await expect(anonymous.listTags('roundtrip/img')).rejects.toMatchObject({ status: 401 });
-        await expect(wrong.pushBlob('roundtrip/img', Buffer.from('x'))).rejects.toBeInstanceOf(RegistryClientError);
+        await expect(wrong.pushBlob('roundtrip/img', Buffer.from('x'))).rejects.toBeInstanceOf(
+          RegistryClientError,
+        );
         expect((await client.raw('GET', '/v2/')).status).toBe(200);
       } finally {
         await anonymous.close();
@@ -185,7 +192,9 @@ describe('seeders', () => {
   let deckhouse: DeckhouseSeed;
 
   beforeAll(async () => {
-    reg = await startRegistry('tls-auth');
+    // Plain HTTP: the seeders' requests are the client's, already proven over TLS and auth above,
+    // and bcrypt on every request would double the seeding time.
+    reg = await startRegistry('http');
     client = createRegistryClient(reg);
     [generic, deckhouse] = await Promise.all([seedGeneric(reg), seedDeckhouse(reg)]);
   });
@@ -199,7 +208,12 @@ describe('seeders', () => {
       expect(await client.listTags(repository)).toEqual(tags);
     }
     expect(generic.tags['vendor/app']).toEqual(
-      [`sha256-${generic.app.digest.slice(7)}`, `sha256-${generic.appIndex.digest.slice(7)}.sig`, 'v1.0', 'v1.1'].sort(),
+      [
+        `sha256-${generic.app.digest.slice(7)}`,
+        `sha256-${generic.appIndex.digest.slice(7)}.sig`,
+        'v1.0',
+        'v1.1',
+      ].sort(),
     );
     expect(generic.imageRefs).toEqual([
       `${reg.host}/vendor/app:v1.0`,
@@ -212,7 +226,9 @@ describe('seeders', () => {
   it('seedGeneric: a multi-arch index, a Docker v2 image and one shared base layer', async () => {
     const index = await client.getManifest('vendor/app', 'v1.0');
     expect(index.digest).toBe(generic.appIndex.digest);
-    const parsed = JSON.parse(index.bytes.toString()) as { manifests: Array<{ digest: string; platform: object }> };
+    const parsed = JSON.parse(index.bytes.toString()) as {
+      manifests: Array<{ digest: string; platform: object }>;
+    };
     expect(parsed.manifests.map((m) => m.digest)).toEqual(generic.appIndex.children.map((c) => c.digest));
     expect(parsed.manifests.map((m) => m.platform)).toMatchObject([
       { architecture: 'amd64', os: 'linux' },
@@ -222,24 +238,32 @@ describe('seeders', () => {
     expect(tool.mediaType).toBe(FixtureMediaTypes.dockerManifest);
     for (const image of [...generic.appIndex.children, generic.app, generic.tool, generic.base]) {
       expect(image.layers[0]?.digest).toBe(generic.sharedLayer.digest);
-      expect((await client.headBlob(image.repository, generic.sharedLayer.digest))?.size).toBe(generic.sharedLayer.size);
+      expect((await client.headBlob(image.repository, generic.sharedLayer.digest))?.size).toBe(
+        generic.sharedLayer.size,
+      );
     }
   });
 
   it('seedGeneric: the cosign signature tag and the referrers fallback index exist', async () => {
     const sig = await client.getManifest('vendor/app', cosignTag(generic.appIndex.digest, '.sig'));
     expect(sig.digest).toBe(generic.signature.digest);
-    const sigJson = JSON.parse(sig.bytes.toString()) as { layers: Array<{ mediaType: string; annotations: object }> };
+    const sigJson = JSON.parse(sig.bytes.toString()) as {
+      layers: Array<{ mediaType: string; annotations: object }>;
+    };
     expect(sigJson.layers[0]?.mediaType).toBe(FixtureMediaTypes.cosignSimpleSigning);
     expect(sigJson.layers[0]?.annotations).toHaveProperty([COSIGN_SIGNATURE_ANNOTATION]);
 
     const fallback = await client.getManifest('vendor/app', cosignTag(generic.app.digest));
     expect(fallback.mediaType).toBe(FixtureMediaTypes.ociIndex);
-    const listed = JSON.parse(fallback.bytes.toString()) as { manifests: Array<{ digest: string; artifactType: string }> };
+    const listed = JSON.parse(fallback.bytes.toString()) as {
+      manifests: Array<{ digest: string; artifactType: string }>;
+    };
     expect(listed.manifests).toEqual([
       expect.objectContaining({ digest: generic.artifact.digest, artifactType: SBOM_ARTIFACT_TYPE }),
     ]);
-    const artifact = JSON.parse((await client.getManifest('vendor/app', generic.artifact.digest)).bytes.toString()) as {
+    const artifact = JSON.parse(
+      (await client.getManifest('vendor/app', generic.artifact.digest)).bytes.toString(),
+    ) as {
       subject: { digest: string };
       config: { mediaType: string; size: number };
     };
@@ -252,12 +276,16 @@ describe('seeders', () => {
       [...PLATFORM_VERSIONS, ...RELEASE_CHANNELS].sort(),
     );
     for (const channel of RELEASE_CHANNELS) {
-      const manifest = JSON.parse((await client.getManifest('deckhouse/ee/release-channel', channel)).bytes.toString()) as {
+      const manifest = JSON.parse(
+        (await client.getManifest('deckhouse/ee/release-channel', channel)).bytes.toString(),
+      ) as {
         layers: Array<{ digest: string }>;
         config: { digest: string };
       };
       const layer = await client.getBlob('deckhouse/ee/release-channel', manifest.layers[0]!.digest);
-      expect(JSON.parse(fileFromTarGz(layer, 'version.json') ?? '{}')).toEqual({ version: PLATFORM_CHANNELS[channel] });
+      expect(JSON.parse(fileFromTarGz(layer, 'version.json') ?? '{}')).toEqual({
+        version: PLATFORM_CHANNELS[channel],
+      });
       const config = JSON.parse(
         (await client.getBlob('deckhouse/ee/release-channel', manifest.config.digest)).toString(),
       ) as { rootfs: { diff_ids: string[] } };
@@ -269,9 +297,13 @@ describe('seeders', () => {
   it('seedDeckhouse: install images name digest images pullable from the root', async () => {
     const install = await client.getManifest('deckhouse/ee/install', 'v1.70.1');
     expect(install.digest).toBe(deckhouse.install['v1.70.1']?.digest);
-    const layerDigest = (JSON.parse(install.bytes.toString()) as { layers: Array<{ digest: string }> }).layers[0]!.digest;
+    const layerDigest = (JSON.parse(install.bytes.toString()) as { layers: Array<{ digest: string }> })
+      .layers[0]!.digest;
     const digests = JSON.parse(
-      fileFromTarGz(await client.getBlob('deckhouse/ee/install', layerDigest), 'deckhouse/candi/images_digests.json')!,
+      fileFromTarGz(
+        await client.getBlob('deckhouse/ee/install', layerDigest),
+        'deckhouse/candi/images_digests.json',
+      )!,
     ) as Record<string, Record<string, string>>;
     expect(digests).toEqual(deckhouse.installImagesDigests['v1.70.1']);
     for (const digest of Object.values(digests).flatMap((images) => Object.values(images))) {

@@ -124,7 +124,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     return r;
   };
 
-  const send = (res: ServerResponse, status: number, headers: Record<string, string> = {}, body?: Buffer | string): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string> = {},
+    body?: Buffer | string,
+  ): void => {
     const bytes = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
     res.writeHead(status, { 'content-length': String(bytes.length), ...headers });
     res.end(res.req.method === 'HEAD' ? undefined : bytes);
@@ -133,10 +138,20 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const challenge = (res: ServerResponse, scope?: string): void => {
     const realm = `http://127.0.0.1:${port}/token`;
     const header = `Bearer realm="${realm}",service="${service}"${scope === undefined ? '' : `,scope="${scope}"`}`;
-    send(res, 401, { 'www-authenticate': header, 'content-type': 'application/json' }, errorBody('UNAUTHORIZED', 'authentication required'));
+    send(
+      res,
+      401,
+      { 'www-authenticate': header, 'content-type': 'application/json' },
+      errorBody('UNAUTHORIZED', 'authentication required'),
+    );
   };
 
-  function issueToken(req: IncomingMessage, res: ServerResponse, url: URL, form: URLSearchParams | undefined): void {
+  function issueToken(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    form: URLSearchParams | undefined,
+  ): void {
     const authorization = req.headers.authorization;
     let username: string | undefined;
     let password: string | undefined;
@@ -147,7 +162,9 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       password = decoded.slice(colon + 1);
     }
     const params = form ?? url.searchParams;
-    const scopes = form ? (form.get('scope') ?? '').split(' ').filter((s) => s !== '') : url.searchParams.getAll('scope');
+    const scopes = form
+      ? (form.get('scope') ?? '').split(' ').filter((s) => s !== '')
+      : url.searchParams.getAll('scope');
     tokenRequests.push({
       method: req.method ?? '',
       service: params.get('service') ?? undefined,
@@ -175,7 +192,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const expiresIn = options.tokenExpiresIn ?? 300;
     tokens.set(token, { scopes: granted, expires: Date.now() + expiresIn * 1000 });
     const field = options.tokenField ?? 'token';
-    send(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ [field]: token, expires_in: expiresIn }));
+    send(
+      res,
+      200,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ [field]: token, expires_in: expiresIn }),
+    );
   }
 
   /** undefined when allowed; else the scope to put in the challenge ('' for /v2/). */
@@ -203,10 +225,20 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     return undefined;
   }
 
-  function serveBlob(req: IncomingMessage, res: ServerResponse, digest: string, fault: FaultAction | undefined): void {
+  function serveBlob(
+    req: IncomingMessage,
+    res: ServerResponse,
+    digest: string,
+    fault: FaultAction | undefined,
+  ): void {
     const stored = blobs.get(digest);
     if (stored === undefined) {
-      send(res, 404, { 'content-type': 'application/json' }, errorBody('BLOB_UNKNOWN', 'blob unknown to registry'));
+      send(
+        res,
+        404,
+        { 'content-type': 'application/json' },
+        errorBody('BLOB_UNKNOWN', 'blob unknown to registry'),
+      );
       return;
     }
     let bytes = stored;
@@ -214,9 +246,17 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       bytes = Buffer.from(stored);
       bytes[0] = (bytes[0] ?? 0) ^ 0xff;
     }
-    const common = { 'docker-content-digest': digest, etag: `"${digest}"`, 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream' };
+    const common = {
+      'docker-content-digest': digest,
+      etag: `"${digest}"`,
+      'accept-ranges': 'bytes',
+      'content-type': 'application/octet-stream',
+    };
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const ignoreRange = fault !== undefined && 'kind' in fault && fault.kind === 'ignore-range';
+    let status = 200;
+    let headers: Record<string, string> = common;
+    let body = bytes;
     if (range !== null && !ignoreRange && req.method === 'GET') {
       const start = Number(range[1]);
       const end = range[2] === '' ? bytes.length - 1 : Math.min(Number(range[2]), bytes.length - 1);
@@ -224,33 +264,58 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         send(res, 416, { 'content-range': `bytes */${bytes.length}` });
         return;
       }
-      send(res, 206, { ...common, 'content-range': `bytes ${start}-${end}/${bytes.length}` }, bytes.subarray(start, end + 1));
-      return;
+      status = 206;
+      headers = { ...common, 'content-range': `bytes ${start}-${end}/${bytes.length}` };
+      body = bytes.subarray(start, end + 1);
     }
     if (fault !== undefined && 'kind' in fault && fault.kind === 'drop-mid-body' && req.method === 'GET') {
-      res.writeHead(200, { ...common, 'content-length': String(bytes.length) });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+      // Headers promise the whole body; half of it arrives, then the connection dies.
+      res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
         setTimeout(() => res.socket?.destroy(), 20);
       });
       return;
     }
-    send(res, 200, common, bytes);
+    send(res, status, headers, body);
   }
 
-  function serveManifest(req: IncomingMessage, res: ServerResponse, name: string, ref: string, fault: FaultAction | undefined): void {
+  function serveManifest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    ref: string,
+    fault: FaultAction | undefined,
+  ): void {
     const r = repo(name);
     const digest = ref.includes(':') ? ref : r.tags.get(ref);
     const stored = digest === undefined ? undefined : r.manifests.get(digest);
     if (digest === undefined || stored === undefined) {
-      send(res, 404, { 'content-type': 'application/json' }, errorBody('MANIFEST_UNKNOWN', 'manifest unknown'));
+      send(
+        res,
+        404,
+        { 'content-type': 'application/json' },
+        errorBody('MANIFEST_UNKNOWN', 'manifest unknown'),
+      );
       return;
     }
     let bytes = stored.bytes;
-    if (fault !== undefined && 'kind' in fault && fault.kind === 'wrong-bytes') bytes = Buffer.concat([bytes, Buffer.from(' ')]);
-    send(res, 200, { 'content-type': stored.mediaType, 'docker-content-digest': digest, etag: `"${digest}"` }, bytes);
+    if (fault !== undefined && 'kind' in fault && fault.kind === 'wrong-bytes')
+      bytes = Buffer.concat([bytes, Buffer.from(' ')]);
+    send(
+      res,
+      200,
+      { 'content-type': stored.mediaType, 'docker-content-digest': digest, etag: `"${digest}"` },
+      bytes,
+    );
   }
 
-  async function handleUploads(req: IncomingMessage, res: ServerResponse, name: string, rest: string, url: URL): Promise<void> {
+  async function handleUploads(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    rest: string,
+    url: URL,
+  ): Promise<void> {
     const id = rest.slice('uploads/'.length);
     if (req.method === 'POST' && id === '') {
       const mount = url.searchParams.get('mount');
@@ -269,7 +334,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const upload = uploads.get(id);
     if (upload === undefined) {
       await readBody(req);
-      send(res, 404, { 'content-type': 'application/json' }, errorBody('BLOB_UPLOAD_UNKNOWN', 'upload unknown'));
+      send(
+        res,
+        404,
+        { 'content-type': 'application/json' },
+        errorBody('BLOB_UPLOAD_UNKNOWN', 'upload unknown'),
+      );
       return;
     }
     const location = `/v2/${name}/blobs/uploads/${id}?_state=${id}`;
@@ -299,7 +369,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       const digest = url.searchParams.get('digest') ?? '';
       const all = Buffer.concat([...upload.chunks, body]);
       if (sha256(all) !== digest) {
-        send(res, 400, { 'content-type': 'application/json' }, errorBody('DIGEST_INVALID', 'provided digest did not match uploaded content'));
+        send(
+          res,
+          400,
+          { 'content-type': 'application/json' },
+          errorBody('DIGEST_INVALID', 'provided digest did not match uploaded content'),
+        );
         return;
       }
       uploads.delete(id);
@@ -314,7 +389,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   function referrersOf(name: string, digest: string): Buffer {
     const manifests: unknown[] = [];
     for (const [d, m] of repo(name).manifests) {
-      const json = JSON.parse(m.bytes.toString('utf8')) as { subject?: { digest?: string }; artifactType?: string; config?: { mediaType?: string }; annotations?: Record<string, string> };
+      const json = JSON.parse(m.bytes.toString('utf8')) as {
+        subject?: { digest?: string };
+        artifactType?: string;
+        config?: { mediaType?: string };
+        annotations?: Record<string, string>;
+      };
       if (json.subject?.digest !== digest) continue;
       manifests.push({
         mediaType: m.mediaType,
@@ -324,7 +404,9 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         ...(json.annotations === undefined ? {} : { annotations: json.annotations }),
       });
     }
-    return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+    return Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }),
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -338,7 +420,8 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       range: req.headers.range,
     });
     if (url.pathname === '/token') {
-      const form = req.method === 'POST' ? new URLSearchParams((await readBody(req)).toString('utf8')) : undefined;
+      const form =
+        req.method === 'POST' ? new URLSearchParams((await readBody(req)).toString('utf8')) : undefined;
       issueToken(req, res, url, form);
       return;
     }
@@ -374,7 +457,10 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         const bytes = await readBody(req);
         const digest = sha256(bytes);
         const r = repo(name);
-        r.manifests.set(digest, { bytes, mediaType: req.headers['content-type'] ?? 'application/octet-stream' });
+        r.manifests.set(digest, {
+          bytes,
+          mediaType: req.headers['content-type'] ?? 'application/octet-stream',
+        });
         if (!rest.includes(':')) r.tags.set(rest, digest);
         send(res, 201, { location: `/v2/${name}/manifests/${digest}`, 'docker-content-digest': digest });
         return;
@@ -385,7 +471,12 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     if (kind === 'blobs') {
       if (rest.startsWith('uploads/')) return handleUploads(req, res, name, rest, url);
       if (repos.get(name)?.blobs.has(rest) !== true) {
-        send(res, 404, { 'content-type': 'application/json' }, errorBody('BLOB_UNKNOWN', 'blob unknown to registry'));
+        send(
+          res,
+          404,
+          { 'content-type': 'application/json' },
+          errorBody('BLOB_UNKNOWN', 'blob unknown to registry'),
+        );
         return;
       }
       if (options.redirectBlobs === true && req.method === 'GET') {

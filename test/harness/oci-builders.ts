@@ -102,7 +102,8 @@ export function configBlob(options: {
     // Random layers are not real tars: their diff_id simply mirrors the layer digest.
     rootfs: { type: 'layers', diff_ids: (options.layers ?? []).map((layer) => layer.diffId ?? layer.digest) },
   };
-  const mediaType = options.format === 'docker' ? FixtureMediaTypes.dockerConfig : FixtureMediaTypes.ociConfig;
+  const mediaType =
+    options.format === 'docker' ? FixtureMediaTypes.dockerConfig : FixtureMediaTypes.ociConfig;
   return jsonBlob(config, mediaType);
 }
 
@@ -172,7 +173,8 @@ export function imageIndex(options: {
   format?: ManifestFormat;
   annotations?: Record<string, string>;
 }): ManifestContent {
-  const mediaType = options.format === 'docker' ? FixtureMediaTypes.dockerManifestList : FixtureMediaTypes.ociIndex;
+  const mediaType =
+    options.format === 'docker' ? FixtureMediaTypes.dockerManifestList : FixtureMediaTypes.ociIndex;
   const json: Record<string, unknown> = {
     schemaVersion: 2,
     mediaType,
@@ -216,8 +218,10 @@ export async function tarGzLayer(
   for (const [name, content] of Object.entries(files)) {
     const body = typeof content === 'string' ? Buffer.from(content) : content;
     await new Promise<void>((resolve, reject) => {
-      archive.entry({ name, size: body.length, mode: 0o644, mtime: new Date(0), uid: 0, gid: 0 }, body, (error) =>
-        error ? reject(error) : resolve(),
+      archive.entry(
+        { name, size: body.length, mode: 0o644, mtime: new Date(0), uid: 0, gid: 0 },
+        body,
+        (error) => (error ? reject(error) : resolve()),
       );
     });
   }

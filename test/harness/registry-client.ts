@@ -3,7 +3,7 @@
 // cannot hide itself by being on both sides of an assertion. Whole blobs are buffered: fine for
 // fixtures, never for production code.
 import { createHash } from 'node:crypto';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
 import type { RunningRegistry } from './registry.ts';
 
 /** Every manifest media type the client asks for. */
@@ -57,7 +57,11 @@ export interface RegistryClient {
   /** The registry's base URL ('http(s)://127.0.0.1:PORT'). */
   readonly url: string;
   /** One request relative to the base URL (path starts with '/v2/'); never throws on status. */
-  raw(method: string, path: string, init?: { headers?: Record<string, string>; body?: Buffer }): Promise<RawResponse>;
+  raw(
+    method: string,
+    path: string,
+    init?: { headers?: Record<string, string>; body?: Buffer },
+  ): Promise<RawResponse>;
   /** Uploads a blob monolithically (POST then PUT ?digest=) unless HEAD finds it; returns its digest. */
   pushBlob(repo: string, bytes: Buffer): Promise<{ digest: string; size: number; uploaded: boolean }>;
   headBlob(repo: string, digest: string): Promise<{ size: number } | undefined>;
@@ -88,7 +92,10 @@ function nextLink(link: string | undefined): string | undefined {
 }
 
 /** Creates a client for a harness registry, trusting its CA and using its credentials by default. */
-export function createRegistryClient(reg: RunningRegistry, options: RegistryClientOptions = {}): RegistryClient {
+export function createRegistryClient(
+  reg: RunningRegistry,
+  options: RegistryClientOptions = {},
+): RegistryClient {
   const ca = options.ca === undefined ? reg.caPem : (options.ca ?? undefined);
   const auth =
     options.auth === undefined
@@ -112,12 +119,15 @@ export function createRegistryClient(reg: RunningRegistry, options: RegistryClie
     const headers: Record<string, string> = { ...init.headers };
     if (authHeader !== undefined) headers.authorization = authHeader;
     const res = await request(target, {
-      method: method as Dispatcher.HttpMethod,
+      method,
       headers,
       body: init.body,
       dispatcher,
     });
-    const body = method === 'HEAD' ? (await res.body.dump(), Buffer.alloc(0)) : Buffer.from(await res.body.arrayBuffer());
+    const body =
+      method === 'HEAD'
+        ? (await res.body.dump(), Buffer.alloc(0))
+        : Buffer.from(await res.body.arrayBuffer());
     const flat: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.headers)) {
       const first = headerValue(value);
@@ -138,7 +148,10 @@ export function createRegistryClient(reg: RunningRegistry, options: RegistryClie
     return { size: Number(res.headers['content-length'] ?? '0') };
   }
 
-  async function pushBlob(repo: string, bytes: Buffer): Promise<{ digest: string; size: number; uploaded: boolean }> {
+  async function pushBlob(
+    repo: string,
+    bytes: Buffer,
+  ): Promise<{ digest: string; size: number; uploaded: boolean }> {
     const digest = sha256Digest(bytes);
     if ((await headBlob(repo, digest)) !== undefined) return { digest, size: bytes.length, uploaded: false };
     const started = await raw('POST', `/v2/${repo}/blobs/uploads/`);

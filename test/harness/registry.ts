@@ -4,7 +4,17 @@
 // killed: in-process 'exit'/signal handlers, plus pid files that the vitest global teardown sweeps.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,30 +133,25 @@ function generateTls(dir: string): { caFile: string; caPem: string; certFile: st
   const caKey = join(dir, 'ca.key');
   const certFile = join(dir, 'server.pem');
   const keyFile = join(dir, 'server.key');
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
-  const quiet = { stdio: ['ignore', 'ignore', 'pipe'] as ('ignore' | 'pipe')[] };
-  execFileSync(
-    openssl,
-    [
-      'req', '-x509', ...ec, '-keyout', caKey, '-out', caFile,
-      '-subj', '/CN=Ferry test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-    ],
-    quiet,
-  );
-  execFileSync(
-    openssl,
-    [
-      'req', '-x509', '-CA', caFile, '-CAkey', caKey, ...ec, '-keyout', keyFile, '-out', certFile,
-      '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:FALSE',
-      '-addext', 'keyUsage=critical,digitalSignature',
-      '-addext', 'extendedKeyUsage=serverAuth',
-    ],
-    quiet,
-  );
+  // P-256 keys: generated in milliseconds, unlike RSA.
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'];
+  const extensions = (...values: string[]): string[] => values.flatMap((value) => ['-addext', value]);
+  const run = (args: string[]): void => {
+    execFileSync(openssl, ['req', '-x509', ...newKey, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  run([
+    ...['-keyout', caKey, '-out', caFile, '-subj', '/CN=Ferry test CA'],
+    ...extensions('basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'),
+  ]);
+  run([
+    ...['-CA', caFile, '-CAkey', caKey, '-keyout', keyFile, '-out', certFile, '-subj', '/CN=127.0.0.1'],
+    ...extensions(
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+    ),
+  ]);
   return { caFile, caPem: readFileSync(caFile, 'utf8'), certFile, keyFile };
 }
 
@@ -246,13 +251,22 @@ export async function startRegistry(
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await freePort());
     await writeFile(configFile, configFor(prepared, port));
-    const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keepTail = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-8192);
+    // The registry logs to a file, not a pipe: a parent blocked in spawnSync (a CLI run in a test or
+    // the demo) would stop draining a pipe, the registry would block writing its log, and hang.
+    const logFile = join(workDir, `registry-${attempt}.log`);
+    const logFd = openSync(logFile, 'a');
+    const child = spawn(binary, ['serve', configFile], { stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    // A registry never keeps the process alive on its own: a script that forgets stop() still
+    // exits, and the 'exit' handler kills the registry.
+    child.unref();
+    const readLog = (): string => {
+      try {
+        return readFileSync(logFile, 'utf8').slice(-8192);
+      } catch {
+        return '';
+      }
     };
-    child.stdout?.on('data', keepTail);
-    child.stderr?.on('data', keepTail);
     const exited = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => resolve(`exited (${signal ?? `code ${code}`})`));
       child.once('error', (error) => resolve(`failed to start: ${error.message}`));
@@ -271,6 +285,7 @@ export async function startRegistry(
     await exited;
     tracked.delete(entry);
     if (entry.pidFile !== undefined) await rm(entry.pidFile, { force: true });
+    const output = readLog();
     lastFailure = `${outcome}; last output: ${output.trim() || '(none)'}`;
     if (!/address already in use/i.test(output)) break;
   }
@@ -278,7 +293,11 @@ export async function startRegistry(
   throw new Error(`docker-registry (${variant}) did not start: ${lastFailure}`);
 }
 
-async function writePidFile(child: ChildProcess, configFile: string, workDir: string): Promise<string | undefined> {
+async function writePidFile(
+  child: ChildProcess,
+  configFile: string,
+  workDir: string,
+): Promise<string | undefined> {
   const runDir = process.env[RUN_DIR_ENV];
   if (runDir === undefined || runDir === '' || child.pid === undefined) return undefined;
   const pidFile = join(runDir, `${child.pid}.json`);
@@ -378,4 +397,3 @@ export function createRunDir(): string {
   writeFileSync(join(dir, 'README'), 'pid files of docker-registry processes started by Ferry tests\n');
   return dir;
 }
-

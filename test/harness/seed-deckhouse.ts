@@ -31,7 +31,15 @@ export const PLATFORM_CHANNELS: Record<ReleaseChannel, string> = {
   'rock-solid': 'v1.68.3',
 };
 /** Every platform version seeded (release-channel, root and install tags), ascending. */
-export const PLATFORM_VERSIONS = ['v1.68.0', 'v1.68.3', 'v1.69.0', 'v1.69.2', 'v1.70.0', 'v1.70.1', 'v1.71.0'];
+export const PLATFORM_VERSIONS = [
+  'v1.68.0',
+  'v1.68.3',
+  'v1.69.0',
+  'v1.69.2',
+  'v1.70.0',
+  'v1.70.1',
+  'v1.71.0',
+];
 /** Versions that also get `<root>/install-standalone:<v>` (it is optional upstream). */
 export const INSTALL_STANDALONE_VERSIONS = ['v1.69.0', 'v1.69.2', 'v1.70.0', 'v1.70.1', 'v1.71.0'];
 
@@ -46,11 +54,23 @@ interface ModuleSpec {
 /** The seeded modules: `console` has extra images, `stronghold` does not. */
 export const MODULE_SPECS: Record<string, ModuleSpec> = {
   console: {
-    channels: { alpha: 'v2.0.0', beta: 'v1.4.0', 'early-access': 'v1.4.0', stable: 'v1.3.1', 'rock-solid': 'v1.2.3' },
+    channels: {
+      alpha: 'v2.0.0',
+      beta: 'v1.4.0',
+      'early-access': 'v1.4.0',
+      stable: 'v1.3.1',
+      'rock-solid': 'v1.2.3',
+    },
     extraImages: (version) => ({ scanner: semver.lt(version, '1.4.0') ? 'v1' : 'v2', 'report-db': '2024' }),
   },
   stronghold: {
-    channels: { alpha: 'v1.4.0', beta: 'v1.4.0', 'early-access': 'v1.3.1', stable: 'v1.3.1', 'rock-solid': 'v1.3.1' },
+    channels: {
+      alpha: 'v1.4.0',
+      beta: 'v1.4.0',
+      'early-access': 'v1.3.1',
+      stable: 'v1.3.1',
+      'rock-solid': 'v1.3.1',
+    },
   },
 };
 
@@ -189,10 +209,11 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
   const versions = PLATFORM_VERSIONS;
   const releaseChannel = Promise.all(
     versions.map(async (version) =>
-      recorder.pushImage(`${root}/release-channel`, await fileImage({ 'version.json': versionJson(version) }), [
-        version,
-        ...channelsOf(PLATFORM_CHANNELS, version),
-      ]),
+      recorder.pushImage(
+        `${root}/release-channel`,
+        await fileImage({ 'version.json': versionJson(version) }),
+        [version, ...channelsOf(PLATFORM_CHANNELS, version)],
+      ),
     ),
   );
   const platform = Promise.all(
@@ -202,7 +223,10 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
   );
 
   // One digest image shared by every version, one unique per version: like real candi images.
-  const shared = await recorder.pushImage(root, await fileImage({ 'image.txt': `${root} common/alpine` }, 'docker'));
+  const shared = await recorder.pushImage(
+    root,
+    await fileImage({ 'image.txt': `${root} common/alpine` }, 'docker'),
+  );
   const installImagesDigests: PlatformPart['installImagesDigests'] = {};
   const digestImages: PushedImage[] = [shared];
   const install = Promise.all(
@@ -217,7 +241,10 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
         controlPlaneManager: { kubeApiserver: unique.digest },
       };
       installImagesDigests[version] = digests;
-      const files = { 'deckhouse/candi/images_digests.json': JSON.stringify(digests), 'deckhouse/version': version };
+      const files = {
+        'deckhouse/candi/images_digests.json': JSON.stringify(digests),
+        'deckhouse/version': version,
+      };
       return recorder.pushImage(`${root}/install`, await fileImage(files, 'docker'), [version]);
     }),
   );
@@ -241,13 +268,21 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
   };
 }
 
-async function seedSecurity(recorder: SeedRecorder, root: string): Promise<Record<SecurityDatabase, PushedImage>> {
+async function seedSecurity(
+  recorder: SeedRecorder,
+  root: string,
+): Promise<Record<SecurityDatabase, PushedImage>> {
   const pushed = await Promise.all(
     SECURITY_DATABASES.map(async (db) => {
       const spec = SECURITY_SPECS[db];
-      const layer = await tarGzLayer({ [`${db}.db`]: `${db} database`, 'metadata.json': '{"Version":2}' }, spec.layerType);
+      const layer = await tarGzLayer(
+        { [`${db}.db`]: `${db} database`, 'metadata.json': '{"Version":2}' },
+        spec.layerType,
+      );
       const config = jsonBlob({}, spec.configType);
-      return recorder.pushImage(`${root}/security/${db}`, imageManifest({ config, layers: [layer] }), [spec.tag]);
+      return recorder.pushImage(`${root}/security/${db}`, imageManifest({ config, layers: [layer] }), [
+        spec.tag,
+      ]);
     }),
   );
   const out = {} as Record<SecurityDatabase, PushedImage>;

@@ -19,7 +19,13 @@ import {
 } from './oci-builders.ts';
 import { createRegistryClient } from './registry-client.ts';
 import type { RunningRegistry } from './registry.ts';
-import { SeedRecorder, type PushedBlob, type PushedImage, type PushedIndex, type SeedSummary } from './seed-recorder.ts';
+import {
+  SeedRecorder,
+  type PushedBlob,
+  type PushedImage,
+  type PushedIndex,
+  type SeedSummary,
+} from './seed-recorder.ts';
 
 export const SBOM_ARTIFACT_TYPE = 'application/vnd.example.sbom.v1+json';
 
@@ -64,7 +70,10 @@ interface Named {
   tag: string;
 }
 
-export async function seedGeneric(reg: RunningRegistry, options: GenericSeedOptions = {}): Promise<GenericSeed> {
+export async function seedGeneric(
+  reg: RunningRegistry,
+  options: GenericSeedOptions = {},
+): Promise<GenericSeed> {
   const layerSize = options.layerSize ?? 8 * 1024;
   const layersPerImage = options.layersPerImage ?? 2;
   const imageCount = Math.max(4, options.images ?? 4);
@@ -75,8 +84,13 @@ export async function seedGeneric(reg: RunningRegistry, options: GenericSeedOpti
   const recorder = new SeedRecorder(client, reg.host);
   try {
     const shared = randomLayer(layerSize);
-    const build = (name: string, format: ManifestFormat = 'oci', platform?: FixturePlatform): ImageContent => {
-      const layerType = format === 'docker' ? FixtureMediaTypes.dockerLayerGzip : FixtureMediaTypes.ociLayerGzip;
+    const build = (
+      name: string,
+      format: ManifestFormat = 'oci',
+      platform?: FixturePlatform,
+    ): ImageContent => {
+      const layerType =
+        format === 'docker' ? FixtureMediaTypes.dockerLayerGzip : FixtureMediaTypes.ociLayerGzip;
       const own = Array.from({ length: layersPerImage }, () => randomLayer(layerSize, layerType));
       const base: BlobContent = { ...shared, mediaType: layerType };
       return simpleImage({ layers: [base, ...own], format, platform, labels: { 'ferry.test/image': name } });
@@ -132,9 +146,12 @@ export async function seedGeneric(reg: RunningRegistry, options: GenericSeedOpti
         },
       ],
     });
-    const referrersIndex = await recorder.pushIndexOver(appSingleRef.repository, fallback, [artifact], [
-      cosignTag(app.digest),
-    ]);
+    const referrersIndex = await recorder.pushIndexOver(
+      appSingleRef.repository,
+      fallback,
+      [artifact],
+      [cosignTag(app.digest)],
+    );
 
     return {
       ...recorder.summary(),

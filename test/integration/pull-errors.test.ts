@@ -49,7 +49,15 @@ describe('pull refuses bad input with one clear line', () => {
   });
 
   it('a chunk size under 1 MiB', async () => {
-    const r = await ferry(['pull', fresh(), '--image', seed.imageRefs[0]!, '--insecure', '--chunk-size', '512KiB']);
+    const r = await ferry([
+      'pull',
+      fresh(),
+      '--image',
+      seed.imageRefs[0]!,
+      '--insecure',
+      '--chunk-size',
+      '512KiB',
+    ]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, /under the 1 MiB minimum/);
   });
@@ -94,9 +102,21 @@ describe('pull refuses bad input with one clear line', () => {
 
   it('refused credentials name the registry, never the password', async () => {
     const password = 'wrong-secret-password';
-    const r = await ferry(['pull', fresh(), '--image', `${secure.host}/vendor/app:v1.0`, '--source-login', 'someone', '--source-password', password], {
-      SSL_CERT_FILE: secure.caFile!,
-    });
+    const r = await ferry(
+      [
+        'pull',
+        fresh(),
+        '--image',
+        `${secure.host}/vendor/app:v1.0`,
+        '--source-login',
+        'someone',
+        '--source-password',
+        password,
+      ],
+      {
+        SSL_CERT_FILE: secure.caFile!,
+      },
+    );
     expect(r.code).toBe(4);
     expectOneLine(r.stderr, new RegExp(secure.host.replace(/\./g, '\\.')));
     expect(r.stderr + r.stdout).not.toContain(password);

@@ -26,10 +26,24 @@ afterAll(async () => {
 });
 
 function pullArgs(dir: string): string[] {
-  return [ferryBin, 'pull', dir, ...seed.imageRefs.flatMap((r) => ['--image', r]), '--insecure', '--chunk-size', '8MiB', '--concurrency', '1', '--json'];
+  return [
+    ferryBin,
+    'pull',
+    dir,
+    ...seed.imageRefs.flatMap((r) => ['--image', r]),
+    '--insecure',
+    '--chunk-size',
+    '8MiB',
+    '--concurrency',
+    '1',
+    '--json',
+  ];
 }
 
-function run(args: string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+function run(
+  args: string[],
+  killWhen?: () => boolean,
+): Promise<{ code: number | null; signal: string | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, DOCKER_CONFIG: '/nonexistent' } });
     let stdout = '';
@@ -51,7 +65,9 @@ function run(args: string[], killWhen?: () => boolean): Promise<{ code: number |
 
 const doneBlobs = (dir: string) => {
   try {
-    return readFileSync(join(dir, '.ferry-pull', 'blobs.done'), 'utf8').split('\n').filter(Boolean).length;
+    return readFileSync(join(dir, '.ferry-pull', 'blobs.done'), 'utf8')
+      .split('\n')
+      .filter(Boolean).length;
   } catch {
     return 0;
   }
@@ -68,7 +84,10 @@ describe('kill -9 and resume', () => {
 
     const second = await run(pullArgs(resumed));
     expect(second.code).toBe(0);
-    const events = second.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; message?: string });
+    const events = second.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; message?: string });
     expect(events.some((e) => e.type === 'phase' && /resuming transfer/.test(e.message ?? ''))).toBe(true);
     const summary = events.find((e) => e.type === 'log' && /^downloaded/.test(e.message ?? ''))!;
     const present = Number(/; (\d+) already in the bundle/.exec(summary.message!)?.[1] ?? 0);

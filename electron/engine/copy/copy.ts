@@ -2,7 +2,7 @@
 // Blobs first (parallel, each digest once: uploaded to one repository, mounted into the others),
 // then each image's manifests, children before the index and the tag. A failed blob fails only the
 // images that need it; what failed is reported, never silently dropped.
-import { CancelledError, FerryError, toFerryError } from '../errors.ts';
+import { CancelledError, toFerryError, type FerryError } from '../errors.ts';
 import type { Descriptor } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
@@ -63,17 +63,21 @@ export async function copyPlan(
   }
 
   const blobErrors = new Map<string, FerryError>();
-  let fatal: FerryError | undefined;
+  // Set from inside the parallel tasks; an object so the type checker does not narrow it away.
+  const stop: { fatal?: FerryError } = {};
+  const throwIfFatal = () => {
+    if (stop.fatal) throw stop.fatal;
+  };
   const fail = (digest: string, err: unknown) => {
     const e = toFerryError(err);
     blobErrors.set(digest, e);
-    if (options.failFast || isGlobal(e)) fatal ??= e;
+    if (options.failFast || isGlobal(e)) stop.fatal ??= e;
   };
 
   await Promise.all(
     [...blobs.values()].map(({ blob, from, to }) =>
       limit(async () => {
-        if (fatal) return;
+        if (stop.fatal) return;
         try {
           checkCancel();
           let how: 'copied' | 'present' | 'mounted' = 'present';
@@ -103,7 +107,7 @@ export async function copyPlan(
       }),
     ),
   );
-  if (fatal) throw fatal;
+  throwIfFatal();
   checkCancel();
 
   const result: CopyResult = { copied: [], failed: [] };
@@ -123,14 +127,14 @@ export async function copyPlan(
           progress?.onImageDone?.(image);
         } catch (err) {
           const error = toFerryError(err);
-          if (options.failFast || isGlobal(error)) fatal ??= error;
+          if (options.failFast || isGlobal(error)) stop.fatal ??= error;
           result.failed.push({ image, error });
           progress?.onImageDone?.(image, error);
         }
       }),
     ),
   );
-  if (fatal) throw fatal;
+  throwIfFatal();
   return result;
 }
 

@@ -51,7 +51,7 @@ function fromYamlEntry(entry: unknown, file: string, globalPlatforms: Platform[]
     : globalPlatforms;
   if (e.target !== undefined && typeof e.target !== 'string')
     throw new UsageError(`${file}: 'target' of ${e.image} must be a string`);
-  return imageRequest(e.image, platforms, e.target as string | undefined);
+  return imageRequest(e.image, platforms, e.target);
 }
 
 export async function readImagesFile(

@@ -85,16 +85,27 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
   it('round-trips pushed manifests (OCI, Docker, index) unchanged', async () => {
     const repo = 'roundtrip/app';
     const oci = simpleImage({ layers: [randomLayer(2048)] });
-    const docker = simpleImage({ layers: [randomLayer(2048, FixtureMediaTypes.dockerLayerGzip)], format: 'docker' });
+    const docker = simpleImage({
+      layers: [randomLayer(2048, FixtureMediaTypes.dockerLayerGzip)],
+      format: 'docker',
+    });
     for (const image of [oci, docker]) {
       for (const blob of [image.config, ...image.layers]) {
-        await store.putBlob(repo, { mediaType: blob.mediaType, digest: blob.digest, size: blob.size }, pieces(blob.bytes));
+        await store.putBlob(
+          repo,
+          { mediaType: blob.mediaType, digest: blob.digest, size: blob.size },
+          pieces(blob.bytes),
+        );
       }
       const m = image.manifest;
       await store.putManifest(repo, m.digest, { bytes: m.bytes, mediaType: m.mediaType, digest: m.digest });
     }
     const index = imageIndex({ entries: [{ manifest: oci.manifest }, { manifest: docker.manifest }] });
-    await store.putManifest(repo, 'multi', { bytes: index.bytes, mediaType: index.mediaType, digest: index.digest });
+    await store.putManifest(repo, 'multi', {
+      bytes: index.bytes,
+      mediaType: index.mediaType,
+      digest: index.digest,
+    });
 
     const back = await client.getManifest(repo, 'multi');
     expect(back.bytes.equals(index.bytes)).toBe(true);
@@ -106,7 +117,11 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
 
   it('refuses to store manifest bytes whose digest is not the one claimed', async () => {
     const image = simpleImage({ layers: [] });
-    const wrong = { bytes: image.manifest.bytes, mediaType: image.manifest.mediaType, digest: `sha256:${'0'.repeat(64)}` };
+    const wrong = {
+      bytes: image.manifest.bytes,
+      mediaType: image.manifest.mediaType,
+      digest: `sha256:${'0'.repeat(64)}`,
+    };
     await expect(store.putManifest('roundtrip/bad', 'x', wrong)).rejects.toBeInstanceOf(DigestMismatchError);
   });
 
@@ -119,7 +134,11 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
 
   it('uploads a streamed blob, finds it, downloads it whole and from an offset', async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
-    const descriptor = { mediaType: FixtureMediaTypes.ociLayerGzip, digest: sha256Digest(bytes), size: bytes.length };
+    const descriptor = {
+      mediaType: FixtureMediaTypes.ociLayerGzip,
+      digest: sha256Digest(bytes),
+      size: bytes.length,
+    };
     const repo = 'blobs/stream';
     expect(await store.hasBlob(repo, descriptor.digest)).toBe(false);
     await store.putBlob(repo, descriptor, pieces(bytes));
@@ -139,7 +158,11 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
   it('uploads in PATCH chunks when asked to, and the registry accepts the result', async () => {
     const chunked = new RegistryStore(reg.host, transport, { chunkedUploads: true, chunkSize: 1024 * 1024 });
     const layer = randomLayer(2 * 1024 * 1024 + 5);
-    await chunked.putBlob('blobs/chunked', { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }, pieces(layer.bytes));
+    await chunked.putBlob(
+      'blobs/chunked',
+      { mediaType: layer.mediaType, digest: layer.digest, size: layer.size },
+      pieces(layer.bytes),
+    );
     expect((await client.getBlob('blobs/chunked', layer.digest)).equals(layer.bytes)).toBe(true);
   });
 
@@ -185,7 +208,8 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
     const image = simpleImage({ layers: [] });
     await client.pushBlob(repo, image.config.bytes);
     const tags = ['a', 'b', 'c', 'd', 'e'];
-    for (const tag of tags) await client.pushManifest(repo, tag, image.manifest.bytes, image.manifest.mediaType);
+    for (const tag of tags)
+      await client.pushManifest(repo, tag, image.manifest.bytes, image.manifest.mediaType);
     const paged = new RegistryStore(reg.host, transport, { tagPageSize: 2 });
     expect((await paged.listTags(repo)).sort()).toEqual(tags);
     expect((await store.listTags(repo)).sort()).toEqual(tags);
@@ -208,7 +232,11 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
       artifactType: 'application/vnd.example+json',
       config: emptyConfig(),
       layers: [],
-      subject: { mediaType: subject.manifest.mediaType, digest: subject.manifest.digest, size: subject.manifest.size },
+      subject: {
+        mediaType: subject.manifest.mediaType,
+        digest: subject.manifest.digest,
+        size: subject.manifest.size,
+      },
     });
     await store.putBlob(repo, artifact.config, pieces(artifact.config.bytes));
     await store.putManifest(repo, artifact.manifest.digest, artifact.manifest);

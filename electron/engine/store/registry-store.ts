@@ -264,7 +264,10 @@ export class RegistryStore implements Store {
       stream.destroy();
       return;
     }
-    const verifier = new DigestVerifier({ digest, size: descriptor.size }, `blob ${digest}`);
+    const verifier = new DigestVerifier(
+      { digest, size: descriptor.size },
+      `blob for ${this.name}/${repository}`,
+    );
     stream.once('error', (err) => verifier.destroy(err));
     stream.pipe(verifier);
     const body = new ReplayableBody(verifier, this.#options.replayWindow);

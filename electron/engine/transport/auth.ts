@@ -18,17 +18,34 @@ export interface AuthenticatorOptions {
   loginHint: string;
 }
 
-/** 'repository:<name>:pull,push' for each scope, in a stable order. */
-export function scopeStrings(scopes: RepositoryScope[] | undefined): string[] {
+/**
+ * Token scopes for a request: 'repository:<name>:pull,push' per repository (actions merged, in a
+ * stable order), plus any scope a 401 named ('repository:x:push' merges in; others are kept as is).
+ */
+export function scopeStrings(scopes: RepositoryScope[] | undefined, extra = ''): string[] {
   const merged = new Map<string, Set<string>>();
-  for (const s of scopes ?? []) {
-    const actions = merged.get(s.repository) ?? new Set<string>();
-    for (const a of s.actions) actions.add(a);
-    merged.set(s.repository, actions);
+  const add = (repository: string, actions: string[]): void => {
+    const set = merged.get(repository) ?? new Set<string>();
+    for (const a of actions) set.add(a);
+    merged.set(repository, set);
+  };
+  for (const s of scopes ?? []) add(s.repository, s.actions);
+  const others: string[] = [];
+  for (const scope of extra.split(' ')) {
+    const match = /^repository:([^:]+):([a-z,*]+)$/.exec(scope);
+    if (match !== null) add(match[1] ?? '', (match[2] ?? '').split(','));
+    else if (scope !== '' && !others.includes(scope)) others.push(scope);
   }
-  return [...merged].map(
-    ([repo, actions]) => `repository:${repo}:${['pull', 'push'].filter((a) => actions.has(a)).join(',')}`,
-  );
+  const ordered = (actions: Set<string>): string[] =>
+    [...actions].sort((a, b) => actionRank(a) - actionRank(b) || a.localeCompare(b));
+  return [
+    ...[...merged].map(([repo, actions]) => `repository:${repo}:${ordered(actions).join(',')}`),
+    ...others,
+  ];
+}
+
+function actionRank(action: string): number {
+  return action === 'pull' ? 0 : action === 'push' ? 1 : 2;
 }
 
 function registerCredentialSecrets(creds: Credentials | undefined): void {
@@ -113,9 +130,7 @@ export class Authenticator {
     const realm = challenge.params.realm;
     if (realm === undefined || realm === '') return undefined;
 
-    const scopeList = scopeStrings(scopes);
-    for (const s of (options.extraScope ?? '').split(' '))
-      if (s !== '' && !scopeList.includes(s)) scopeList.push(s);
+    const scopeList = scopeStrings(scopes, options.extraScope);
     const key = `${host} ${scopeList.join(' ')}`;
     let pending = options.fresh === true ? undefined : this.#tokens.get(key);
     if (pending !== undefined) {

@@ -69,8 +69,9 @@ export class ReplayableBody {
   async *#stream(replay: Buffer[]): AsyncGenerator<Buffer> {
     for (const chunk of replay) yield chunk;
     while (true) {
-      const { done, value } = await this.#next();
-      if (done === true) return;
+      const result = await this.#next();
+      if (result.done === true) return;
+      const value: Buffer | Uint8Array = result.value;
       const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value);
       this.#consumed += chunk.length;
       if (!this.#overflowed) {

@@ -100,7 +100,12 @@ export function createRetryPolicy(
     const { statusCode, code, headers } = err as Error & RetryableError;
     const isStatus = typeof statusCode === 'number';
     const retryable = isStatus ? statuses.has(statusCode) : code !== undefined && codes.has(code);
-    if (!retryable || !methods.has(opts.method) || state.counter > options.retries) {
+    // A streamed body is consumed by the first attempt: re-sending it would wait forever for bytes
+    // that never come. The caller (registry-store's upload) decides how to resend those.
+    const body = (opts as { body?: unknown }).body;
+    const replayable =
+      body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+    if (!retryable || !replayable || !methods.has(opts.method) || state.counter > options.retries) {
       callback(err);
       return;
     }

@@ -20,7 +20,11 @@ let plain: RunningRegistry;
 let work: string;
 
 beforeAll(async () => {
-  [tls, auth, plain] = await Promise.all([startRegistry('tls'), startRegistry('tls-auth'), startRegistry('http')]);
+  [tls, auth, plain] = await Promise.all([
+    startRegistry('tls'),
+    startRegistry('tls-auth'),
+    startRegistry('http'),
+  ]);
   work = await mkdtemp(join(tmpdir(), 'ferry-transport-test-'));
 });
 
@@ -104,7 +108,9 @@ describe('Basic auth (htpasswd)', () => {
   const base = (): TransportOptions => ({ env: {}, caFiles: [auth.caFile ?? ''] });
 
   it('works with the right credentials', async () => {
-    const credentials = staticCredentials({ [auth.host]: { username: auth.username, password: auth.password } });
+    const credentials = staticCredentials({
+      [auth.host]: { username: auth.username, password: auth.password },
+    });
     expect(await probe(auth.host, { ...base(), credentials })).toBe(404);
   });
 
@@ -124,16 +130,24 @@ describe('Basic auth (htpasswd)', () => {
   it('says credentials are needed when none were given', async () => {
     const err = await probe(auth.host, base());
     expect(err).toBeInstanceOf(AuthError);
-    expect((err as Error).message).toContain(`registry ${auth.host} requires credentials for probe/app (401)`);
+    expect((err as Error).message).toContain(
+      `registry ${auth.host} requires credentials for probe/app (401)`,
+    );
   });
 
   it('streams an upload to an auth registry on first contact (challenge learnt before the body)', async () => {
-    const credentials = staticCredentials({ [auth.host]: { username: auth.username, password: auth.password } });
+    const credentials = staticCredentials({
+      [auth.host]: { username: auth.username, password: auth.password },
+    });
     const transport = createTransport({ ...base(), credentials });
     try {
       const store = new RegistryStore(auth.host, transport);
       const bytes = Buffer.from('first contact is a streamed body');
-      const descriptor = { mediaType: 'application/octet-stream', digest: sha256Digest(bytes), size: bytes.length };
+      const descriptor = {
+        mediaType: 'application/octet-stream',
+        digest: sha256Digest(bytes),
+        size: bytes.length,
+      };
       await store.putBlob('first/contact', descriptor, Readable.from([bytes]));
       expect(await store.hasBlob('first/contact', descriptor.digest)).toBe(true);
     } finally {

@@ -10,6 +10,7 @@ import { interceptors, type Dispatcher } from 'undici';
 import { FerryError } from '../errors.ts';
 import { Authenticator } from './auth.ts';
 import { discardBody, readBodyText } from './body.ts';
+import { timeoutFromEnv } from './duration.ts';
 import { authRefused, mapTransportError, statusError } from './errors.ts';
 import { createBaseDispatcher } from './proxy.ts';
 import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } from './retry.ts';
@@ -37,7 +38,7 @@ function isBareTlsRefusal(res: Dispatcher.ResponseData): boolean {
 
 export function createTransport(options: TransportOptions = {}): Transport {
   const env = options.env ?? process.env;
-  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const timeoutMs = options.timeoutMs ?? timeoutFromEnv(env) ?? defaultTimeoutMs;
   const userAgent = options.userAgent ?? defaultUserAgent;
   const loginHint = options.loginHint ?? defaultLoginHint;
   const base = createBaseDispatcher({
@@ -49,6 +50,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const retries = options.retries ?? defaultRetries;
   const dispatcher = base.compose(
     interceptors.retry({
+      // false: once retries are exhausted (or the policy declines) the last response is delivered
+      // as is, so its status and error body reach statusError() instead of a bare "Request failed".
+      throwOnError: false,
       maxRetries: retries,
       methods: [...retryMethods],
       statusCodes: [...retryStatusCodes],
@@ -121,7 +125,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
           throw authRefused(host, repository, loginHint, hadCredentials);
         }
       }
-      if (res.statusCode === 403 || (req.throwOnError !== false && res.statusCode >= 400) || isBareTlsRefusal(res)) {
+      if (
+        res.statusCode === 403 ||
+        (req.throwOnError !== false && res.statusCode >= 400) ||
+        isBareTlsRefusal(res)
+      ) {
         const text = await readBodyText(res.body);
         throw statusError(res.statusCode, text, { host, what, repository });
       }

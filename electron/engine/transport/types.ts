@@ -25,7 +25,7 @@ export interface TransportOptions {
   /** Extra PEM files to trust, on top of Node's and the system's roots, SSL_CERT_FILE and SSL_CERT_DIR. */
   caFiles?: string[];
   credentials?: CredentialSource;
-  /** Headers and body (between chunks) timeout; default 60 s. */
+  /** Connect, headers and body (between chunks) timeout; default D8_MIRROR_TIMEOUT from `env`, else 60 s. */
   timeoutMs?: number;
   /** Retries of one request on 408/429/5xx and dropped connections; default 4. */
   retries?: number;

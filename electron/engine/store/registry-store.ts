@@ -40,6 +40,7 @@ import { mapStreamErrors, statusError } from '../transport/errors.ts';
 import { nextLink } from '../transport/link-header.ts';
 import { fixedChunks, ReplayableBody } from '../transport/replayable-body.ts';
 import type { RepositoryScope, Transport, TransportRequest } from '../transport/types.ts';
+import { addToReferrersFallback } from './referrers-fallback.ts';
 import type { BlobStream, GetBlobOptions, Store } from './store.ts';
 
 export interface RegistryStoreOptions {
@@ -177,6 +178,9 @@ export class RegistryStore implements Store {
       throw await this.#fail(res, `PUT manifest ${label}`, repository);
     }
     await discardBody(res.body);
+    if (headerValue(res.headers['oci-subject']) === undefined) {
+      await addToReferrersFallback(this, repository, manifest, signal);
+    }
     const stored = headerValue(res.headers['docker-content-digest']);
     if (
       stored !== undefined &&

@@ -101,6 +101,11 @@ export class IoError extends FerryError {
     super(ErrorCodes.IO, message, options);
   }
 }
+export class LedgerError extends FerryError {
+  constructor(message: string, options?: FerryErrorOptions) {
+    super(ErrorCodes.LEDGER, message, options);
+  }
+}
 export class CancelledError extends FerryError {
   constructor(message = 'cancelled', options?: FerryErrorOptions) {
     super(ErrorCodes.CANCELLED, message, options);
@@ -111,7 +116,12 @@ export class CancelledError extends FerryError {
 export function toFerryError(err: unknown): FerryError {
   if (err instanceof FerryError) return err;
   const e = err as NodeJS.ErrnoException | undefined;
-  if (e?.code === 'ENOSPC') return new DiskFullError(`disk full: ${e.message}`, { cause: err });
+  if (e?.code === 'ENOSPC') {
+    return new DiskFullError(
+      `disk full${e.path ? ` writing ${e.path}` : ''}: free some space and run the same command again (finished work is kept)`,
+      { cause: err },
+    );
+  }
   if (e?.code && /^E[A-Z]+$/.test(e.code) && e.syscall) return new IoError(e.message, { cause: err });
   return new FerryError(ErrorCodes.INTERNAL, err instanceof Error ? err.message : String(err), {
     cause: err,

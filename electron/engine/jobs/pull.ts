@@ -103,6 +103,7 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
     if (!s) stores.set(registry, (s = new RegistryStore(registry, transport)));
     return s;
   };
+  let writer: BundleWriterStore | undefined;
   try {
     const fp = fingerprint(options);
     const statePath = join(stateDir, 'plan.json');
@@ -150,6 +151,7 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.placement ? { placement: options.placement } : {}),
     });
+    writer = bundle;
     await bundle.prepare(plan);
 
     const meter = new ProgressMeter(plan, emit);
@@ -206,6 +208,8 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
     await bundle.discardState();
     return manifest;
   } finally {
+    // Closing the part files on failure too: a full disk must be freeable (and unmountable) at once.
+    await writer?.close();
     await transport.close();
   }
 }

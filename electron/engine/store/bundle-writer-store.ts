@@ -338,6 +338,11 @@ export class BundleWriterStore implements Store {
     return { archives, blobs, images };
   }
 
+  /** Closes every part file (finished or not); safe to call twice. */
+  async close(): Promise<void> {
+    for (const writer of this.writers.values()) await writer.close();
+  }
+
   /** Removes resume logs once the transfer manifest is written. */
   async discardState(): Promise<void> {
     await rm(this.stateDir, { recursive: true, force: true });

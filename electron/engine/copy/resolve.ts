@@ -107,7 +107,7 @@ async function resolveArtifact(
   };
 }
 
-/** Cosign tags and referrers of one manifest digest. */
+/** Cosign tags and referrers of one manifest digest, asked for all at once. */
 async function artifactsOf(
   src: Store,
   repository: string,
@@ -115,25 +115,39 @@ async function artifactsOf(
   signal?: AbortSignal,
 ): Promise<ArtifactGraph[]> {
   const kinds: CosignKind[] = ['sig', 'att', 'sbom'];
-  const tagged = await Promise.all(
-    [
-      ...kinds.map((k) => [k, cosignTag(digest, k)] as const),
-      ['referrers-index', referrersFallbackTag(digest)] as const,
-    ].map(async ([kind, tag]) => {
-      const head = await src.headManifest(repository, tag, signal);
-      if (!head) return undefined;
-      const root = await src.getManifest(repository, tag, signal);
-      return resolveArtifact(src, repository, root, kind, digest, tag, signal);
-    }),
-  );
+  const tags = [
+    ...kinds.map((k) => [k, cosignTag(digest, k)] as const),
+    ['referrers-index', referrersFallbackTag(digest)] as const,
+  ];
+  const [tagged, referrers] = await Promise.all([
+    Promise.all(
+      tags.map(async ([kind, tag]) => {
+        const head = await src.headManifest(repository, tag, signal);
+        if (!head) return undefined;
+        const root = await src.getManifest(repository, tag, signal);
+        return resolveArtifact(src, repository, root, kind, digest, tag, signal);
+      }),
+    ),
+    src.referrers(repository, digest, signal),
+  ]);
   const out = tagged.filter((a): a is ArtifactGraph => a !== undefined);
   const carried = new Set(out.flatMap((a) => a.manifests.map((m) => m.digest)));
-  for (const d of await src.referrers(repository, digest, signal)) {
-    if (carried.has(d.digest)) continue;
-    const root = await fetchByDigest(src, repository, d.digest, signal);
-    out.push(await resolveArtifact(src, repository, root, 'referrer', digest, undefined, signal));
-  }
-  return out;
+  const extra = await Promise.all(
+    referrers
+      .filter((d) => !carried.has(d.digest))
+      .map(async (d) =>
+        resolveArtifact(
+          src,
+          repository,
+          await fetchByDigest(src, repository, d.digest, signal),
+          'referrer',
+          digest,
+          undefined,
+          signal,
+        ),
+      ),
+  );
+  return [...out, ...extra];
 }
 
 /** Resolves one requested image into everything that must travel with it. */

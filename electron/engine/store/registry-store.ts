@@ -67,6 +67,7 @@ export class RegistryStore implements Store {
   /** The host HTTP goes to (Docker Hub's API lives on registry-1.docker.io). */
   readonly endpoint: string;
   readonly #transport: Transport;
+  #noReferrersApi = false;
   readonly #options: Required<Omit<RegistryStoreOptions, 'tagPageSize'>> & { tagPageSize?: number };
 
   constructor(registryHost: string, transport: Transport, options: RegistryStoreOptions = {}) {
@@ -264,10 +265,7 @@ export class RegistryStore implements Store {
   ): Promise<void> {
     const { digest } = descriptor;
     this.#checkName(repository, digest);
-    if (await this.hasBlob(repository, digest, signal)) {
-      stream.destroy();
-      return;
-    }
+    // No HEAD here: the copy asked hasBlob() just before (Store contract: putBlob uploads).
     const verifier = new DigestVerifier(
       { digest, size: descriptor.size },
       `blob for ${this.name}/${repository}`,
@@ -350,8 +348,12 @@ export class RegistryStore implements Store {
 
   async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
     this.#checkName(repository, digest);
-    const viaApi = await this.#referrersApi(repository, digest, signal);
-    if (viaApi !== undefined) return viaApi;
+    if (!this.#noReferrersApi) {
+      const viaApi = await this.#referrersApi(repository, digest, signal);
+      if (viaApi !== undefined) return viaApi;
+      // A registry either has the API or not: after one miss, go straight to the tag schema.
+      this.#noReferrersApi = true;
+    }
     let raw: RawManifest;
     try {
       raw = await this.getManifest(repository, referrersFallbackTag(digest), signal);

@@ -39,7 +39,7 @@ export interface Store {
   /** True when the blob is present. */
   hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean>;
   getBlob(repository: string, digest: string, options?: GetBlobOptions): Promise<BlobStream>;
-  /** Store a blob; the digest is checked while the bytes stream (DigestMismatchError on mismatch). */
+  /** Store a blob (callers ask hasBlob first); the digest is checked while the bytes stream (DigestMismatchError). */
   putBlob(repository: string, descriptor: Descriptor, stream: Readable, signal?: AbortSignal): Promise<void>;
   /** Cross-repository mount; false when the store could not mount (caller uploads instead). */
   mountBlob(

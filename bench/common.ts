@@ -13,7 +13,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,8 @@ export { requireTool };
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FERRY_BIN = join(ROOT, 'bin', 'ferry.js');
-const TIME_BIN = '/usr/bin/time';
+/** GNU time; FERRY_BENCH_TIME_BIN=none forces the /proc polling fallback. */
+const TIME_BIN = process.env.FERRY_BENCH_TIME_BIN ?? '/usr/bin/time';
 
 /** Something is broken (a command failed, a digest differs): the benchmark exits non-zero. */
 export class BenchFailure extends Error {
@@ -121,12 +122,16 @@ export function benchOptions(usage: string, defaults: BenchOptions): BenchOption
 const tempDirs = new Set<string>();
 const registries = new Set<RunningRegistry>();
 const children = new Set<ChildProcess>();
+/** Where /usr/bin/time writes its figures: one folder for the whole run. */
+let statsDir: string | undefined;
+let statsCount = 0;
 
 function cleanupNow(): void {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
+  statsDir = undefined;
 }
 
 process.on('exit', cleanupNow);
@@ -172,6 +177,7 @@ export function runBench(body: () => Promise<void>): void {
   };
   body().then(
     async () => {
+      console.log(`machine   ${loadNote()} at the end of the run`);
       await finish();
       process.exitCode = 0;
     },
@@ -267,8 +273,8 @@ function spawnTracked(
   args: string[],
   env: NodeJS.ProcessEnv | undefined,
   onStart?: (child: ChildProcess) => void,
+  label = [command, ...args].join(' '),
 ): Promise<Completed> {
-  const label = [command, ...args].join(' ');
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, {
@@ -316,36 +322,57 @@ function executable(path: string): boolean {
   }
 }
 
-/** How ferry's peak RSS is measured on this machine (printed with the results). */
+/** How peak RSS and CPU time of a child are measured on this machine (printed with the results). */
 export const RSS_METHOD = executable(TIME_BIN)
-  ? `${TIME_BIN} -f %M (max resident set size of the ferry process)`
-  : '/proc/<pid>/status VmHWM polled every 20 ms (apt-get install -y time for /usr/bin/time)';
+  ? `${TIME_BIN} -f '%M %U %S' (max resident set size, user + system CPU of the process)`
+  : '/proc/<pid>/status VmHWM and /proc/<pid>/stat CPU polled every 20 ms (apt-get install -y time for /usr/bin/time)';
 
-export interface FerryRun extends Completed {
+export interface MeasuredRun extends Completed {
+  /** Peak resident set size of the process (its largest descendant, for wrappers). */
   peakRssBytes: number;
+  /** User + system CPU seconds of the process and its waited-for children. */
+  cpuSeconds: number;
 }
 
-/** The environment ferry runs in: no docker credentials from the host, no colours. */
-function ferryEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, DOCKER_CONFIG: '/nonexistent-ferry-bench', NO_COLOR: '1' };
+const CLOCK_TICKS = 100; // USER_HZ on Linux: the unit of utime/stime in /proc/<pid>/stat
+
+/** utime + stime of a live process in seconds, or undefined once it is gone. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
-/** `node bin/ferry.js <args>` on this Node (process.execPath), with wall time and peak RSS. */
-export async function runFerry(args: string[], extraNodeArgs: string[] = []): Promise<FerryRun> {
-  const nodeArgs = [...extraNodeArgs, FERRY_BIN, ...args];
+/** Runs a command to completion with wall time, peak RSS and CPU seconds. */
+export async function runMeasured(
+  command: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<MeasuredRun> {
   if (executable(TIME_BIN)) {
-    const rssFile = join(tempDir('rss'), 'maxrss');
+    statsDir ??= tempDir('time');
+    const statsFile = join(statsDir, `stats-${++statsCount}`);
     const done = await spawnTracked(
       TIME_BIN,
-      ['-f', '%M', '-o', rssFile, process.execPath, ...nodeArgs],
-      ferryEnv(),
+      ['-f', '%M %U %S', '-o', statsFile, command, ...args],
+      env,
+      undefined,
+      [command, ...args].join(' '),
     );
-    const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-    const kib = Number(lines[lines.length - 1]);
-    if (!Number.isFinite(kib)) throw new BenchFailure(`${TIME_BIN} wrote no RSS figure: ${lines.join(' ')}`);
-    return { ...done, peakRssBytes: kib * 1024 };
+    const lines = readFileSync(statsFile, 'utf8').trim().split('\n');
+    const [kib, user, system] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+    if (![kib, user, system].every((n) => Number.isFinite(n))) {
+      throw new BenchFailure(`${TIME_BIN} wrote no figures: ${lines.join(' ')}`);
+    }
+    return { ...done, peakRssBytes: kib! * 1024, cpuSeconds: user! + system! };
   }
   let peakKib = 0;
+  let cpu = 0;
   let timer: NodeJS.Timeout | undefined;
   const poll = (pid: number): void => {
     try {
@@ -354,18 +381,64 @@ export async function runFerry(args: string[], extraNodeArgs: string[] = []): Pr
     } catch {
       // the process has exited
     }
+    cpu = processCpuSeconds(pid) ?? cpu;
   };
   try {
-    const done = await spawnTracked(process.execPath, nodeArgs, ferryEnv(), (child) => {
+    const done = await spawnTracked(command, args, env, (child) => {
       if (child.pid !== undefined) {
         const pid = child.pid;
         timer = setInterval(() => poll(pid), 20);
       }
     });
-    return { ...done, peakRssBytes: peakKib * 1024 };
+    return { ...done, peakRssBytes: peakKib * 1024, cpuSeconds: cpu };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** The environment ferry runs in: no docker credentials from the host, no colours. */
+/** Benchmarks record into a throw-away ledger, never the user's. */
+const benchHome = mkdtempSync(join(tmpdir(), 'ferry-bench-home-'));
+process.on('exit', () => rmSync(benchHome, { recursive: true, force: true }));
+
+function ferryEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, DOCKER_CONFIG: '/nonexistent-ferry-bench', NO_COLOR: '1', FERRY_HOME: benchHome };
+}
+
+/** `node bin/ferry.js <args>` on this Node (process.execPath), with wall time, peak RSS and CPU. */
+export function runFerry(args: string[], extraNodeArgs: string[] = []): Promise<MeasuredRun> {
+  return runMeasured(process.execPath, [...extraNodeArgs, FERRY_BIN, ...args], ferryEnv());
+}
+
+/**
+ * CPU seconds the registry's `docker-registry` process has used so far: on a small machine the
+ * registry's own work (hashing, writing) competes with the client for the same cores.
+ */
+export function registryCpuSeconds(reg: RunningRegistry): number {
+  const configFile = join(dirname(reg.dataDir), 'config.yml');
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes('docker-registry') && cmdline.includes(configFile)) {
+      return processCpuSeconds(Number(name)) ?? 0;
+    }
+  }
+  throw new BenchFailure(`cannot find the docker-registry process of ${reg.host}`);
+}
+
+/** CPU seconds the registry spends while `work` runs. */
+export async function withRegistryCpu<T>(
+  reg: RunningRegistry,
+  work: () => Promise<T>,
+): Promise<{ value: T; registryCpu: number }> {
+  const before = registryCpuSeconds(reg);
+  const value = await work();
+  return { value, registryCpu: registryCpuSeconds(reg) - before };
 }
 
 /** Runs `work` over `items`, at most `limit` at a time, results in input order. */
@@ -407,22 +480,42 @@ export function skopeoLayout(root: string, index: number, image: SeededImage): s
   return `oci:${join(root, String(index))}:${image.tag}`;
 }
 
-/** `skopeo copy --all --preserve-digests` of every image from the registry into its own OCI layout. */
-export async function skopeoPull(seed: MultiArchSeed, root: string, parallel: number): Promise<number> {
-  mkdirSync(root, { recursive: true });
-  const { seconds } = await timed(() =>
-    pool(seed.images, parallel, (image, i) =>
-      run('skopeo', [
-        'copy',
-        '--all',
-        '--preserve-digests',
-        '--src-tls-verify=false',
-        `docker://${image.ref}`,
-        skopeoLayout(root, i, image),
-      ]),
-    ),
+export interface PeerRun {
+  /** Wall seconds of the whole batch. */
+  seconds: number;
+  /** CPU seconds summed over every peer process. */
+  cpuSeconds: number;
+}
+
+/** Runs one peer command per image, `parallel` at a time: total wall time and summed CPU. */
+export async function peerBatch(
+  seed: MultiArchSeed,
+  parallel: number,
+  command: (image: SeededImage, index: number) => [string, string[]],
+): Promise<PeerRun> {
+  const { seconds, value } = await timed(() =>
+    pool(seed.images, parallel, (image, i) => {
+      const [cmd, args] = command(image, i);
+      return runMeasured(cmd, args);
+    }),
   );
-  return seconds;
+  return { seconds, cpuSeconds: value.reduce((n, r) => n + r.cpuSeconds, 0) };
+}
+
+/** `skopeo copy --all --preserve-digests` of every image from the registry into its own OCI layout. */
+export function skopeoPull(seed: MultiArchSeed, root: string, parallel: number): Promise<PeerRun> {
+  mkdirSync(root, { recursive: true });
+  return peerBatch(seed, parallel, (image, i) => [
+    'skopeo',
+    [
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--src-tls-verify=false',
+      `docker://${image.ref}`,
+      skopeoLayout(root, i, image),
+    ],
+  ]);
 }
 
 /** Digest of the manifest tagged `tag` in the OCI layout at `dir` (what skopeo wrote). */
@@ -463,7 +556,7 @@ export function readBundleManifest(dir: string): TransferManifest {
 }
 
 /** `ferry pull` of every seeded image into a fresh `dir`, default concurrency. */
-export function ferryPull(seed: MultiArchSeed, dir: string, chunkSize = '700MiB'): Promise<FerryRun> {
+export function ferryPull(seed: MultiArchSeed, dir: string, chunkSize = '700MiB'): Promise<MeasuredRun> {
   return runFerry([
     'pull',
     dir,
@@ -523,8 +616,8 @@ export function ratio(value: number): string {
 }
 
 /** The runs of one side as "1.23 / 1.31 / 1.27 s". */
-export function runList(values: number[]): string {
-  return `${values.map((v) => v.toFixed(2)).join(' / ')} s`;
+export function runList(values: number[], unit = 's'): string {
+  return `${values.map((v) => v.toFixed(2)).join(' / ')} ${unit}`;
 }
 
 /** Prints rows as aligned columns under a title. */
@@ -564,4 +657,10 @@ export async function printEnvironment(tools: Array<[string, string[]]>): Promis
     console.log(`${command.padEnd(9)} ${(out.stdout || out.stderr).trim().split('\n')[0]}`);
   }
   console.log(`peak RSS  ${RSS_METHOD}`);
+  console.log(`machine   ${loadNote()}`);
+}
+
+/** The 1-minute load average against the core count: other work on the machine skews every figure. */
+export function loadNote(): string {
+  return `${availableParallelism()} core(s), load average (1 min) ${loadavg()[0]!.toFixed(2)}`;
 }

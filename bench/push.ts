@@ -1,10 +1,12 @@
 // Push speed: `ferry push` of a bundle against skopeo copying the same images from one OCI layout
 // each, a few at a time, into a loopback HTTP registry, in one run. Both sides read what was pulled
 // once (untimed) from a seeded registry, and every timed round pushes into a registry started empty
-// for that side and that round, so nothing is ever already there.
+// for that side and that round, so nothing is ever already there (a new port also keeps skopeo's
+// blob-info cache from offering cross-repository mounts from an earlier round).
 // Usage: npm run bench:push -- [--images 16] [--layer-size 4MiB] [--layers 3] [--runs 3] [--parallel 4]
-// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5) and ferry's peak RSS
-// (goal < 300 MB). Exits non-zero only when something is broken: a command fails, a digest differs.
+// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5), CPU seconds of each side and
+// of the target registry, and ferry's peak RSS (goal < 300 MB). Exits non-zero only when something
+// is broken: a command fails, a digest differs.
 import { join } from 'node:path';
 import {
   benchOptions,
@@ -17,12 +19,11 @@ import {
   mb,
   median,
   MB,
-  pool,
+  peerBatch,
   printEnvironment,
   printTable,
   ratio,
   requireTool,
-  run,
   runBench,
   runFerry,
   runList,
@@ -33,34 +34,28 @@ import {
   startBenchRegistry,
   stopRegistry,
   tempDir,
-  timed,
   treeBytes,
+  withRegistryCpu,
   type MultiArchSeed,
+  type PeerRun,
 } from './common.ts';
 
 const RATIO_GOAL = 0.5;
 const RSS_GOAL = 300 * MB;
 
 /** Every image from its own OCI layout to `<host>/skopeo/<repository>:<tag>`, `parallel` at a time. */
-async function skopeoPush(
-  seed: MultiArchSeed,
-  layouts: string,
-  host: string,
-  parallel: number,
-): Promise<number> {
-  const { seconds: took } = await timed(() =>
-    pool(seed.images, parallel, (image, i) =>
-      run('skopeo', [
-        'copy',
-        '--all',
-        '--preserve-digests',
-        '--dest-tls-verify=false',
-        skopeoLayout(layouts, i, image),
-        `docker://${host}/skopeo/${image.repository}:${image.tag}`,
-      ]),
-    ),
-  );
-  return took;
+function skopeoPush(seed: MultiArchSeed, layouts: string, host: string, parallel: number): Promise<PeerRun> {
+  return peerBatch(seed, parallel, (image, i) => [
+    'skopeo',
+    [
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--dest-tls-verify=false',
+      skopeoLayout(layouts, i, image),
+      `docker://${host}/skopeo/${image.repository}:${image.tag}`,
+    ],
+  ]);
 }
 
 runBench(async () => {
@@ -93,42 +88,64 @@ runBench(async () => {
     `prepared  ferry bundle (${mb(ferryBytes)} of blobs) and ${seed.images.length} skopeo OCI layouts`,
   );
 
-  const ferryTimes: number[] = [];
-  const ferryRss: number[] = [];
-  const skopeoTimes: number[] = [];
+  const ferry = {
+    times: [] as number[],
+    cpu: [] as number[],
+    registryCpu: [] as number[],
+    rss: [] as number[],
+  };
+  const skopeo = { times: [] as number[], cpu: [] as number[], registryCpu: [] as number[] };
   for (let round = 1; round <= options.runs; round++) {
     const ferryTarget = await startBenchRegistry();
-    const pushed = await runFerry(['push', bundle, `${ferryTarget.host}/ferry`, '--insecure']);
+    const pushed = await withRegistryCpu(ferryTarget, () =>
+      runFerry(['push', bundle, `${ferryTarget.host}/ferry`, '--insecure']),
+    );
     await checkPushed(ferryTarget, 'ferry', seed);
     await stopRegistry(ferryTarget);
-    ferryTimes.push(pushed.seconds);
-    ferryRss.push(pushed.peakRssBytes);
+    ferry.times.push(pushed.value.seconds);
+    ferry.cpu.push(pushed.value.cpuSeconds);
+    ferry.rss.push(pushed.value.peakRssBytes);
+    ferry.registryCpu.push(pushed.registryCpu);
 
     const skopeoTarget = await startBenchRegistry();
-    const skopeoSeconds = await skopeoPush(seed, layouts, skopeoTarget.host, options.parallel);
+    const copied = await withRegistryCpu(skopeoTarget, () =>
+      skopeoPush(seed, layouts, skopeoTarget.host, options.parallel),
+    );
     await checkPushed(skopeoTarget, 'skopeo', seed);
     await stopRegistry(skopeoTarget);
-    skopeoTimes.push(skopeoSeconds);
+    skopeo.times.push(copied.value.seconds);
+    skopeo.cpu.push(copied.value.cpuSeconds);
+    skopeo.registryCpu.push(copied.registryCpu);
     console.log(
-      `round ${round}/${options.runs}: ferry ${seconds(pushed.seconds)}, skopeo ${seconds(skopeoSeconds)}`,
+      `round ${round}/${options.runs}: ferry ${seconds(pushed.value.seconds)}, skopeo ${seconds(copied.value.seconds)}`,
     );
   }
 
-  const ferry = median(ferryTimes);
-  const skopeo = median(skopeoTimes);
-  const r = ferry / skopeo;
-  const peakRss = Math.max(...ferryRss);
+  const ferryTime = median(ferry.times);
+  const skopeoTime = median(skopeo.times);
+  const r = ferryTime / skopeoTime;
+  const peakRss = Math.max(...ferry.rss);
+  const rate = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
   printTable(
     `push of ${seed.images.length} images into an empty registry — median of ${options.runs} runs per side`,
     [
       ['', 'ferry', `skopeo (${options.parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
-      ['time (median)', seconds(ferry), seconds(skopeo), ratio(r), `≤ ${RATIO_GOAL}`, goal(r <= RATIO_GOAL)],
-      ['runs', runList(ferryTimes), runList(skopeoTimes), '', '', ''],
-      ['bytes read', mb(ferryBytes), mb(skopeoBytes), '', '', ''],
       [
-        'throughput',
-        `${(ferryBytes / MB / ferry).toFixed(0)} MB/s`,
-        `${(skopeoBytes / MB / skopeo).toFixed(0)} MB/s`,
+        'time (median)',
+        seconds(ferryTime),
+        seconds(skopeoTime),
+        ratio(r),
+        `≤ ${RATIO_GOAL}`,
+        goal(r <= RATIO_GOAL),
+      ],
+      ['runs', runList(ferry.times), runList(skopeo.times), '', '', ''],
+      ['bytes read', mb(ferryBytes), mb(skopeoBytes), '', '', ''],
+      ['throughput', rate(ferryBytes, ferryTime), rate(skopeoBytes, skopeoTime), '', '', ''],
+      ['client CPU (median)', seconds(median(ferry.cpu)), seconds(median(skopeo.cpu)), '', '', ''],
+      [
+        'registry CPU (median)',
+        seconds(median(ferry.registryCpu)),
+        seconds(median(skopeo.registryCpu)),
         '',
         '',
         '',
@@ -138,6 +155,7 @@ runBench(async () => {
   );
   console.log(
     '\nferry: push <bundle> <host>/ferry --insecure, default concurrency, blobs read out of the chunks; ' +
-      'skopeo: copy --all --preserve-digests from one OCI layout per image (bytes read counts the shared base layer once per layout).',
+      'skopeo: copy --all --preserve-digests from one OCI layout per image (bytes read counts the shared base ' +
+      'layer once per layout). CPU = user + system seconds; client and registry share the same cores.',
   );
 });

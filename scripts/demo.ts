@@ -1,7 +1,7 @@
 // `npm run demo`: the main job on built-in sample data. Starts two local registries (a plain-HTTP
 // "internet" side and a TLS + password "air-gapped" side), seeds the first with sample images
 // (multi-arch, signed, with an SBOM referrer), then runs the real CLI: pull into USB-sized chunks,
-// inspect, verify, push, and print the pull Secret. Everything is removed at the end.
+// inspect, verify, push, print the pull Secret, and show the ledger. Everything is removed at the end.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +17,10 @@ const bundle = join(work, 'usb-stick');
 function step(title: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
   const shown = args.map((a) => (a === process.env.FERRY_DEMO_HIDE ? '***' : a)).join(' ');
   process.stdout.write(`\n━━ ${title}\n$ ferry ${shown}\n`);
+  // The demo's ledger lives in its own folder: sample transfers never enter the station's real history.
   const r = spawnSync(process.execPath, [ferryBin, ...args], {
     stdio: 'inherit',
-    env: { ...process.env, ...env },
+    env: { ...process.env, FERRY_HOME: join(work, 'station'), ...env },
   });
   if (r.status !== 0) throw new Error(`ferry ${args[0]} exited with ${r.status}`);
 }
@@ -55,6 +56,8 @@ try {
   };
   step('Isolated side: push into the private registry', ['push', bundle, `${target.host}/mirror`], env);
   step('Pull Secret for the cluster', ['secret', target.host, '--namespace', 'default'], env);
+  step('Auditor: the ledger of this station', ['history']);
+  step('Auditor: nobody edited the history', ['audit', 'verify']);
   process.stdout.write('\nDone: every image arrived with its digest unchanged.\n');
 } finally {
   await Promise.all([source.stop(), target.stop()]);

@@ -18,7 +18,13 @@ export async function ferry(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   const code = await runCli(args, {
     stdout,
     stderr,
-    env: { HOME: process.env.HOME, PATH: process.env.PATH, DOCKER_CONFIG: '/nonexistent-ferry-test', ...env },
+    env: {
+      HOME: process.env.HOME,
+      PATH: process.env.PATH,
+      DOCKER_CONFIG: '/nonexistent-ferry-test',
+      FERRY_HOME: process.env.FERRY_HOME, // a temp folder from test/harness/global-setup.ts
+      ...env,
+    },
     signal: new AbortController().signal,
   });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };

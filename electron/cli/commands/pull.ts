@@ -2,16 +2,22 @@
 import { UsageError } from '../../engine/errors.ts';
 import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';
 import { pull } from '../../engine/jobs/pull.ts';
+import { pullDeckhouse } from '../../engine/deckhouse/pull-deckhouse.ts';
+import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import { deckhousePullFlags, deckhouseSelectionFrom } from '../deckhouse-flags.ts';
 import { parsePlatform } from '../../engine/oci/platform.ts';
 import { formatBytes, parseSize } from '../../engine/util/size.ts';
 import type { Command } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
+import { operatorFlag, stationFor } from '../station.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
 
 export const pullCommand: Command = {
   name: 'pull',
   summary: 'copy images from registries into a bundle folder cut into USB-sized chunks',
-  usage: 'ferry pull <bundle-dir> --image <ref> [--image <ref> ...] [--images-file <file>] [flags]',
+  usage:
+    'ferry pull <bundle-dir> --image <ref> [--image <ref> ...] [--images-file <file>] [flags]\n' +
+    '       ferry pull <bundle-dir> --source <registry/path/edition> [d8 mirror pull flags]',
   options: {
     image: {
       type: 'string',
@@ -58,6 +64,7 @@ export const pullCommand: Command = {
       arg: 'TOKEN',
       help: 'license token = login license-token (env D8_MIRROR_LICENSE_TOKEN)',
     },
+    ...deckhousePullFlags,
     ...transportFlags,
     'no-pull-resume': { type: 'boolean', help: 'start over instead of resuming an interrupted pull' },
     force: { type: 'boolean', help: 'write into a non-empty folder, replacing an earlier bundle' },
@@ -66,6 +73,16 @@ export const pullCommand: Command = {
       arg: 'DIR',
       help: 'keep resume state here instead of inside the bundle folder',
     },
+    incremental: {
+      type: 'boolean',
+      help: "leave out blobs that imported receipts show the target already holds ('ferry receipt import')",
+    },
+    'incremental-target': {
+      type: 'string',
+      arg: 'REGISTRY[/PATH]',
+      help: 'with --incremental: use only receipts of pushes to this registry',
+    },
+    ...operatorFlag,
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
   async run(args, io) {
@@ -91,7 +108,15 @@ export const pullCommand: Command = {
       (license ? 'license-token' : undefined);
     const password =
       (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
-    const sourceHosts = [...new Set(images.map((i) => i.source.registry))];
+    const selection = deckhouseSelectionFrom(args, images.length > 0);
+    if (!selection && images.length === 0) {
+      throw new UsageError(
+        'nothing to pull: pass --image <ref> or --images-file <file>, or --source <registry/path/edition> for a Deckhouse distribution',
+      );
+    }
+    const sourceHosts = selection
+      ? [parseRepositoryPath(selection.source).registry]
+      : [...new Set(images.map((i) => i.source.registry))];
     const transport = transportOptions(
       args,
       io.env,
@@ -101,9 +126,14 @@ export const pullCommand: Command = {
     );
 
     const progress = progressRenderer(io, v.json === true);
-    const manifest = await pull({
+    if (v['incremental-target'] && !v.incremental)
+      throw new UsageError('--incremental-target needs --incremental');
+    const station = stationFor(args, io);
+    const common = {
       bundleDir,
-      images,
+      station,
+      incremental: v.incremental === true,
+      ...(v['incremental-target'] ? { incrementalTarget: v['incremental-target'] as string } : {}),
       ...(chunkSize !== undefined ? { chunkSize } : {}),
       signatures: v['no-signatures'] !== true,
       transport,
@@ -111,19 +141,29 @@ export const pullCommand: Command = {
       resume: v['no-pull-resume'] !== true,
       force: v.force === true,
       ...(v['tmp-dir'] ? { tmpDir: v['tmp-dir'] as string } : {}),
+      ...(v['gost-digest'] ? { gostDigest: true } : {}),
       signal: io.signal,
       onEvent: progress,
-    });
+    };
+    const manifest = selection
+      ? (await pullDeckhouse({ ...common, selection })).manifest
+      : await pull({ ...common, images });
     progress.done();
+    const omitted = manifest.omitted ?? [];
+    const saved = omitted.reduce((n, o) => n + o.size, 0);
     if (v.json) {
       io.stdout.write(
-        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals })}\n`,
+        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals, ...(v.incremental ? { omitted: { blobs: omitted.length, bytes: saved } } : {}), signedBy: station.key.fingerprint })}\n`,
       );
     } else {
       const t = manifest.totals;
       io.stdout.write(
-        `pulled ${t.images} image(s), ${t.blobs} blob(s), ${formatBytes(t.blobBytes)} into ${bundleDir} as ${t.files} file(s) (transfer ${manifest.transferId})\n`,
+        `pulled ${t.images} image(s), ${t.blobs} blob(s), ${formatBytes(t.blobBytes)} into ${bundleDir} as ${t.files} file(s) (transfer ${manifest.transferId}), signed by ${station.key.fingerprint}\n`,
       );
+      if (v.incremental)
+        io.stdout.write(
+          `incremental: left out ${omitted.length} blob(s) the target already holds, saved ${formatBytes(saved)}\n`,
+        );
     }
     return 0;
   },

@@ -4,10 +4,13 @@ import { UsageError } from '../../engine/errors.ts';
 import { push } from '../../engine/jobs/push.ts';
 import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
 import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import { describeSignature } from '../../engine/signing/manifest-signature.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
+import { deckhousePushFlags, reportModuleSource } from '../deckhouse-push.ts';
+import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const pushCommand: Command = {
   name: 'push',
@@ -33,6 +36,9 @@ export const pushCommand: Command = {
       arg: 'FILE',
       help: 'also write a Kubernetes pull Secret for the target to FILE',
     },
+    ...trustedKeyFlag,
+    ...operatorFlag,
+    ...deckhousePushFlags,
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
   async run(args, io) {
@@ -54,12 +60,16 @@ export const pushCommand: Command = {
     );
 
     const progress = progressRenderer(io, v.json === true);
+    const trustedKey = await trustedKeyFrom(args);
     const report = await push({
+      station: stationFor(args, io),
+      ...(trustedKey ? { trustedKey } : {}),
       bundleDir,
       target,
       transport,
       concurrency: concurrencyOf(args),
       dryRun: v['dry-run'] === true,
+      ...(v['modules-path-suffix'] ? { modulesPathSuffix: v['modules-path-suffix'] as string } : {}),
       signal: io.signal,
       onEvent: progress,
     });
@@ -78,6 +88,10 @@ export const pushCommand: Command = {
         const mark = i.status === 'pushed' ? '✓' : i.status === 'planned' ? '→' : '✗';
         io.stdout.write(`${mark} ${i.source} → ${i.target}${i.error ? `: ${i.error}` : ''}\n`);
       }
+      if (report.signature)
+        io.stdout.write(
+          `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
+        );
       const pushed = report.images.filter((i) => i.status === 'pushed').length;
       const refused = report.images.filter((i) => i.status === 'refused');
       io.stdout.write(
@@ -88,6 +102,7 @@ export const pushCommand: Command = {
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }
+    await reportModuleSource(args, io, target, report, { username, password });
     return report.ok ? ExitCodes.ok : ExitCodes.verification;
   },
 };

@@ -1,24 +1,31 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
 import { UsageError } from '../../engine/errors.ts';
+import { verify } from '../../engine/jobs/verify.ts';
+import { describeSignature } from '../../engine/signing/manifest-signature.ts';
 import { formatBytes } from '../../engine/util/size.ts';
-import { verifyBundle } from '../../engine/verify/verify-bundle.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';
+import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
-  usage: 'ferry verify <bundle-dir> [--json]',
+  usage: 'ferry verify <bundle-dir> [--json] [--trusted-key FILE]',
   options: {
     json: { type: 'boolean', help: 'print the full report as JSON' },
+    ...trustedKeyFlag,
+    ...operatorFlag,
   },
   async run(args, io) {
     const [dir, ...extra] = args.positionals;
     if (!dir || extra.length)
       throw new UsageError('give exactly one bundle folder: ferry verify <bundle-dir>');
     const progress = progressRenderer(io, false);
-    const report = await verifyBundle(dir, {
+    const trustedKey = await trustedKeyFrom(args);
+    const report = await verify(dir, {
+      station: stationFor(args, io),
+      ...(trustedKey ? { trustedKey } : {}),
       signal: io.signal,
       ...(args.values.json ? {} : { onEvent: progress }),
     });
@@ -32,6 +39,13 @@ export const verifyCommand: Command = {
           `✗ ${p.message}\n${p.images.length ? `    images affected: ${p.images.join(', ')}\n` : ''}`,
         );
       }
+      io.stdout.write(
+        `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
+      );
+      if (report.omittedBlobs)
+        io.stdout.write(
+          `  incremental bundle: ${report.omittedBlobs} blob(s) left out, the target registry holds them (push mounts them there)\n`,
+        );
       const bad = report.images.filter((i) => !i.ok).length;
       io.stdout.write(
         report.ok

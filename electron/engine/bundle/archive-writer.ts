@@ -1,11 +1,15 @@
 // Writes one planned archive into its part files (`x.tar`, or `x.tar.NNNN.chunk` when cut), each
 // under `<name>.tmp` until every byte of it is in place, then hashed and renamed. A part already
-// renamed by an earlier, interrupted run is kept as it is (resume).
+// renamed by an earlier, interrupted run is kept as it is (resume). With `gostDigest` the same read
+// that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
+// sidecar: lowercase hex, no file name, no newline).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toFerryError } from '../errors.ts';
+import { gostsumFile } from '../hash/gostsum.ts';
+import { Streebog256, toHex } from '../hash/streebog.ts';
 import { partFileNames, partSizes } from './archive-parts.ts';
 
 export interface WrittenPart {
@@ -14,7 +18,16 @@ export interface WrittenPart {
   start: number;
   size: number;
   sha256: string;
+  /** Streebog-256 (gost12sum byte order), when the archive is written with GOST sums. */
+  streebog256?: string;
 }
+
+export interface ArchiveWriterOptions {
+  /** Write a `<part>.gostsum` beside every part and record its Streebog-256. */
+  gostDigest?: boolean;
+}
+
+export const GOSTSUM_SUFFIX = '.gostsum';
 
 interface PartState {
   file: string;
@@ -30,9 +43,17 @@ export class ArchiveWriter {
   readonly size: number;
   readonly parts: PartState[];
   private readonly dir: string;
+  private readonly gostDigest: boolean;
 
-  private constructor(dir: string, name: string, size: number, chunkSize: number | undefined) {
+  private constructor(
+    dir: string,
+    name: string,
+    size: number,
+    chunkSize: number | undefined,
+    options: ArchiveWriterOptions,
+  ) {
     this.dir = dir;
+    this.gostDigest = options.gostDigest === true;
     this.name = name;
     this.size = size;
     const sizes = partSizes(size, chunkSize);
@@ -52,8 +73,9 @@ export class ArchiveWriter {
     size: number,
     chunkSize: number | undefined,
     completed: Map<string, WrittenPart>,
+    options: ArchiveWriterOptions = {},
   ): Promise<ArchiveWriter> {
-    const w = new ArchiveWriter(dir, name, size, chunkSize);
+    const w = new ArchiveWriter(dir, name, size, chunkSize, options);
     for (const part of w.parts) {
       const prior = completed.get(part.file);
       const finalSize = await stat(join(dir, part.file)).then(
@@ -61,7 +83,7 @@ export class ArchiveWriter {
         () => -1,
       );
       if (prior && prior.size === part.size && finalSize === part.size) {
-        part.done = prior;
+        part.done = w.gostDigest ? await w.ensureGostsum(prior) : prior;
         continue;
       }
       const tmp = join(dir, `${part.file}.tmp`);
@@ -105,16 +127,34 @@ export class ArchiveWriter {
     part.handle = undefined;
     const tmp = join(this.dir, `${part.file}.tmp`);
     const hash = createHash('sha256');
-    for await (const chunk of createReadStream(tmp, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    const gost = this.gostDigest ? new Streebog256() : undefined;
+    for await (const chunk of createReadStream(tmp, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      gost?.update(chunk as Buffer);
+    }
     await rename(tmp, join(this.dir, part.file));
-    part.done = {
+    const done: WrittenPart = {
       file: part.file,
       index: part.index,
       start: part.start,
       size: part.size,
       sha256: hash.digest('hex'),
     };
-    return part.done;
+    if (gost) {
+      done.streebog256 = toHex(gost.digest());
+      await writeFile(join(this.dir, part.file + GOSTSUM_SUFFIX), done.streebog256);
+    }
+    part.done = done;
+    return done;
+  }
+
+  /** A part finished by an earlier run: its sidecar written (or rewritten) and its Streebog known. */
+  private async ensureGostsum(prior: WrittenPart): Promise<WrittenPart> {
+    const sidecar = join(this.dir, prior.file + GOSTSUM_SUFFIX);
+    const onDisk = await readFile(sidecar, 'utf8').catch(() => undefined);
+    const streebog256 = prior.streebog256 ?? (await gostsumFile(join(this.dir, prior.file)));
+    if (onDisk !== streebog256) await writeFile(sidecar, streebog256);
+    return { ...prior, streebog256 };
   }
 
   async close(): Promise<void> {

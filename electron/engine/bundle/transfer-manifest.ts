@@ -8,6 +8,9 @@ import type { ArtifactKind } from '../copy/image-graph.ts';
 
 export const TRANSFER_MANIFEST = 'ferry-manifest.json';
 export const FORMAT_VERSION = 1;
+/** Incremental bundles (with `omitted`) are version 2, so an older Ferry refuses them instead of calling
+ *  the left-out blobs missing. */
+export const INCREMENTAL_FORMAT_VERSION = 2;
 
 export interface ChunkRecord {
   file: string;
@@ -60,6 +63,17 @@ export interface BlobRecord {
   offset: number;
 }
 
+/** A blob an incremental pull left out: receipts show the target registry already holds it. */
+export interface OmittedBlob {
+  digest: string;
+  size: number;
+  /** The target registry the receipt names, and the repositories there that hold the blob. */
+  registry: string;
+  repositories: string[];
+  /** The receipt that proves it. */
+  receipt: string;
+}
+
 export interface TransferManifest {
   format: 'ferry-bundle';
   formatVersion: number;
@@ -71,6 +85,8 @@ export interface TransferManifest {
   archives: ArchiveRecord[];
   blobs: BlobRecord[];
   totals: { images: number; blobs: number; blobBytes: number; archiveBytes: number; files: number };
+  /** Incremental bundles only: blobs left out because the target already holds them (push mounts them). */
+  omitted?: OmittedBlob[];
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
@@ -110,9 +126,9 @@ export async function readTransferManifest(dir: string): Promise<TransferManifes
   ) {
     throw new BundleInvalidError(`${path} is not a Ferry transfer manifest`);
   }
-  if ((m.formatVersion ?? 0) > FORMAT_VERSION) {
+  if ((m.formatVersion ?? 0) > INCREMENTAL_FORMAT_VERSION) {
     throw new BundleInvalidError(
-      `${path} has format version ${m.formatVersion}, newer than this Ferry understands (${FORMAT_VERSION}): upgrade Ferry`,
+      `${path} has format version ${m.formatVersion}, newer than this Ferry understands (${INCREMENTAL_FORMAT_VERSION}): upgrade Ferry`,
     );
   }
   return m as TransferManifest;

@@ -8,7 +8,9 @@ import type { JobEventListener } from '../../../shared/jobs.ts';
 import {
   TRANSFER_MANIFEST,
   FORMAT_VERSION,
+  INCREMENTAL_FORMAT_VERSION,
   writeTransferManifest,
+  type OmittedBlob,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
 import { copyPlan } from '../copy/copy.ts';
@@ -21,6 +23,13 @@ import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import { ferryVersion } from '../version.ts';
 import { createLimiter } from '../util/limit.ts';
+import { blobsInTarget } from '../ledger/receipts.ts';
+import { OperationRecorder } from '../ledger/recorder.ts';
+import type { Station } from '../ledger/station.ts';
+import { parseRepositoryPath } from '../ref/reference.ts';
+import { signManifest, type SignatureFile } from '../signing/manifest-signature.ts';
+import { formatBytes } from '../util/size.ts';
+import { blobsToLeaveOut } from './incremental.ts';
 import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 
@@ -40,12 +49,20 @@ export interface PullOptions {
   /** Where resume state lives (default `<bundle>/.ferry-pull`). */
   tmpDir?: string;
   placement?: (image: ImageGraph) => Placement;
+  /** Write a `.gostsum` (Streebog-256) beside every .tar and .chunk and record it in the manifest. */
+  gostDigest?: boolean;
+  /** The station whose ledger records the pull and whose key signs the manifest. */
+  station?: Station;
+  /** Leave out blobs that imported receipts prove the target registry holds (needs `station`). */
+  incremental?: boolean;
+  /** `registry[/path]`: use only receipts of pushes there. */
+  incrementalTarget?: string;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
 
 const STATE_DIR = '.ferry-pull';
-const ownFile = /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest\.json(\.tmp)?)$/;
+const ownFile = /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest(\.sig)?\.json(\.tmp)?)$/;
 
 function fingerprint(options: PullOptions): string {
   const what = {
@@ -53,6 +70,7 @@ function fingerprint(options: PullOptions): string {
     chunkSize: options.chunkSize ?? null,
     signatures: options.signatures !== false,
     placement: options.placement ? 'custom' : 'default',
+    incremental: options.incremental ? (options.incrementalTarget ?? 'any') : false,
   };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
@@ -62,6 +80,8 @@ interface SavedState {
   transferId: string;
   createdAt: string;
   plan: unknown;
+  /** Blobs an incremental pull leaves out, decided once with the plan (a resume keeps them). */
+  omitted?: OmittedBlob[];
 }
 
 /** Refuses a folder holding anything but Ferry's own resumable work, unless --force. */
@@ -81,7 +101,7 @@ async function prepareFolder(dir: string, stateDir: string, force: boolean, resu
   }
 }
 
-export async function pull(options: PullOptions): Promise<TransferManifest> {
+function checkOptions(options: PullOptions): void {
   if (options.images.length === 0)
     throw new UsageError('nothing to pull: pass --image <ref> or --images-file <file>');
   if (options.chunkSize !== undefined && options.chunkSize < MIN_CHUNK_SIZE) {
@@ -89,6 +109,58 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       `chunk size ${options.chunkSize} bytes is under the 1 MiB minimum: use e.g. --chunk-size 700MiB`,
     );
   }
+}
+
+interface PullHooks {
+  onTransferId?(id: string): void;
+  /** Incremental: blobs the target registry holds, per imported receipts. */
+  inTarget?: Map<string, OmittedBlob>;
+}
+
+/** Pulls into a bundle; with a station, signs the manifest and records the pull in its ledger. */
+export async function pull(options: PullOptions): Promise<TransferManifest> {
+  checkOptions(options);
+  const station = options.station;
+  if (!station) {
+    if (options.incremental)
+      throw new UsageError("--incremental needs the station's ledger and its receipts");
+    return pullBundle(options, {});
+  }
+  const target = options.incrementalTarget ? parseRepositoryPath(options.incrementalTarget) : undefined;
+  const inTarget = options.incremental ? blobsInTarget(station, target) : undefined;
+  const recorder = OperationRecorder.begin(station, {
+    direction: 'pull',
+    bundleDir: options.bundleDir,
+    sources: [...new Set(options.images.map((i) => i.source.registry))],
+    requested: options.images.map((i) => i.sourceText),
+    options: {
+      chunkSize: options.chunkSize ?? null,
+      signatures: options.signatures !== false,
+      incremental: inTarget ? { registry: inTarget.registry, receipts: inTarget.receipts } : false,
+    },
+  });
+  let manifest: TransferManifest;
+  let signature: SignatureFile;
+  try {
+    manifest = await pullBundle(options, {
+      onTransferId: (id) => (recorder.transferId = id),
+      ...(inTarget ? { inTarget: inTarget.blobs } : {}),
+    });
+    signature = await signManifest(options.bundleDir, station.key);
+  } catch (err) {
+    recorder.recordFailure(err);
+    throw err;
+  }
+  recorder.pulled(manifest, {
+    status: 'signed',
+    fingerprint: signature.fingerprint,
+    publicKey: signature.publicKey,
+    signedAt: signature.signedAt,
+  });
+  return manifest;
+}
+
+async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<TransferManifest> {
   const emit = options.onEvent ?? (() => {});
   const dir = options.bundleDir;
   const stateDir = options.tmpDir ? join(options.tmpDir, STATE_DIR) : join(dir, STATE_DIR);
@@ -136,20 +208,34 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
         ),
       );
       plan = { images };
+      const omitted = hooks.inTarget ? blobsToLeaveOut(plan, hooks.inTarget) : [];
       state = {
         fingerprint: fp,
         transferId: randomUUID(),
         createdAt: new Date().toISOString(),
         plan: serializePlan(plan),
+        ...(omitted.length ? { omitted } : {}),
       };
       await writeFile(`${statePath}.tmp`, JSON.stringify(state));
       await rename(`${statePath}.tmp`, statePath);
     }
 
+    hooks.onTransferId?.(state.transferId);
+    const omitted = state.omitted ?? [];
+    const omittedBytes = omitted.reduce((n, o) => n + o.size, 0);
+    if (hooks.inTarget) {
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `incremental: leaving out ${omitted.length} blob(s), ${formatBytes(omittedBytes)} that ${omitted[0]?.registry ?? 'the target'} already holds (per imported receipts)`,
+      });
+    }
     const bundle = new BundleWriterStore(dir, {
       stateDir,
+      ...(omitted.length ? { leaveOut: new Set(omitted.map((o) => o.digest)) } : {}),
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...(options.placement ? { placement: options.placement } : {}),
+      ...(options.gostDigest ? { gostDigest: true } : {}),
     });
     writer = bundle;
     await bundle.prepare(plan);
@@ -158,7 +244,7 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
     emit({
       type: 'phase',
       phase: 'copy',
-      message: `copying ${meter.blobCount} blob(s), ${meter.bytesTotal} bytes`,
+      message: `copying ${meter.blobCount - omitted.length} blob(s), ${meter.bytesTotal - omittedBytes} bytes`,
     });
     const byRegistry = new Map<string, ImageGraph[]>();
     for (const img of plan.images)
@@ -180,7 +266,8 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       );
     }
 
-    const { copied, present, copiedBytes } = meter.blobs;
+    const { copied, copiedBytes } = meter.blobs;
+    const present = meter.blobs.present - omitted.length;
     emit({
       type: 'log',
       level: 'info',
@@ -190,7 +277,7 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
     const sealed = await bundle.finish();
     const manifest: TransferManifest = {
       format: 'ferry-bundle',
-      formatVersion: FORMAT_VERSION,
+      formatVersion: omitted.length ? INCREMENTAL_FORMAT_VERSION : FORMAT_VERSION,
       transferId: state.transferId,
       createdAt: state.createdAt,
       tool: { name: 'ferry', version: ferryVersion },
@@ -203,6 +290,7 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
         archiveBytes: sealed.archives.reduce((n, a) => n + a.size, 0),
         files: sealed.archives.reduce((n, a) => n + a.parts.length, 0),
       },
+      ...(omitted.length ? { omitted } : {}),
     };
     await writeTransferManifest(dir, manifest);
     await bundle.discardState();

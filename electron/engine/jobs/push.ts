@@ -5,13 +5,30 @@ import type { JobEventListener } from '../../../shared/jobs.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { ImageGraph, ImageRequest } from '../copy/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
+import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
+import { pushModuleDiscoveryTags } from '../deckhouse/discovery.ts';
+import {
+  joinPath,
+  moduleOfRecord,
+  normalizeModulesSuffix,
+  pushRepository,
+} from '../deckhouse/layout-paths.ts';
 import { toFerryError } from '../errors.ts';
+import { OperationRecorder } from '../ledger/recorder.ts';
+import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
 import { BundleReaderStore } from '../store/bundle-reader-store.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
+import {
+  checkManifestSignature,
+  requireAcceptedSignature,
+  type SignatureCheck,
+} from '../signing/manifest-signature.ts';
+import type { TrustedKey } from '../signing/public-key.ts';
 import { createLimiter } from '../util/limit.ts';
+import { OmittedBlobMounter } from './mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
 
 export interface PushOptions {
@@ -21,6 +38,12 @@ export interface PushOptions {
   transport: TransportOptions;
   concurrency?: number;
   dryRun?: boolean;
+  /** Deckhouse bundles: where modules go under the target path (default '/modules', as d8). */
+  modulesPathSuffix?: string;
+  /** The station whose ledger records the push (dry runs are not recorded). */
+  station?: Station;
+  /** Refuse a bundle not signed by this key. */
+  trustedKey?: TrustedKey;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -38,6 +61,10 @@ export interface PushReport {
   registry: string;
   images: PushedImage[];
   ok: boolean;
+  /** Deckhouse bundles: the modules pushed, and the repository their discovery tags are in. */
+  modules?: { repository: string; names: string[] };
+  /** Who signed the bundle's manifest. */
+  signature?: SignatureCheck;
 }
 
 function targetRef(registry: string, image: ImageGraph): string {
@@ -45,10 +72,49 @@ function targetRef(registry: string, image: ImageGraph): string {
   return `${registry}/${t.repository}${t.tag ? `:${t.tag}` : `@${image.root.digest}`}`;
 }
 
+/**
+ * Checks the bundle's signature (refusing, with a trusted key, any other signer or none), pushes, and
+ * with a station records the push — every image's result and the blobs the target now holds.
+ */
 export async function push(options: PushOptions): Promise<PushReport> {
+  // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
+  const manifest = await readBundleManifest(options.bundleDir);
+  const signature = await checkManifestSignature(options.bundleDir, options.trustedKey);
+  const station = options.station;
+  if (!station || options.dryRun) {
+    requireAcceptedSignature(signature, options.bundleDir);
+    return { ...(await pushBundle(options)), signature };
+  }
+  const { registry, path } = parseRepositoryPath(options.target);
+  const recorder = OperationRecorder.begin(station, {
+    direction: 'push',
+    bundleDir: options.bundleDir,
+    transferId: manifest.transferId,
+    target: { registry, path },
+    options: { trustedKey: options.trustedKey?.fingerprint ?? null },
+  });
+  try {
+    requireAcceptedSignature(signature, options.bundleDir);
+  } catch (err) {
+    recorder.refused(signature, err, manifest);
+    throw err;
+  }
+  let report: PushReport;
+  try {
+    report = await pushBundle(options);
+  } catch (err) {
+    recorder.recordFailure(err, manifest);
+    throw err;
+  }
+  recorder.pushed(manifest, report, signature);
+  return { ...report, signature };
+}
+
+async function pushBundle(options: PushOptions): Promise<PushReport> {
   const emit = options.onEvent ?? (() => {});
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
+  const modulesSuffix = normalizeModulesSuffix(options.modulesPathSuffix);
   const bundle = await BundleReaderStore.open(options.bundleDir);
   const transport = createTransport(options.transport);
   try {
@@ -58,6 +124,11 @@ export async function push(options: PushOptions): Promise<PushReport> {
       message: `reading ${bundle.manifest.images.length} image(s) from the bundle`,
     });
     const limit = createLimiter(options.concurrency ?? 8);
+    // Deckhouse bundles: the module each image belongs to, for the discovery tags.
+    const moduleOf = new Map<ImageRequest, string>();
+    const modulesRepository = joinPath(prefix, modulesSuffix);
+    // Every destination is valid before any read starts (a throw mid-way would leave reads running).
+    for (const record of bundle.manifest.images) pushRepository(prefix, record, modulesSuffix);
     const resolved = await Promise.all(
       bundle.manifest.images.map((record) =>
         limit(async () => {
@@ -69,10 +140,12 @@ export async function push(options: PushOptions): Promise<PushReport> {
               reference: record.target.tag ?? record.digest,
             },
             target: {
-              repository: prefix ? `${prefix}/${record.target.repository}` : record.target.repository,
+              repository: pushRepository(prefix, record, modulesSuffix),
               ...(record.target.tag ? { tag: record.target.tag } : {}),
             },
           };
+          const module = moduleOfRecord(record);
+          if (module) moduleOf.set(request, module);
           try {
             return { image: await resolveImage(bundle, request, { signatures: true }) };
           } catch (err) {
@@ -96,11 +169,13 @@ export async function push(options: PushOptions): Promise<PushReport> {
         : [],
     );
 
+    const allModules = [...new Set(moduleOf.values())].sort();
     if (options.dryRun) {
       return {
         transferId: bundle.manifest.transferId,
         registry,
         ok: unreadable.length === 0,
+        ...(allModules.length ? { modules: { repository: modulesRepository, names: allModules } } : {}),
         images: [
           ...images.map((i) => ({
             source: i.request.sourceText,
@@ -119,9 +194,11 @@ export async function push(options: PushOptions): Promise<PushReport> {
       phase: 'push',
       message: `pushing ${images.length} image(s), ${meter.bytesTotal} bytes to ${registry}`,
     });
+    const target = new RegistryStore(registry, transport);
+    const omitted = bundle.manifest.omitted ?? [];
     const result = await copyPlan(
       bundle,
-      new RegistryStore(registry, transport),
+      omitted.length ? new OmittedBlobMounter(target, omitted) : target,
       { images },
       {
         concurrency: options.concurrency ?? 8,
@@ -142,9 +219,25 @@ export async function push(options: PushOptions): Promise<PushReport> {
       status: 'refused' as const,
       error: error.message,
     }));
+    // Discovery tags only for modules that arrived whole: a cluster must not list a module it cannot pull.
+    const broken = new Set(
+      [...result.failed.map((f) => f.image.request), ...resolved.flatMap((r) => (r.error ? [r.request] : []))]
+        .map((r) => moduleOf.get(r))
+        .filter((m) => m !== undefined),
+    );
+    const modules = allModules.filter((m) => !broken.has(m));
+    if (modules.length) {
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `tagging ${modules.length} module(s) in ${registry}/${modulesRepository}`,
+      });
+      await pushModuleDiscoveryTags(target, modulesRepository, modules, options.signal);
+    }
     return {
       transferId: bundle.manifest.transferId,
       registry,
+      ...(allModules.length ? { modules: { repository: modulesRepository, names: modules } } : {}),
       images: [...pushed, ...refused, ...unreadable],
       ok: refused.length + unreadable.length === 0,
     };

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { findArchives } from '../bundle/archive-parts.ts';
 import { ArchiveReader } from '../bundle/archive-reader.ts';
 import { indexTar } from '../bundle/tar-index.ts';
-import { readTransferManifest, type TransferManifest } from '../bundle/transfer-manifest.ts';
+import type { TransferManifest } from '../bundle/transfer-manifest.ts';
+import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
@@ -45,9 +46,10 @@ export class BundleReaderStore implements Store {
     }
   }
 
-  /** Opens a bundle folder: the transfer manifest, then every archive indexed by its tar headers. */
+  /** Opens a bundle folder: the transfer manifest (or, for a bundle `d8 mirror pull` wrote, one read
+   *  from its archives' index.json files), then every archive indexed by its tar headers. */
   static async open(dir: string): Promise<BundleReaderStore> {
-    const manifest = await readTransferManifest(dir);
+    const manifest = await readBundleManifest(dir);
     const onDisk = await findArchives(dir);
     const blobs = new Map<string, Located>();
     const readers: ArchiveReader[] = [];

@@ -29,6 +29,10 @@ export interface BundleWriterOptions {
   stateDir?: string;
   /** Which archive and layout an image goes to (default: one layout at the root of images.tar). */
   placement?: (image: ImageGraph) => Placement;
+  /** Write a `.gostsum` (Streebog-256) beside every .tar and .chunk, as `d8 mirror pull --gost-digest`. */
+  gostDigest?: boolean;
+  /** Blobs not to lay out (an incremental pull: the target registry holds them); copies skip them. */
+  leaveOut?: ReadonlySet<string>;
 }
 
 interface BlobSlot {
@@ -116,7 +120,7 @@ export class BundleWriterStore implements Store {
           });
         }
         for (const b of [...blobs.values()].sort((a, c) => a.digest.localeCompare(c.digest))) {
-          if (manifests.has(b.digest)) continue;
+          if (manifests.has(b.digest) || this.options.leaveOut?.has(b.digest)) continue;
           this.blobSizes.set(b.digest, b.size);
           files.push({
             path: blobPath(layout, b.digest),
@@ -133,6 +137,7 @@ export class BundleWriterStore implements Store {
         layout.size,
         this.options.chunkSize,
         this.doneParts,
+        { gostDigest: this.options.gostDigest === true },
       );
       this.writers.set(archiveName, writer);
 
@@ -176,7 +181,11 @@ export class BundleWriterStore implements Store {
 
   /** True once the blob's bytes are all in place (this run or an earlier one). */
   async hasBlob(_repository: string, digest: string): Promise<boolean> {
-    return this.doneBlobs.has(digest) || (this.manifests.has(digest) && !this.blobSlots.has(digest));
+    return (
+      this.doneBlobs.has(digest) ||
+      (this.manifests.has(digest) && !this.blobSlots.has(digest)) ||
+      this.options.leaveOut?.has(digest) === true
+    );
   }
 
   async putBlob(_repository: string, descriptor: Descriptor, stream: Readable): Promise<void> {

@@ -10,13 +10,15 @@ import type { JobEventListener } from '../../../shared/jobs.ts';
 import { chunkFileName, type ArchivePart } from '../bundle/archive-parts.ts';
 import { ArchiveReader } from '../bundle/archive-reader.ts';
 import { indexTar, type TarFile } from '../bundle/tar-index.ts';
-import { readTransferManifest, type TransferManifest } from '../bundle/transfer-manifest.ts';
+import type { TransferManifest } from '../bundle/transfer-manifest.ts';
+import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
 import { CancelledError } from '../errors.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
+import { expectedGostsums, gostsumProblems } from './gostsum-sidecars.ts';
 import { hashFilesInWorker } from './hash-files.ts';
 
 export type ProblemKind =
-  'missing-file' | 'size' | 'checksum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
+  'missing-file' | 'size' | 'checksum' | 'gostsum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -65,9 +67,12 @@ async function hashRange(
 export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const emit = options.onEvent ?? (() => {});
-  const manifest: TransferManifest = await readTransferManifest(dir);
+  // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
+  const manifest: TransferManifest = await readBundleManifest(dir);
   const problems: VerifyProblem[] = [];
   const present = new Set(await readdir(dir));
+  // An incremental bundle leaves out blobs the target registry already holds: not missing.
+  const omitted = new Set((manifest.omitted ?? []).map((o) => o.digest));
 
   /** Images that need any content in archive `archive` between `start` and `end`. */
   const imagesIn = (archive: string, start: number, end: number): string[] => {
@@ -134,9 +139,16 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   }
 
   // 2. Chunk checksums on a worker thread, while 3. runs here.
-  const hashing = hashFilesInWorker([...readable.values()].flat().map((p) => p.path));
+  // (Streebog-256 too, for parts with a .gostsum sidecar or a recorded one.)
+  const gost = await expectedGostsums(dir, manifest, present);
+  const partPaths = [...readable.values()].flat();
+  const hashing = hashFilesInWorker(
+    partPaths.map((p) => p.path),
+    partPaths.filter((p) => gost.has(p.file)).map((p) => p.path),
+  );
 
   // 3. Every archive end to end: blob digests and manifest references.
+  const found = new Set<string>();
   let blobsChecked = 0;
   let bytesChecked = 0;
   emit({ type: 'phase', phase: 'verify', message: `checking ${manifest.archives.length} archive(s)` });
@@ -159,6 +171,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         const m = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(e.path);
         if (!m) continue;
         const digest = `${m[2]}:${m[3]}`;
+        found.add(digest);
         const layout = m[1] ?? '';
         const blobs = layouts.get(layout) ?? new Map<string, TarFile>();
         blobs.set(digest, e);
@@ -193,7 +206,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
             ? childDescriptors(parsed)
             : blobDescriptors(parsed).filter((b) => !b.foreign);
           for (const d of refs) {
-            if (blobs.has(d.digest)) continue;
+            if (blobs.has(d.digest) || omitted.has(d.digest)) continue;
             problems.push({
               kind: 'missing-blob',
               digest: d.digest,
@@ -214,7 +227,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     if (!readable.has(archive.name)) continue;
     for (const part of archive.parts) {
       const got = sums.get(join(dir, part.file));
-      if (got?.sha256 === part.sha256) continue;
+      // A d8 bundle records no SHA-256: its parts are checked by their blobs and .gostsum sidecars.
+      if (part.sha256 === '' || got?.sha256 === part.sha256) continue;
       const range = { start: part.start, end: part.start + part.size };
       const f = files.find((x) => x.file === part.file);
       if (f) f.status = 'checksum';
@@ -240,6 +254,20 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         ],
       });
     }
+  }
+
+  const checkedParts = new Set(partPaths.map((p) => p.file));
+  problems.push(...gostsumProblems(dir, manifest, checkedParts, gost, sums, problems));
+
+  // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
+  for (const image of manifest.images) {
+    if (!readable.has(image.archive) || found.has(image.digest) || omitted.has(image.digest)) continue;
+    problems.push({
+      kind: 'missing-blob',
+      digest: image.digest,
+      message: `${image.archive}${image.layout ? `:${image.layout}` : ''}: index.json lists ${image.digest}, which is not in the bundle`,
+      images: [image.source],
+    });
   }
 
   const hurt = new Set(problems.flatMap((p) => p.images));

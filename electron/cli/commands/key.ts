@@ -1,0 +1,46 @@
+// `ferry key`: the station's Ed25519 key that signs bundles and receipts. `show` prints the public key
+// and its fingerprint (created on first use); `export` writes the public key for `--trusted-key`.
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../../engine/errors.ts';
+import type { Command } from '../command.ts';
+import { stationFor } from '../station.ts';
+
+export const keyCommand: Command = {
+  name: 'key',
+  summary: "show or export this station's signing key (Ed25519) and its fingerprint",
+  usage: 'ferry key show [--json] | ferry key export [-o FILE]',
+  options: {
+    json: { type: 'boolean', help: 'print the key as JSON' },
+    output: { type: 'string', short: 'o', arg: 'FILE', help: 'export: write the public key (PEM) to FILE' },
+  },
+  async run(args, io) {
+    const [action = 'show', ...extra] = args.positionals;
+    if (extra.length || (action !== 'show' && action !== 'export'))
+      throw new UsageError('usage: ferry key show | ferry key export [-o FILE]');
+    const key = stationFor(args, io).key;
+    if (action === 'export') {
+      const out = args.values.output as string | undefined;
+      if (out) {
+        await writeFile(out, key.publicKeyPem());
+        io.stderr.write(`wrote the public key ${key.fingerprint} to ${out}\n`);
+      } else io.stdout.write(key.publicKeyPem());
+      return 0;
+    }
+    if (args.values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ algorithm: 'ed25519', publicKey: key.publicKey, fingerprint: key.fingerprint, publicKeyFile: key.publicKeyPath, created: key.created }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    io.stdout.write(
+      [
+        `fingerprint  ${key.fingerprint}`,
+        `public key   ${key.publicKey} (ed25519)`,
+        `key file     ${key.publicKeyPath}${key.created ? ' (created now)' : ''}`,
+        '',
+        "Give the other station this key ('ferry key export -o station.pub'); it checks bundles with --trusted-key station.pub.",
+      ].join('\n') + '\n',
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,159 @@
+// `--include-module` / `--exclude-module` as d8 reads them: `name`, `name@1.3.0` (caret), `name@^1.3.0`,
+// `name@~1.3.0`, `name@">=1.1.0 <1.3.0"`, `name@=v1.3.0` (that tag only, published to every channel)
+// and `name@=v1.3.0+stable` (one channel). Ranges use node-semver after translating Masterminds'
+// spellings (a bare version means caret; commas mean AND), so `^0.4.0` is `>=0.4.0 <0.5.0` in both.
+import semver, { type Range } from 'semver';
+import { UsageError } from '../errors.ts';
+import { isValidTag } from '../ref/reference.ts';
+import { ALL_CHANNELS, isReleaseChannel, type ChannelVersion, type ReleaseChannel } from './channels.ts';
+import { latestPatchPerMinor, sortVersionTags, tagForVersion, versionOfTag } from './versions.ts';
+
+export type ModuleConstraint =
+  | { kind: 'channels' }
+  | { kind: 'range'; text: string; range: Range }
+  | { kind: 'exact'; tag: string; channel?: ReleaseChannel };
+
+export interface ModuleFilter {
+  /** 'all': every module; 'include': only those named; 'exclude': all but those named. */
+  mode: 'all' | 'include' | 'exclude';
+  /** Included module → its constraints (repeated flags for one module are OR-combined). */
+  include: Map<string, ModuleConstraint[]>;
+  exclude: Set<string>;
+}
+
+const moduleName = /^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$/;
+
+function splitFlag(flag: string, text: string): { name: string; constraint: string | undefined } {
+  const at = text.indexOf('@');
+  const name = (at < 0 ? text : text.slice(0, at)).trim();
+  const constraint = at < 0 ? undefined : text.slice(at + 1).trim();
+  if (!moduleName.test(name)) {
+    throw new UsageError(
+      `${flag} '${text}': '${name}' is not a module name (lowercase letters, digits, '-')`,
+    );
+  }
+  return { name, constraint: constraint === '' ? undefined : constraint };
+}
+
+/** A bare version (`1.3.0`, `v1.3`, `1`) means caret, as in d8. */
+const bareVersion = /^v?\d+(?:\.\d+){0,2}$/;
+
+export function parseModuleConstraint(text: string | undefined, flag = '--include-module'): ModuleConstraint {
+  if (text === undefined) return { kind: 'channels' };
+  if (text.startsWith('=')) {
+    const body = text.slice(1);
+    const plus = body.lastIndexOf('+');
+    const tag = plus < 0 ? body : body.slice(0, plus);
+    const channel = plus < 0 ? undefined : body.slice(plus + 1);
+    if (!isValidTag(tag)) throw new UsageError(`${flag} '=${body}': '${tag}' is not a valid tag`);
+    if (channel === undefined) return { kind: 'exact', tag };
+    if (!isReleaseChannel(channel)) {
+      throw new UsageError(
+        `${flag} '=${body}': '${channel}' is not a release channel (${ALL_CHANNELS.join(', ')})`,
+      );
+    }
+    return { kind: 'exact', tag, channel };
+  }
+  const translated = (bareVersion.test(text) ? `^${text}` : text).replace(/\s*,\s*/g, ' ');
+  const valid = semver.validRange(translated);
+  if (valid === null) {
+    throw new UsageError(
+      `${flag} '${text}' is not a version constraint: use e.g. 1.3.0, ^1.3.0, ~1.3.0, ">=1.1.0 <1.3.0" or =v1.3.0`,
+    );
+  }
+  return { kind: 'range', text, range: new semver.Range(translated) };
+}
+
+export function parseModuleFilter(include: string[] = [], exclude: string[] = []): ModuleFilter {
+  if (include.length > 0 && exclude.length > 0) {
+    throw new UsageError('--include-module and --exclude-module cannot be combined: use one or the other');
+  }
+  const filter: ModuleFilter = {
+    mode: include.length > 0 ? 'include' : exclude.length > 0 ? 'exclude' : 'all',
+    include: new Map(),
+    exclude: new Set(),
+  };
+  for (const text of include) {
+    const { name, constraint } = splitFlag('--include-module', text);
+    const list = filter.include.get(name) ?? [];
+    list.push(parseModuleConstraint(constraint));
+    filter.include.set(name, list);
+  }
+  // d8 accepts a version on an exclusion and ignores it: the whole module stays behind.
+  for (const text of exclude) filter.exclude.add(splitFlag('--exclude-module', text).name);
+  return filter;
+}
+
+/** The modules a filter keeps, in the source's order; an included module the source lacks is an error. */
+export function selectModules(filter: ModuleFilter, available: string[], where: string): string[] {
+  if (filter.mode === 'include') {
+    const missing = [...filter.include.keys()].filter((m) => !available.includes(m));
+    if (missing.length > 0) {
+      throw new UsageError(
+        `module${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${where} (it has: ${available.join(', ') || 'none'})`,
+      );
+    }
+    return available.filter((m) => filter.include.has(m));
+  }
+  return available.filter((m) => !filter.exclude.has(m));
+}
+
+export function constraintsFor(filter: ModuleFilter, module: string): ModuleConstraint[] {
+  return filter.mode === 'include' ? (filter.include.get(module) ?? []) : [{ kind: 'channels' }];
+}
+
+/** Versions a range names as its edges (`>=1.3.0`, `<=1.4.0`, or `=1.3.0`): carried when published. */
+function anchors(range: Range): string[] {
+  return range.set.flatMap((comparators) =>
+    comparators.filter((c) => ['>=', '<=', '', '='].includes(c.operator)).map((c) => c.semver.version),
+  );
+}
+
+export interface ModuleVersionPlan {
+  /** Versions to carry (module image, release image, images_digests.json images, extras). */
+  versions: string[];
+  /** Whether the source's own `release:<channel>` tags travel (every constraint but an exact tag). */
+  sourceChannels: boolean;
+  /** Channel tags published to point at `release:<version>` (exact-tag filters). */
+  retag: Array<{ channel: ReleaseChannel; version: string }>;
+}
+
+/**
+ * Applies a module's constraints (OR-combined). `tags` are the module repository's tags (only needed
+ * for ranges); `channels` what the source's channels point at (ignored by exact tags).
+ */
+export function planModuleVersions(
+  constraints: ModuleConstraint[],
+  tags: string[],
+  channels: ChannelVersion[],
+  channelsForRetag: readonly ReleaseChannel[],
+): ModuleVersionPlan {
+  const versions = new Set<string>();
+  const retag = new Map<ReleaseChannel, string>();
+  let sourceChannels = false;
+  for (const c of constraints) {
+    if (c.kind === 'exact') {
+      versions.add(c.tag);
+      for (const channel of c.channel ? [c.channel] : channelsForRetag) retag.set(channel, c.tag);
+      continue;
+    }
+    sourceChannels = true;
+    for (const ch of channels) versions.add(tagForVersion(ch.version, tags));
+    if (c.kind === 'range') {
+      const inRange = tags.filter((t) => {
+        const v = versionOfTag(t);
+        return v !== undefined && c.range.test(v);
+      });
+      for (const t of latestPatchPerMinor(inRange)) versions.add(t);
+      for (const anchor of anchors(c.range)) {
+        const tag = tags.find((t) => versionOfTag(t)?.version === anchor);
+        if (tag) versions.add(tag);
+      }
+    }
+  }
+  return {
+    versions: sortVersionTags(versions),
+    sourceChannels,
+    retag: [...retag].map(([channel, version]) => ({ channel, version })),
+  };
+}

@@ -1,0 +1,100 @@
+// What the three planners (platform, security databases, modules) share: the source store, the
+// edition root, a request list that keeps each destination (path + tag) once, and small helpers
+// for the questions they ask the registry.
+import type { JobEventListener } from '../../../shared/jobs.ts';
+import type { ImageRequest } from '../copy/image-graph.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { createLimiter } from '../util/limit.ts';
+import type { ChannelVersion, ReleaseChannel } from './channels.ts';
+import { readImageJson } from './image-files.ts';
+import { joinPath } from './layout-paths.ts';
+
+export class PlanContext {
+  readonly store: Store;
+  readonly registry: string;
+  /** Edition root repository in the source, e.g. 'deckhouse/ee'. */
+  readonly root: string;
+  readonly signal: AbortSignal | undefined;
+  readonly emit: JobEventListener;
+  readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly requests = new Map<string, ImageRequest>();
+
+  constructor(options: {
+    store: Store;
+    registry: string;
+    root: string;
+    signal?: AbortSignal;
+    emit?: JobEventListener;
+    concurrency?: number;
+  }) {
+    this.store = options.store;
+    this.registry = options.registry;
+    this.root = options.root;
+    this.signal = options.signal;
+    this.emit = options.emit ?? (() => {});
+    this.limit = createLimiter(options.concurrency ?? 8);
+  }
+
+  /** Source repository of a path relative to the edition root. */
+  repo(path: string): string {
+    return joinPath(this.root, path);
+  }
+
+  /**
+   * Plans `<source repository>:<reference>` to land at `<path>:<tag>`. A digest reference without a
+   * tag gets its 64-hex digest as tag (d8's short_tag for digest images). A later request for the
+   * same destination replaces an earlier one (an exact channel alias overrides the source's channel).
+   */
+  add(sourceRepository: string, reference: string, path: string, tag?: string): void {
+    const isDigest = reference.startsWith('sha256:');
+    const targetTag = tag ?? (isDigest ? reference.slice('sha256:'.length) : reference);
+    this.requests.set(`${path}\n${targetTag}`, {
+      sourceText: `${this.registry}/${sourceRepository}${isDigest ? '@' : ':'}${reference}`,
+      source: { registry: this.registry, repository: sourceRepository, reference },
+      target: { repository: path, tag: targetTag },
+    });
+  }
+
+  /** Sorted by destination, so the same distribution always gives the same plan (resume relies on it). */
+  all(): ImageRequest[] {
+    const order = (r: ImageRequest) => `${r.target.repository}\n${r.target.tag ?? ''}`;
+    return [...this.requests.values()].sort((a, b) =>
+      order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0,
+    );
+  }
+
+  async exists(repository: string, reference: string): Promise<boolean> {
+    return (await this.store.headManifest(repository, reference, this.signal)) !== undefined;
+  }
+
+  /** Tags of a repository; [] when the repository does not exist. */
+  async tags(repository: string): Promise<string[]> {
+    try {
+      return await this.store.listTags(repository, this.signal);
+    } catch (err) {
+      if (err instanceof NotFoundError) return [];
+      throw err;
+    }
+  }
+
+  async json(repository: string, reference: string, path: string): Promise<unknown> {
+    return readImageJson(this.store, repository, reference, path, this.signal);
+  }
+
+  /** version.json of a channel image ({"version": "v1.2.3", "suspend": false}). */
+  async channelVersion(repository: string, channel: ReleaseChannel): Promise<ChannelVersion> {
+    const doc = (await this.json(repository, channel, 'version.json')) as
+      { version?: unknown; suspend?: unknown } | undefined;
+    if (!doc || typeof doc.version !== 'string' || doc.version === '') {
+      throw new NotFoundError(
+        `${this.registry}/${repository}:${channel} holds no version.json with a "version": is this a Deckhouse release channel image?`,
+      );
+    }
+    return { channel, version: doc.version, suspended: doc.suspend === true };
+  }
+
+  log(message: string): void {
+    this.emit({ type: 'log', level: 'info', message });
+  }
+}

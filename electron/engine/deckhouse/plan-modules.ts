@@ -1,0 +1,141 @@
+// Modules: names are the tags of `<edition><suffix>`; per module the release channel images, the
+// versions the filter picks (see module-filter.ts), and per version the module image, its release
+// image, every app image its images_digests.json pins (`<m>@sha256:…`) and the extra images its
+// extra_images.json names (`<m>/extra/<name>:<tag>`).
+import { NotFoundError, RegistryError } from '../errors.ts';
+import {
+  ALL_CHANNELS,
+  LTS_CHANNEL,
+  RELEASE_CHANNELS,
+  type ChannelVersion,
+  type ReleaseChannel,
+} from './channels.ts';
+import { readImageFiles } from './image-files.ts';
+import { digestsIn, extraImagesIn } from './image-lists.ts';
+import { joinPath } from './layout-paths.ts';
+import { constraintsFor, planModuleVersions, selectModules, type ModuleFilter } from './module-filter.ts';
+import type { PlanContext } from './plan-context.ts';
+
+export interface ModulesOptions {
+  filter: ModuleFilter;
+  /** Where modules live under the edition root in the source ('/modules'). */
+  suffix: string;
+  /** Carry only the modules' extra images. */
+  onlyExtraImages?: boolean;
+}
+
+export interface ModulePlan {
+  name: string;
+  versions: string[];
+  /** Channel → version its release tag points at in the bundle. */
+  channels: Partial<Record<ReleaseChannel, string>>;
+  appImages: number;
+  extraImages: number;
+}
+
+const IMAGES_DIGESTS = 'images_digests.json';
+const EXTRA_IMAGES = 'extra_images.json';
+
+function parseJson(bytes: Buffer | undefined, where: string): unknown {
+  if (bytes === undefined) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch (err) {
+    throw new RegistryError(`${where} is not valid JSON`, { cause: err });
+  }
+}
+
+async function planModule(ctx: PlanContext, name: string, options: ModulesOptions): Promise<ModulePlan> {
+  const repo = ctx.repo(joinPath(options.suffix, name));
+  const releaseRepo = `${repo}/release`;
+  const path = `modules/${name}`;
+  const constraints = constraintsFor(options.filter, name);
+  const exists = (r: string, ref: string) => ctx.limit(() => ctx.exists(r, ref));
+
+  let channels: ChannelVersion[] = [];
+  if (constraints.some((c) => c.kind !== 'exact')) {
+    const present = await Promise.all(
+      ALL_CHANNELS.map(async (c) => ((await exists(releaseRepo, c)) ? c : undefined)),
+    );
+    const names = present.filter((c): c is ReleaseChannel => c !== undefined);
+    if (names.length === 0) {
+      throw new NotFoundError(
+        `module ${name}: ${ctx.registry}/${releaseRepo} has no release channel tags (${ALL_CHANNELS.join(', ')})`,
+      );
+    }
+    channels = await Promise.all(names.map((c) => ctx.limit(() => ctx.channelVersion(releaseRepo, c))));
+  }
+  const tags = constraints.some((c) => c.kind === 'range') ? await ctx.limit(() => ctx.tags(repo)) : [];
+  const retagTo: ReleaseChannel[] = [
+    ...RELEASE_CHANNELS,
+    ...((await exists(releaseRepo, LTS_CHANNEL)) ? [LTS_CHANNEL] : []),
+  ];
+  const plan = planModuleVersions(constraints, tags, channels, retagTo);
+
+  const exact = new Set(constraints.flatMap((c) => (c.kind === 'exact' ? [c.tag] : [])));
+  const withRelease = new Set<string>();
+  let appImages = 0;
+  let extraImages = 0;
+  await Promise.all(
+    plan.versions.map(async (version) => {
+      if (exact.has(version) && !(await exists(repo, version))) {
+        throw new NotFoundError(
+          `module ${name}: ${ctx.registry}/${repo}:${version} not found (check --include-module ${name}@=${version})`,
+        );
+      }
+      // An exact tag may be a build without a release (a ModulePullOverride build): its release is optional.
+      if (!exact.has(version) || (await exists(releaseRepo, version))) withRelease.add(version);
+      const files = await ctx.limit(() =>
+        readImageFiles(ctx.store, repo, version, [IMAGES_DIGESTS, EXTRA_IMAGES], ctx.signal),
+      );
+      const where = `${ctx.registry}/${repo}:${version}`;
+      if (!files.has(IMAGES_DIGESTS)) {
+        ctx.emit({
+          type: 'log',
+          level: 'warn',
+          message: `${where} has no ${IMAGES_DIGESTS}: only the module image travels for ${version}`,
+        });
+      }
+      const digests = digestsIn(parseJson(files.get(IMAGES_DIGESTS), `${where} ${IMAGES_DIGESTS}`));
+      const extras = extraImagesIn(parseJson(files.get(EXTRA_IMAGES), `${where} ${EXTRA_IMAGES}`), where);
+      if (!options.onlyExtraImages) {
+        ctx.add(repo, version, path, version);
+        if (withRelease.has(version)) ctx.add(releaseRepo, version, `${path}/release`, version);
+        for (const digest of digests) ctx.add(repo, digest, path);
+        appImages += digests.length;
+      }
+      for (const extra of extras) {
+        ctx.add(`${repo}/extra/${extra.name}`, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+      }
+      extraImages += extras.length;
+    }),
+  );
+
+  const aliases: Partial<Record<ReleaseChannel, string>> = {};
+  if (!options.onlyExtraImages) {
+    if (plan.sourceChannels) {
+      for (const c of channels) {
+        ctx.add(releaseRepo, c.channel, `${path}/release`, c.channel);
+        aliases[c.channel] = c.version;
+      }
+    }
+    // Exact tags re-tag their release image as the channels asked for, over the source's channel tags.
+    for (const { channel, version } of plan.retag) {
+      if (!withRelease.has(version)) continue;
+      ctx.add(releaseRepo, version, `${path}/release`, channel);
+      aliases[channel] = version;
+    }
+  }
+  return { name, versions: plan.versions, channels: aliases, appImages, extraImages };
+}
+
+export async function planModules(ctx: PlanContext, options: ModulesOptions): Promise<ModulePlan[]> {
+  const modulesRepo = ctx.repo(options.suffix);
+  const available = (await ctx.tags(modulesRepo)).sort();
+  if (available.length === 0 && options.filter.mode !== 'include') {
+    ctx.log(`${ctx.registry}/${modulesRepo} lists no modules`);
+    return [];
+  }
+  const names = selectModules(options.filter, available, `${ctx.registry}/${modulesRepo}`);
+  return Promise.all(names.map((name) => planModule(ctx, name, options)));
+}

@@ -1,0 +1,146 @@
+// Plans a Deckhouse distribution pull the way `d8 mirror pull` defines it: the platform (release
+// channels, versions, installer image lists), the security databases and the modules with their
+// filters. The result is plain ImageRequests whose targets are paths relative to the edition root;
+// the bundle writer places them in d8's archives (layout-paths.ts). Flag conflicts are usage errors
+// raised before any request is made.
+import type { SemVer } from 'semver';
+import type { JobEventListener } from '../../../shared/jobs.ts';
+import type { ImageRequest } from '../copy/image-graph.ts';
+import { UsageError } from '../errors.ts';
+import { parseRepositoryPath } from '../ref/reference.ts';
+import { isValidTag } from '../ref/reference.ts';
+import type { Store } from '../store/store.ts';
+import { normalizeModulesSuffix } from './layout-paths.ts';
+import { parseModuleFilter, type ModuleFilter } from './module-filter.ts';
+import { PlanContext } from './plan-context.ts';
+import { planModules, type ModulePlan } from './plan-modules.ts';
+import { planPlatform, type PlatformPlan } from './plan-platform.ts';
+import { planSecurity } from './plan-security.ts';
+import { parseSinceVersion } from './versions.ts';
+
+/** d8's pull flags, as given. */
+export interface DeckhouseSelection {
+  /** `<registry>/<path>/<edition>`, e.g. registry.deckhouse.ru/deckhouse/ee. */
+  source: string;
+  deckhouseTag?: string;
+  sinceVersion?: string;
+  ignoreSuspend?: boolean;
+  includeModules?: string[];
+  excludeModules?: string[];
+  modulesPathSuffix?: string;
+  noPlatform?: boolean;
+  noSecurityDb?: boolean;
+  noModules?: boolean;
+  onlyExtraImages?: boolean;
+}
+
+/** A selection checked and parsed: what planDeckhouse works from. */
+export interface ParsedSelection {
+  registry: string;
+  root: string;
+  deckhouseTag?: string;
+  since?: SemVer;
+  ignoreSuspend: boolean;
+  filter: ModuleFilter;
+  modulesSuffix: string;
+  platform: boolean;
+  security: boolean;
+  modules: boolean;
+  onlyExtraImages: boolean;
+}
+
+export interface DeckhousePlan {
+  source: string;
+  requests: ImageRequest[];
+  platform?: PlatformPlan;
+  security: string[];
+  modules: ModulePlan[];
+}
+
+export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
+  const { registry, path } = parseRepositoryPath(selection.source);
+  const root = path.replace(/^\/+|\/+$/g, '');
+  if (root === '') {
+    throw new UsageError(
+      `--source '${selection.source}' names no edition: give registry/path/edition, e.g. registry.deckhouse.ru/deckhouse/ee`,
+    );
+  }
+  if (selection.deckhouseTag !== undefined && selection.sinceVersion !== undefined) {
+    throw new UsageError('--deckhouse-tag and --since-version cannot be combined: pick one build or a range');
+  }
+  if (selection.deckhouseTag !== undefined && !isValidTag(selection.deckhouseTag)) {
+    throw new UsageError(`--deckhouse-tag '${selection.deckhouseTag}' is not a valid tag`);
+  }
+  const filter = parseModuleFilter(selection.includeModules, selection.excludeModules);
+  const parsed: ParsedSelection = {
+    registry,
+    root,
+    ignoreSuspend: selection.ignoreSuspend === true,
+    filter,
+    modulesSuffix: normalizeModulesSuffix(selection.modulesPathSuffix),
+    platform: selection.noPlatform !== true,
+    security: selection.noSecurityDb !== true,
+    // As d8: naming modules to include overrides --no-modules.
+    modules: selection.noModules !== true || filter.mode === 'include',
+    onlyExtraImages: selection.onlyExtraImages === true,
+  };
+  if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
+  if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
+  if (!parsed.platform && !parsed.security && !parsed.modules) {
+    throw new UsageError('--no-platform, --no-security-db and --no-modules together leave nothing to pull');
+  }
+  return parsed;
+}
+
+export interface PlanOptions {
+  signal?: AbortSignal;
+  onEvent?: JobEventListener;
+  concurrency?: number;
+}
+
+/** Reads the source and returns every image the pull must carry. `store` is the source registry. */
+export async function planDeckhouse(
+  store: Store,
+  selection: ParsedSelection,
+  options: PlanOptions = {},
+): Promise<DeckhousePlan> {
+  const ctx = new PlanContext({
+    store,
+    registry: selection.registry,
+    root: selection.root,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onEvent ? { emit: options.onEvent } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const source = `${selection.registry}/${selection.root}`;
+  const plan: DeckhousePlan = { source, requests: [], security: [], modules: [] };
+  if (selection.platform) {
+    plan.platform = await planPlatform(ctx, {
+      ignoreSuspend: selection.ignoreSuspend,
+      ...(selection.deckhouseTag !== undefined ? { deckhouseTag: selection.deckhouseTag } : {}),
+      ...(selection.since ? { since: selection.since } : {}),
+    });
+    const p = plan.platform;
+    ctx.log(
+      `platform: ${p.versions.length} version(s) ${p.versions.join(', ')}; channels ${
+        Object.entries(p.aliases)
+          .map(([c, v]) => `${c}=${v}`)
+          .join(', ') || 'none'
+      }; ${p.listedImages} installer-listed image reference(s)`,
+    );
+  }
+  if (selection.security) {
+    plan.security = await planSecurity(ctx);
+    if (plan.security.length) ctx.log(`security databases: ${plan.security.join(', ')}`);
+  }
+  if (selection.modules) {
+    plan.modules = await planModules(ctx, {
+      filter: selection.filter,
+      suffix: selection.modulesSuffix,
+      onlyExtraImages: selection.onlyExtraImages,
+    });
+    for (const m of plan.modules) ctx.log(`module ${m.name}: ${m.versions.join(', ') || 'no versions'}`);
+  }
+  plan.requests = ctx.all();
+  return plan;
+}

@@ -1,0 +1,47 @@
+// The Deckhouse pull job: plan the distribution from the source registry (planner.ts), then run the
+// ordinary pull with d8's archive placement. Resume, chunking, GOST sidecars and the transfer
+// manifest all come from jobs/pull.ts; an interrupted Deckhouse pull resumes when the plan is the
+// same (the channels have not moved in between).
+import type { TransferManifest } from '../bundle/transfer-manifest.ts';
+import { UsageError } from '../errors.ts';
+import { pull, type PullOptions } from '../jobs/pull.ts';
+import { RegistryStore } from '../store/registry-store.ts';
+import { createTransport } from '../transport/transport.ts';
+import { deckhousePlacement } from './layout-paths.ts';
+import { parseSelection, planDeckhouse, type DeckhousePlan, type DeckhouseSelection } from './planner.ts';
+
+export interface DeckhousePullOptions extends Omit<PullOptions, 'images' | 'placement'> {
+  selection: DeckhouseSelection;
+}
+
+export interface DeckhousePullResult {
+  manifest: TransferManifest;
+  plan: DeckhousePlan;
+}
+
+export async function pullDeckhouse(options: DeckhousePullOptions): Promise<DeckhousePullResult> {
+  const { selection: given, ...pullOptions } = options;
+  const selection = parseSelection(given);
+  const emit = options.onEvent ?? (() => {});
+  emit({
+    type: 'phase',
+    phase: 'plan',
+    message: `reading the Deckhouse distribution at ${selection.registry}/${selection.root}`,
+  });
+  const transport = createTransport(options.transport);
+  let plan: DeckhousePlan;
+  try {
+    plan = await planDeckhouse(new RegistryStore(selection.registry, transport), selection, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
+  } finally {
+    await transport.close();
+  }
+  if (plan.requests.length === 0) {
+    throw new UsageError(`nothing to pull from ${plan.source}: the selection matches no image`);
+  }
+  const manifest = await pull({ ...pullOptions, images: plan.requests, placement: deckhousePlacement });
+  return { manifest, plan };
+}

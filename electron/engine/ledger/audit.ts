@@ -1,0 +1,197 @@
+// `ferry audit verify`: proves the ledger was not edited. Recomputes every entry's hash from its
+// content and the previous entry's hash, looks for gaps in the numbering (removed entries), compares
+// the last entry with the signed head file (removed last entries), and checks that the append-only
+// triggers are still in place. Names the first broken entry; lists the rest.
+import type { Db } from './database.ts';
+import { entryHash, GENESIS_HASH, type EntryKind, type RawEntryRow } from './entry.ts';
+import { HEAD_FILE, readHead } from './head.ts';
+import type { Ledger } from './ledger.ts';
+import { stationKey } from '../signing/station-key.ts';
+
+export interface AuditProblem {
+  /** The entry where the chain breaks (for deleted entries: the first one missing). */
+  seq: number;
+  kind: 'changed' | 'relinked' | 'missing' | 'removed-tail' | 'head' | 'triggers' | 'database';
+  message: string;
+  entry?: { kind: EntryKind; operationId: string; transferId: string; recordedAt: string };
+}
+
+export interface AuditReport {
+  ok: boolean;
+  entries: number;
+  /** The last entry: write its hash down, or print a report, to anchor the ledger outside this station. */
+  head?: { seq: number; hash: string; recordedAt: string };
+  problems: AuditProblem[];
+  /** The first entry where the chain breaks, when it does. */
+  firstBroken?: number;
+  /** How many problems were found beyond the ones listed. */
+  moreProblems: number;
+  seconds: number;
+}
+
+const LISTED = 50;
+
+function triggersPresent(db: Db): string[] {
+  const names = new Set(
+    (
+      db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").all() as Array<{ name: string }>
+    ).map((r) => r.name),
+  );
+  return ['entries_refuse_update', 'entries_refuse_delete'].filter((n) => !names.has(n));
+}
+
+export function auditLedger(ledger: Ledger): AuditReport {
+  const started = performance.now();
+  const problems: AuditProblem[] = [];
+  let more = 0;
+  const add = (p: AuditProblem) => {
+    if (problems.length < LISTED) problems.push(p);
+    else more++;
+  };
+
+  return ledger.run((db) => {
+    const integrity = db.pragma('quick_check', { simple: true }) as string;
+    if (integrity !== 'ok') {
+      add({ seq: 0, kind: 'database', message: `the database file is damaged: ${integrity}` });
+    }
+    const missingTriggers = triggersPresent(db);
+    if (missingTriggers.length) {
+      add({
+        seq: 0,
+        kind: 'triggers',
+        message: `the append-only guard ${missingTriggers.join(' and ')} was removed from the database: someone edited it outside Ferry`,
+      });
+    }
+
+    let count = 0;
+    let expectedSeq = 1;
+    let prevStoredHash = GENESIS_HASH;
+    let last: AuditReport['head'];
+    const rows = db
+      .prepare(
+        'SELECT seq, operation_id, transfer_id, kind, recorded_at, subject, digest, body, prev_hash, hash FROM entries ORDER BY seq',
+      )
+      .raw()
+      .iterate() as IterableIterator<RawEntryRow>;
+    for (const [
+      seq,
+      operationId,
+      transferId,
+      kind,
+      recordedAt,
+      subject,
+      digest,
+      body,
+      prevHash,
+      hash,
+    ] of rows) {
+      count++;
+      const entry = { kind, operationId, transferId, recordedAt };
+      const what = `entry #${seq} (${kind}${transferId ? ` of transfer ${transferId}` : ''}, recorded ${recordedAt})`;
+      if (seq !== expectedSeq) {
+        add({
+          seq: expectedSeq,
+          kind: 'missing',
+          message:
+            seq === expectedSeq + 1
+              ? `entry #${expectedSeq} is missing: it was deleted (the chain resumes at ${what})`
+              : `entries #${expectedSeq}–#${seq - 1} are missing: they were deleted (the chain resumes at ${what})`,
+          entry,
+        });
+      } else if (prevHash !== prevStoredHash) {
+        add({
+          seq,
+          kind: 'relinked',
+          message: `${what} does not follow the entry before it: entry #${seq - 1} was replaced or rewritten with a new hash`,
+          entry,
+        });
+      }
+      const actual = entryHash(prevHash, {
+        seq,
+        operationId,
+        transferId,
+        kind,
+        recordedAt,
+        subject,
+        digest,
+        body,
+      });
+      if (actual !== hash) {
+        add({
+          seq,
+          kind: 'changed',
+          message: `${what} was changed after it was recorded: its content no longer matches its hash`,
+          entry,
+        });
+      }
+      prevStoredHash = hash;
+      expectedSeq = seq + 1;
+      last = { seq, hash, recordedAt };
+    }
+
+    // Entries removed from the end leave no gap in the chain; the sequence and the head file show them.
+    const used = (
+      db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'entries'").get() as
+        { seq: number } | undefined
+    )?.seq;
+    const lastSeq = last?.seq ?? 0;
+    if (used !== undefined && used > lastSeq) {
+      add({
+        seq: lastSeq + 1,
+        kind: 'removed-tail',
+        message: `entries #${lastSeq + 1}–#${used} were deleted from the end of the ledger (it had reached #${used})`,
+      });
+    }
+    const head = readHead(ledger.home);
+    if (head.status === 'missing') {
+      if (count > 0)
+        add({
+          seq: lastSeq,
+          kind: 'head',
+          message: `${HEAD_FILE} is missing: the ledger's last entries cannot be checked`,
+        });
+    } else if (head.status === 'unreadable') {
+      add({ seq: lastSeq, kind: 'head', message: `${HEAD_FILE} cannot be trusted: ${head.reason}` });
+    } else {
+      const station = stationKey(ledger.home).fingerprint;
+      if (head.fingerprint !== station) {
+        add({
+          seq: lastSeq,
+          kind: 'head',
+          message: `${HEAD_FILE} is signed by ${head.fingerprint}, not by this station's key ${station}`,
+        });
+      }
+      if (head.head.seq > lastSeq) {
+        if (!(used !== undefined && used >= head.head.seq)) {
+          add({
+            seq: lastSeq + 1,
+            kind: 'removed-tail',
+            message: `entries #${lastSeq + 1}–#${head.head.seq} were deleted from the end of the ledger (its signed head is #${head.head.seq})`,
+          });
+        }
+      } else {
+        const at = db.prepare('SELECT hash FROM entries WHERE seq = ?').get(head.head.seq) as
+          { hash: string } | undefined;
+        if (at && at.hash !== head.head.hash) {
+          add({
+            seq: head.head.seq,
+            kind: 'head',
+            message: `entry #${head.head.seq} is not the one the signed head recorded: the end of the ledger was rewritten`,
+          });
+        }
+      }
+    }
+
+    problems.sort((a, b) => a.seq - b.seq);
+    const broken = problems.filter((p) => p.seq > 0).map((p) => p.seq);
+    return {
+      ok: problems.length === 0,
+      ...(broken.length ? { firstBroken: Math.min(...broken) } : {}),
+      entries: count,
+      ...(last ? { head: last } : {}),
+      problems,
+      moreProblems: more,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
+}

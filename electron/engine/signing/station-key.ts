@@ -1,0 +1,109 @@
+// The station's Ed25519 key pair: created on first use in the data folder, the private key readable
+// by its owner only (0600). It signs transfer manifests, receipts and the ledger's head, so the other
+// side can tell which station a bundle came from, not only that it is intact.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IoError } from '../errors.ts';
+import { fingerprintOf, rawPublicKey, SIGNATURE_ALGORITHM } from './public-key.ts';
+
+export const KEY_FOLDER = 'keys';
+export const PRIVATE_KEY_FILE = 'station-ed25519.key';
+export const PUBLIC_KEY_FILE = 'station-ed25519.pub';
+
+export interface Signature {
+  algorithm: typeof SIGNATURE_ALGORITHM;
+  /** Raw 32-byte public key, base64. */
+  publicKey: string;
+  fingerprint: string;
+  /** Ed25519 signature, base64. */
+  signature: string;
+}
+
+export class StationKey {
+  readonly privateKeyPath: string;
+  readonly publicKeyPath: string;
+  /** Raw 32-byte public key, base64. */
+  readonly publicKey: string;
+  readonly fingerprint: string;
+  readonly created: boolean;
+  readonly #privateKey: KeyObject;
+
+  constructor(privateKey: KeyObject, privateKeyPath: string, publicKeyPath: string, created: boolean) {
+    this.#privateKey = privateKey;
+    this.privateKeyPath = privateKeyPath;
+    this.publicKeyPath = publicKeyPath;
+    this.created = created;
+    this.publicKey = rawPublicKey(createPublicKey(privateKey));
+    this.fingerprint = fingerprintOf(this.publicKey);
+  }
+
+  publicKeyPem(): string {
+    return createPublicKey(this.#privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  sign(message: Buffer): Signature {
+    return {
+      algorithm: SIGNATURE_ALGORITHM,
+      publicKey: this.publicKey,
+      fingerprint: this.fingerprint,
+      signature: sign(null, message, this.#privateKey).toString('base64'),
+    };
+  }
+}
+
+const cache = new Map<string, StationKey>();
+
+function ioError(what: string, path: string, err: unknown): IoError {
+  return new IoError(`cannot ${what} the station key ${path}: ${(err as Error).message}`, { cause: err });
+}
+
+/** The station key in `home`, created (0600) when there is none yet; one instance per process. */
+export function stationKey(home: string): StationKey {
+  const cached = cache.get(home);
+  if (cached) return cached;
+  const folder = join(home, KEY_FOLDER);
+  const privatePath = join(folder, PRIVATE_KEY_FILE);
+  const publicPath = join(folder, PUBLIC_KEY_FILE);
+  let pem: string | undefined;
+  let created = false;
+  try {
+    pem = readFileSync(privatePath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('read', privatePath, err);
+  }
+  if (pem === undefined) {
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      const pair = generateKeyPairSync('ed25519');
+      const fresh = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      // 'wx': if another process created the key a moment ago, keep theirs.
+      writeFileSync(privatePath, fresh, { mode: 0o600, flag: 'wx' });
+      chmodSync(privatePath, 0o600); // the umask may have taken bits the mode asked for; make sure
+      pem = fresh;
+      created = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError('create', privatePath, err);
+      pem = readFileSync(privatePath, 'utf8');
+    }
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (err) {
+    throw ioError('load', privatePath, err);
+  }
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new IoError(
+      `${privatePath} is not an Ed25519 private key: move it aside and Ferry creates a new one`,
+    );
+  }
+  const key = new StationKey(privateKey, privatePath, publicPath, created);
+  try {
+    if (created || !existsSync(publicPath)) writeFileSync(publicPath, key.publicKeyPem(), { mode: 0o644 });
+  } catch {
+    // The public half is a convenience copy; the private key holds it too.
+  }
+  cache.set(home, key);
+  return key;
+}

@@ -1,7 +1,7 @@
 // A pull killed with SIGKILL mid-copy and run again continues where it stopped: complete blobs are
 // not downloaded again, and the bundle equals one made by an uninterrupted pull.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,20 @@ describe('kill -9 and resume', () => {
     expect(a.archives).toEqual(b.archives);
     expect(a.images).toEqual(b.images);
     expect(a.archives[0]!.parts.length).toBeGreaterThan(1);
+  });
+
+  it('keeps a part that was renamed but not yet logged when the pull was killed', async () => {
+    const dir = join(work, 'torn-log');
+    const partsLog = join(dir, '.ferry-pull', 'parts.done');
+    const logged = () => (existsSync(partsLog) ? readFileSync(partsLog, 'utf8').split('\n').filter(Boolean) : []);
+    await run(pullArgs(dir), () => logged().length >= 2);
+    const lines = logged();
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    // As if killed between the rename and the log line: the last part is on disk, unlogged.
+    writeFileSync(partsLog, `${lines.slice(0, -1).join('\n')}\n`);
+    expect((await run(pullArgs(dir))).code).toBe(0);
+    const verified = await run([ferryBin, 'verify', dir]);
+    expect(verified.code).toBe(0);
   });
 
   it('starts over with --no-pull-resume', async () => {

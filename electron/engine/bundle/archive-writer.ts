@@ -3,13 +3,11 @@
 // renamed by an earlier, interrupted run is kept as it is (resume). With `gostDigest` the same read
 // that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
 // sidecar: lowercase hex, no file name, no newline).
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toFerryError } from '../errors.ts';
+import { IoError, toFerryError } from '../errors.ts';
+import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { gostsumFile } from '../hash/gostsum.ts';
-import { Streebog256, toHex } from '../hash/streebog.ts';
 import { partFileNames, partSizes } from './archive-parts.ts';
 
 export interface WrittenPart {
@@ -25,6 +23,8 @@ export interface WrittenPart {
 export interface ArchiveWriterOptions {
   /** Write a `<part>.gostsum` beside every part and record its Streebog-256. */
   gostDigest?: boolean;
+  /** Where finished parts are hashed (default: a worker of this writer's own). */
+  hasher?: FileHashWorkers;
 }
 
 export const GOSTSUM_SUFFIX = '.gostsum';
@@ -44,6 +44,8 @@ export class ArchiveWriter {
   readonly parts: PartState[];
   private readonly dir: string;
   private readonly gostDigest: boolean;
+  private readonly hasher: FileHashWorkers;
+  private readonly ownsHasher: boolean;
 
   private constructor(
     dir: string,
@@ -54,6 +56,8 @@ export class ArchiveWriter {
   ) {
     this.dir = dir;
     this.gostDigest = options.gostDigest === true;
+    this.ownsHasher = options.hasher === undefined;
+    this.hasher = options.hasher ?? new FileHashWorkers(1);
     this.name = name;
     this.size = size;
     const sizes = partSizes(size, chunkSize);
@@ -87,6 +91,15 @@ export class ArchiveWriter {
         continue;
       }
       const tmp = join(dir, `${part.file}.tmp`);
+      const tmpExists = await stat(tmp).then(
+        () => true,
+        () => false,
+      );
+      if (!prior && finalSize === part.size && !tmpExists) {
+        // Killed between the rename and the log line: the renamed part is complete; hash it again.
+        part.done = await w.hashPart(part, join(dir, part.file));
+        continue;
+      }
       await (await open(tmp, 'a')).close();
       const handle = await open(tmp, 'r+');
       await handle.truncate(part.size);
@@ -118,7 +131,8 @@ export class ArchiveWriter {
     }
   }
 
-  /** Flushes, hashes (reading the part back, which also proves the disk kept it) and renames a part. */
+  /** Flushes, hashes (reading the part back on a worker thread, which also proves the disk kept it)
+   *  and renames a part; downloads into other parts go on meanwhile. */
   async completePart(part: PartState): Promise<WrittenPart> {
     if (part.done) return part.done;
     if (!part.handle) throw new Error(`part ${part.file} is not open`);
@@ -126,25 +140,26 @@ export class ArchiveWriter {
     await part.handle.close();
     part.handle = undefined;
     const tmp = join(this.dir, `${part.file}.tmp`);
-    const hash = createHash('sha256');
-    const gost = this.gostDigest ? new Streebog256() : undefined;
-    for await (const chunk of createReadStream(tmp, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      gost?.update(chunk as Buffer);
-    }
+    const done = await this.hashPart(part, tmp);
     await rename(tmp, join(this.dir, part.file));
+    part.done = done;
+    return done;
+  }
+
+  private async hashPart(part: PartState, path: string): Promise<WrittenPart> {
+    const hashes = await this.hasher.hash(path, this.gostDigest);
+    if (!hashes.sha256) throw new IoError(`cannot read back ${path}: ${hashes.error ?? 'unknown error'}`);
     const done: WrittenPart = {
       file: part.file,
       index: part.index,
       start: part.start,
       size: part.size,
-      sha256: hash.digest('hex'),
+      sha256: hashes.sha256,
     };
-    if (gost) {
-      done.streebog256 = toHex(gost.digest());
+    if (hashes.streebog256) {
+      done.streebog256 = hashes.streebog256;
       await writeFile(join(this.dir, part.file + GOSTSUM_SUFFIX), done.streebog256);
     }
-    part.done = done;
     return done;
   }
 
@@ -162,5 +177,6 @@ export class ArchiveWriter {
       await p.handle?.close();
       p.handle = undefined;
     }
+    if (this.ownsHasher) await this.hasher.close();
   }
 }

@@ -8,6 +8,7 @@ import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArchiveWriter, type WrittenPart } from '../bundle/archive-writer.ts';
+import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { layoutArchive, type ArchiveLayout, type FileToArchive } from '../bundle/archive-layout.ts';
 import { blobPath, joinLayoutPath, layoutIndex, OCI_LAYOUT_FILE } from '../bundle/oci-layout-files.ts';
 import type { BlobRecord, TransferManifest } from '../bundle/transfer-manifest.ts';
@@ -57,6 +58,8 @@ export class BundleWriterStore implements Store {
   private readonly tags = new Map<string, Map<string, string>>();
   private readonly doneBlobs = new Set<string>();
   private readonly doneParts = new Map<string, WrittenPart>();
+  /** Finished parts are hashed on a worker thread while downloads go on. */
+  private readonly hasher = new FileHashWorkers(1);
   /** For each part file, the digests of blobs still missing from it. */
   private readonly pendingByPart = new Map<string, Set<string>>();
   private readonly placements = new Map<ImageGraph, Placement>();
@@ -137,9 +140,12 @@ export class BundleWriterStore implements Store {
         layout.size,
         this.options.chunkSize,
         this.doneParts,
-        { gostDigest: this.options.gostDigest === true },
+        { gostDigest: this.options.gostDigest === true, hasher: this.hasher },
       );
       this.writers.set(archiveName, writer);
+      for (const part of writer.parts) {
+        if (part.done && !this.doneParts.has(part.file)) await this.logPart(part.done);
+      }
 
       for (const entry of layout.entries) {
         await writer.writeAt(entry.headerOffset, encodeFileHeader(entry.path, entry.size));
@@ -245,10 +251,13 @@ export class BundleWriterStore implements Store {
     for (const writer of this.writers.values()) {
       const part = writer.parts.find((p) => p.file === file);
       if (!part) continue;
-      const done = await writer.completePart(part);
-      this.doneParts.set(file, done);
-      await appendFile(join(this.stateDir, 'parts.done'), `${JSON.stringify(done)}\n`);
+      await this.logPart(await writer.completePart(part));
     }
+  }
+
+  private async logPart(done: WrittenPart): Promise<void> {
+    this.doneParts.set(done.file, done);
+    await appendFile(join(this.stateDir, 'parts.done'), `${JSON.stringify(done)}\n`);
   }
 
   async getManifest(repository: string, reference: string): Promise<RawManifest> {
@@ -350,6 +359,7 @@ export class BundleWriterStore implements Store {
   /** Closes every part file (finished or not); safe to call twice. */
   async close(): Promise<void> {
     for (const writer of this.writers.values()) await writer.close();
+    await this.hasher.close();
   }
 
   /** Removes resume logs once the transfer manifest is written. */

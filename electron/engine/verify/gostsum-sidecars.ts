@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GOSTSUM_SUFFIX } from '../bundle/archive-writer.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import type { FileHashes } from './hash-files.ts';
+import type { FileHashes } from '../hash/file-hash-workers.ts';
 import type { VerifyProblem } from './verify-bundle.ts';
 
 export interface ExpectedGostsum {

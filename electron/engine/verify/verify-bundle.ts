@@ -15,7 +15,7 @@ import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
 import { CancelledError } from '../errors.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
 import { expectedGostsums, gostsumProblems } from './gostsum-sidecars.ts';
-import { hashFilesInWorker } from './hash-files.ts';
+import { hashFiles } from '../hash/file-hash-workers.ts';
 
 export type ProblemKind =
   'missing-file' | 'size' | 'checksum' | 'gostsum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
@@ -142,7 +142,7 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   // (Streebog-256 too, for parts with a .gostsum sidecar or a recorded one.)
   const gost = await expectedGostsums(dir, manifest, present);
   const partPaths = [...readable.values()].flat();
-  const hashing = hashFilesInWorker(
+  const hashing = hashFiles(
     partPaths.map((p) => p.path),
     partPaths.filter((p) => gost.has(p.file)).map((p) => p.path),
   );

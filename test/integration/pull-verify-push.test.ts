@@ -179,6 +179,25 @@ describe('pull → verify → push', () => {
     }
   });
 
+  it('--deep re-hashes every blob: it catches a blob whose chunk checksum was rewritten to match', async () => {
+    const forged = copyBundle(bundle, join(work, 'forged'));
+    const m = readManifest(forged);
+    const blob = m.blobs.find((b) => b.digest === seed.base.layers[1]!.digest)!;
+    const part = m.archives[0]!.parts.find((p) => p.start <= blob.offset && blob.offset < p.start + p.size)!;
+    const path = join(forged, part.file);
+    const bytes = readFileSync(path);
+    bytes[blob.offset - part.start] ^= 0xff;
+    writeFileSync(path, bytes);
+    part.sha256 = (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(join(forged, 'ferry-manifest.json'), JSON.stringify(m));
+    rmSync(join(forged, 'ferry-manifest.sig.json'), { force: true });
+
+    expect((await ferry(['verify', forged])).code).toBe(0);
+    const deep = await ferry(['verify', forged, '--deep']);
+    expect(deep.code).toBe(3);
+    expect(deep.stdout).toContain(seed.base.layers[1]!.digest);
+  });
+
   it('names a missing chunk', async () => {
     const gap = copyBundle(bundle, join(work, 'gap'));
     rmSync(join(gap, 'images.tar.0002.chunk'));

@@ -11,8 +11,9 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
-  usage: 'ferry verify <bundle-dir> [--json] [--trusted-key FILE]',
+  usage: 'ferry verify <bundle-dir> [--deep] [--json] [--trusted-key FILE]',
   options: {
+    deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },
     json: { type: 'boolean', help: 'print the full report as JSON' },
     ...trustedKeyFlag,
     ...operatorFlag,
@@ -26,6 +27,7 @@ export const verifyCommand: Command = {
     const report = await verify(dir, {
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
+      deep: args.values.deep === true,
       signal: io.signal,
       ...(args.values.json ? {} : { onEvent: progress }),
     });

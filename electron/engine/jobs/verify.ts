@@ -11,7 +11,8 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
-import { verifyBundle, type VerifyOptions, type VerifyReport } from '../verify/verify-bundle.ts';
+import { verifyBundle, type VerifyOptions } from '../verify/verify-bundle.ts';
+import type { VerifyReport } from '../verify/verify-report.ts';
 
 export interface VerifyJobOptions extends VerifyOptions {
   /** The station whose ledger records the verification. */

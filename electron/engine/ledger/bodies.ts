@@ -1,6 +1,6 @@
 // The content of each kind of ledger entry, as recorded (canonical JSON). Reports, history and receipts
 // read these shapes back; a new field is optional forever, a removed one is never reused.
-import type { VerifyProblem } from '../verify/verify-bundle.ts';
+import type { VerifyProblem } from '../verify/verify-report.ts';
 import type { MediaInfo } from './media.ts';
 
 export type Direction = 'pull' | 'verify' | 'push';

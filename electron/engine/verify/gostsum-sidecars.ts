@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { GOSTSUM_SUFFIX } from '../bundle/archive-writer.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import type { FileHashes } from '../hash/file-hash-workers.ts';
-import type { VerifyProblem } from './verify-bundle.ts';
+import type { VerifyProblem } from './verify-report.ts';
 
 export interface ExpectedGostsum {
   /** The sidecar's hex (first word, lowercased), or undefined when there is no sidecar. */

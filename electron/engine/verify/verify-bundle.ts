@@ -1,67 +1,34 @@
-// The isolated side's first question: is everything on the sticks, intact? Checks the chunk set is
-// complete (a gap is named), every part's size and SHA-256 against the transfer manifest (on a
-// worker thread), and — reading every archive end to end on this thread — every blob and manifest
-// digest, and that every blob a manifest references is present. Damage is located: the chunk file
-// (which stick to rewrite), the byte range, and the images affected.
-import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+// The isolated side's first question: is everything on the sticks, intact?
+//  1. the chunk set is complete (a gap is named) and every part has its size;
+//  2. every part's SHA-256 (and Streebog-256 with .gostsum sidecars) is computed on worker threads,
+//     one per core, and compared with the transfer manifest — every byte of the bundle is hashed;
+//  3. meanwhile, on this thread, every archive is walked by its tar headers and every layout from
+//     its index.json: each manifest and index hashed against its digest and parsed, each blob it
+//     references present;
+//  4. blob contents are hashed one by one where that adds knowledge: in a part whose checksum
+//     failed (to name the damaged blob and its images), in bundles that record no part checksums
+//     (a d8 bundle), and everywhere with `deep`. Otherwise a blob's bytes are proven by the part
+//     checksum, recorded when the pull wrote them after checking the blob's digest — so each byte is
+//     hashed once, not twice. (Push checks every blob's digest again as it uploads.)
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import { chunkFileName, type ArchivePart } from '../bundle/archive-parts.ts';
 import { ArchiveReader } from '../bundle/archive-reader.ts';
-import { indexTar, type TarFile } from '../bundle/tar-index.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
-import { CancelledError } from '../errors.ts';
-import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
-import { expectedGostsums, gostsumProblems } from './gostsum-sidecars.ts';
 import { hashFiles } from '../hash/file-hash-workers.ts';
+import { ArchiveCheck } from './check-archive.ts';
+import { checkFiles } from './check-files.ts';
+import { expectedGostsums, gostsumProblems } from './gostsum-sidecars.ts';
+import type { VerifyProblem, VerifyReport } from './verify-report.ts';
 
-export type ProblemKind =
-  'missing-file' | 'size' | 'checksum' | 'gostsum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
-
-export interface VerifyProblem {
-  kind: ProblemKind;
-  message: string;
-  /** The file on the media to copy again. */
-  file?: string;
-  /** Byte range inside the archive. */
-  range?: { start: number; end: number };
-  digest?: string;
-  images: string[];
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  transferId: string;
-  files: Array<{ file: string; size: number; status: 'ok' | 'missing' | 'size' | 'checksum' }>;
-  images: Array<{ source: string; target: string; ok: boolean }>;
-  blobsChecked: number;
-  bytesChecked: number;
-  problems: VerifyProblem[];
-  seconds: number;
-}
+export type { ProblemKind, VerifyProblem, VerifyReport } from './verify-report.ts';
 
 export interface VerifyOptions {
+  /** Also re-hash every blob on its own (a second full read of the bundle). */
+  deep?: boolean;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
-}
-
-const READ = 4 << 20;
-
-async function hashRange(
-  reader: ArchiveReader,
-  offset: number,
-  size: number,
-  algorithm: string,
-  signal?: AbortSignal,
-): Promise<string> {
-  const hash = createHash(algorithm);
-  for (let pos = offset; pos < offset + size; pos += READ) {
-    if (signal?.aborted) throw new CancelledError();
-    hash.update(await reader.read(pos, Math.min(READ, offset + size - pos)));
-  }
-  return hash.digest('hex');
 }
 
 export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -69,12 +36,11 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   const emit = options.onEvent ?? (() => {});
   // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
   const manifest: TransferManifest = await readBundleManifest(dir);
-  const problems: VerifyProblem[] = [];
   const present = new Set(await readdir(dir));
   // An incremental bundle leaves out blobs the target registry already holds: not missing.
   const omitted = new Set((manifest.omitted ?? []).map((o) => o.digest));
-
-  /** Images that need any content in archive `archive` between `start` and `end`. */
+  const imagesNeeding = (digest: string) =>
+    manifest.images.filter((i) => i.contents.includes(digest)).map((i) => i.source);
   const imagesIn = (archive: string, start: number, end: number): string[] => {
     const digests = new Set(
       manifest.blobs
@@ -85,61 +51,11 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
       .filter((i) => i.archive === archive && i.contents.some((d) => digests.has(d)))
       .map((i) => i.source);
   };
-  const imagesNeeding = (digest: string) =>
-    manifest.images.filter((i) => i.contents.includes(digest)).map((i) => i.source);
 
-  // 1. Every file the manifest lists is there, at its size; none is missing in the numbering.
-  const files: VerifyReport['files'] = [];
-  const readable = new Map<string, ArchivePart[]>();
-  for (const archive of manifest.archives) {
-    const parts: ArchivePart[] = [];
-    let intact = true;
-    for (const part of archive.parts) {
-      const path = join(dir, part.file);
-      const size = present.has(part.file) ? (await stat(path)).size : -1;
-      const range = { start: part.start, end: part.start + part.size };
-      if (size < 0) {
-        intact = false;
-        files.push({ file: part.file, size: part.size, status: 'missing' });
-        problems.push({
-          kind: 'missing-file',
-          file: part.file,
-          range,
-          message: `${part.file} is missing (bytes ${range.start}-${range.end} of ${archive.name}): copy it from the media again`,
-          images: imagesIn(archive.name, range.start, range.end),
-        });
-      } else if (size !== part.size) {
-        intact = false;
-        files.push({ file: part.file, size, status: 'size' });
-        problems.push({
-          kind: 'size',
-          file: part.file,
-          range,
-          message: `${part.file} has ${size} bytes, expected ${part.size}: copy it from the media again`,
-          images: imagesIn(archive.name, range.start, range.end),
-        });
-      } else {
-        files.push({ file: part.file, size, status: 'ok' });
-      }
-      parts.push({ file: part.file, path, start: part.start, size: part.size });
-    }
-    // Chunks beyond the last one listed would mean a different bundle was copied over this one.
-    if (archive.chunked) {
-      const extra = chunkFileName(archive.name, archive.parts.length);
-      if (present.has(extra)) {
-        problems.push({
-          kind: 'archive',
-          file: extra,
-          message: `${extra} is not part of this bundle (transfer ${manifest.transferId}): remove it`,
-          images: [],
-        });
-      }
-    }
-    if (intact) readable.set(archive.name, parts);
-  }
+  // 1.
+  const { files, readable, problems } = await checkFiles(dir, manifest, present, imagesIn);
 
-  // 2. Chunk checksums on a worker thread, while 3. runs here.
-  // (Streebog-256 too, for parts with a .gostsum sidecar or a recorded one.)
+  // 2. (running on workers while 3. runs here)
   const gost = await expectedGostsums(dir, manifest, present);
   const partPaths = [...readable.values()].flat();
   const hashing = hashFiles(
@@ -147,84 +63,89 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     partPaths.filter((p) => gost.has(p.file)).map((p) => p.path),
   );
 
-  // 3. Every archive end to end: blob digests and manifest references.
-  const found = new Set<string>();
-  let blobsChecked = 0;
-  let bytesChecked = 0;
+  // 3.
   emit({ type: 'phase', phase: 'verify', message: `checking ${manifest.archives.length} archive(s)` });
-  for (const [name, parts] of readable) {
-    const reader = new ArchiveReader(parts);
-    try {
-      let entries: TarFile[];
-      try {
-        entries = await indexTar(reader, name);
-      } catch (err) {
-        problems.push({
-          kind: 'archive',
-          message: (err as Error).message,
-          images: imagesIn(name, 0, reader.size),
-        });
-        continue;
-      }
-      const layouts = new Map<string, Map<string, TarFile>>();
-      for (const e of entries) {
-        const m = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(e.path);
-        if (!m) continue;
-        const digest = `${m[2]}:${m[3]}`;
-        found.add(digest);
-        const layout = m[1] ?? '';
-        const blobs = layouts.get(layout) ?? new Map<string, TarFile>();
-        blobs.set(digest, e);
-        layouts.set(layout, blobs);
-        const actual = await hashRange(reader, e.offset, e.size, m[2]!, options.signal);
-        blobsChecked++;
-        bytesChecked += e.size;
-        if (actual !== m[3]) {
-          const damaged = reader.partsOf(e.offset, e.size).map((p) => p.file);
-          problems.push({
-            kind: 'blob-digest',
-            digest,
-            file: damaged.join(', '),
-            range: { start: e.offset, end: e.offset + e.size },
-            message: `blob ${digest} in ${damaged.join(', ')} (bytes ${e.offset}-${e.offset + e.size}) is damaged: copy ${damaged.length > 1 ? 'those files' : 'that file'} from the media again`,
-            images: imagesNeeding(digest),
-          });
-        }
-      }
-      // Every blob a manifest references is present in its layout.
-      for (const [layout, blobs] of layouts) {
-        for (const [digest, entry] of blobs) {
-          if (entry.size > 4 << 20) continue;
-          const bytes = await reader.read(entry.offset, entry.size);
-          let parsed;
-          try {
-            parsed = parseManifest(bytes, undefined, { source: 'bundle', label: digest });
-          } catch {
-            continue; // not a manifest: a config or a layer
-          }
-          const refs = isImageIndex(parsed)
-            ? childDescriptors(parsed)
-            : blobDescriptors(parsed).filter((b) => !b.foreign);
-          for (const d of refs) {
-            if (blobs.has(d.digest) || omitted.has(d.digest)) continue;
-            problems.push({
-              kind: 'missing-blob',
-              digest: d.digest,
-              message: `${name}${layout ? `:${layout}` : ''}: ${digest} references ${d.digest}, which is not in the bundle`,
-              images: imagesNeeding(digest),
-            });
-          }
-        }
-      }
-    } finally {
-      await reader.close();
+  const checks = new Map<string, ArchiveCheck>();
+  const ctx = { omitted, imagesNeeding, ...(options.signal ? { signal: options.signal } : {}) };
+  try {
+    for (const [name, parts] of readable) {
+      const check = new ArchiveCheck(name, new ArchiveReader(parts), ctx);
+      checks.set(name, check);
+      if (!(await check.index(() => imagesIn(name, 0, Infinity)))) continue;
+      await check.checkManifests();
+      const recorded = manifest.archives.find((a) => a.name === name)?.parts.every((p) => p.sha256 !== '');
+      if (options.deep || !recorded) await check.hashBlobs(() => true);
     }
-  }
 
-  // 2 (continued). Compare the worker's checksums with the manifest.
-  const sums = await hashing;
+    // 4. Parts whose checksums failed: hash their blobs to say which ones, and which images, are hurt.
+    const sums = await hashing;
+    for (const archive of manifest.archives) {
+      const check = checks.get(archive.name);
+      if (!check) continue;
+      for (const part of archive.parts) {
+        const got = sums.get(join(dir, part.file));
+        const gostWanted = gost.get(part.file);
+        const shaBad = part.sha256 !== '' && got?.sha256 !== part.sha256;
+        const gostBad =
+          gostWanted !== undefined &&
+          [gostWanted.sidecar, gostWanted.recorded].some((v) => v !== undefined && v !== got?.streebog256);
+        if (shaBad || gostBad) await check.hashBlobs(check.overlaps(part.start, part.start + part.size));
+      }
+    }
+    for (const check of checks.values()) problems.push(...check.problems);
+    problems.push(...checksumProblems(dir, manifest, files, sums, problems, checks));
+    problems.push(
+      ...gostsumProblems(dir, manifest, new Set(partPaths.map((p) => p.file)), gost, sums, problems),
+    );
+
+    // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
+    for (const image of manifest.images) {
+      const check = checks.get(image.archive);
+      if (!check || check.found.has(image.digest) || omitted.has(image.digest)) continue;
+      problems.push({
+        kind: 'missing-blob',
+        digest: image.digest,
+        message: `${image.archive}${image.layout ? `:${image.layout}` : ''}: index.json lists ${image.digest}, which is not in the bundle`,
+        images: [image.source],
+      });
+    }
+
+    const hurt = new Set(problems.flatMap((p) => p.images));
+    const all = [...checks.values()];
+    return {
+      ok: problems.length === 0,
+      transferId: manifest.transferId,
+      files,
+      images: manifest.images.map((i) => ({
+        source: i.source,
+        target: `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
+        ok: !hurt.has(i.source),
+      })),
+      blobsChecked:
+        all.reduce((n, c) => n + c.blobCount, 0) -
+        problems.filter((p) => p.kind === 'blob-digest').length,
+      bytesChecked:
+        partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
+      problems,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await Promise.all([...checks.values()].map((c) => c.close()));
+  }
+}
+
+/** Parts whose SHA-256 differs from the manifest; images hurt are the ones the blob checks named. */
+function checksumProblems(
+  dir: string,
+  manifest: TransferManifest,
+  files: VerifyReport['files'],
+  sums: Map<string, { sha256?: string; error?: string }>,
+  earlier: VerifyProblem[],
+  checks: Map<string, ArchiveCheck>,
+): VerifyProblem[] {
+  const out: VerifyProblem[] = [];
   for (const archive of manifest.archives) {
-    if (!readable.has(archive.name)) continue;
+    if (!checks.has(archive.name)) continue;
     for (const part of archive.parts) {
       const got = sums.get(join(dir, part.file));
       // A d8 bundle records no SHA-256: its parts are checked by their blobs and .gostsum sidecars.
@@ -232,58 +153,21 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
       const range = { start: part.start, end: part.start + part.size };
       const f = files.find((x) => x.file === part.file);
       if (f) f.status = 'checksum';
-      problems.push({
+      const images = earlier
+        .filter(
+          (p) =>
+            p.kind === 'blob-digest' && p.range && p.range.start < range.end && range.start < p.range.end,
+        )
+        .flatMap((p) => p.images);
+      out.push({
         kind: 'checksum',
         file: part.file,
         range,
         message: `${part.file} is damaged (SHA-256 ${got?.sha256 ?? got?.error ?? 'unreadable'}, expected ${part.sha256}; bytes ${range.start}-${range.end} of ${archive.name}): copy it from the media again`,
-        // The blob checks above already pinpointed which images the damage reaches; if every blob in
-        // this range hashed correctly, the damage lies in tar padding and no image is affected.
-        images: [
-          ...new Set(
-            problems
-              .filter(
-                (p) =>
-                  p.kind === 'blob-digest' &&
-                  p.range &&
-                  p.range.start < range.end &&
-                  range.start < p.range.end,
-              )
-              .flatMap((p) => p.images),
-          ),
-        ],
+        // If every blob in this range hashed correctly, the damage lies in tar padding: no image is hurt.
+        images: [...new Set(images)],
       });
     }
   }
-
-  const checkedParts = new Set(partPaths.map((p) => p.file));
-  problems.push(...gostsumProblems(dir, manifest, checkedParts, gost, sums, problems));
-
-  // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
-  for (const image of manifest.images) {
-    if (!readable.has(image.archive) || found.has(image.digest) || omitted.has(image.digest)) continue;
-    problems.push({
-      kind: 'missing-blob',
-      digest: image.digest,
-      message: `${image.archive}${image.layout ? `:${image.layout}` : ''}: index.json lists ${image.digest}, which is not in the bundle`,
-      images: [image.source],
-    });
-  }
-
-  const hurt = new Set(problems.flatMap((p) => p.images));
-  const report: VerifyReport = {
-    ok: problems.length === 0,
-    transferId: manifest.transferId,
-    files,
-    images: manifest.images.map((i) => ({
-      source: i.source,
-      target: `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
-      ok: !hurt.has(i.source),
-    })),
-    blobsChecked,
-    bytesChecked,
-    problems,
-    seconds: (performance.now() - started) / 1000,
-  };
-  return report;
+  return out;
 }

@@ -1,0 +1,180 @@
+// Verify, inside one archive: index the tar by its headers, then walk every OCI layout from its
+// index.json — each manifest and index read, hashed against its digest and parsed, and every blob
+// it references checked to be present. Blob contents are hashed on request: all of them (--deep,
+// or a d8 bundle that records no chunk checksums) or those lying in a chunk whose checksum failed,
+// to name the damaged blob and the images it belongs to.
+import { createHash } from 'node:crypto';
+import type { ArchiveReader } from '../bundle/archive-reader.ts';
+import { indexTar, type TarFile } from '../bundle/tar-index.ts';
+import { CancelledError } from '../errors.ts';
+import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
+import type { Descriptor } from '../oci/types.ts';
+import type { VerifyProblem } from './verify-report.ts';
+
+const READ = 4 << 20;
+const MAX_MANIFEST = 16 << 20;
+const blobPath = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/;
+
+export interface ArchiveCheckContext {
+  omitted: Set<string>;
+  imagesNeeding: (digest: string) => string[];
+  signal?: AbortSignal;
+}
+
+export class ArchiveCheck {
+  readonly problems: VerifyProblem[] = [];
+  /** Every blob and manifest digest present in the archive. */
+  readonly found = new Set<string>();
+  /** Blobs whose bytes were hashed here, and what they hashed to being right. */
+  private readonly hashed = new Map<TarFile, boolean>();
+  bytesHashed = 0;
+  private entries: TarFile[] = [];
+  private readonly layouts = new Map<string, Map<string, TarFile>>();
+  private readonly name: string;
+  private readonly reader: ArchiveReader;
+  private readonly ctx: ArchiveCheckContext;
+
+  constructor(name: string, reader: ArchiveReader, ctx: ArchiveCheckContext) {
+    this.name = name;
+    this.reader = reader;
+    this.ctx = ctx;
+  }
+
+  /** Blobs found intact: hashed here, or (for the caller to decide) covered by a chunk checksum. */
+  get blobCount(): number {
+    return [...this.layouts.values()].reduce((n, l) => n + l.size, 0);
+  }
+
+  /** False (with a problem recorded) when the tar headers cannot be walked. */
+  async index(imagesInArchive: () => string[]): Promise<boolean> {
+    try {
+      this.entries = await indexTar(this.reader, this.name);
+    } catch (err) {
+      this.problems.push({ kind: 'archive', message: (err as Error).message, images: imagesInArchive() });
+      return false;
+    }
+    for (const e of this.entries) {
+      const m = blobPath.exec(e.path);
+      if (!m) continue;
+      const layout = m[1] ?? '';
+      const blobs = this.layouts.get(layout) ?? new Map<string, TarFile>();
+      blobs.set(`${m[2]}:${m[3]}`, e);
+      this.layouts.set(layout, blobs);
+      this.found.add(`${m[2]}:${m[3]}`);
+    }
+    return true;
+  }
+
+  /** Every manifest reachable from each layout's index.json: digest, parse, references present. */
+  async checkManifests(): Promise<void> {
+    for (const e of this.entries) {
+      if (!/(^|\/)index\.json$/.test(e.path)) continue;
+      const layout = e.path.replace(/\/?index\.json$/, '');
+      let index: { manifests?: Descriptor[] };
+      try {
+        index = JSON.parse(
+          (await this.reader.read(e.offset, Math.min(e.size, MAX_MANIFEST))).toString('utf8'),
+        ) as {
+          manifests?: Descriptor[];
+        };
+      } catch {
+        this.problems.push({
+          kind: 'manifest',
+          message: `${this.where(layout)}index.json is not valid JSON (damaged?)`,
+          images: [],
+        });
+        continue;
+      }
+      const queue = [...(index.manifests ?? [])].map((d) => ({ d, from: 'index.json' }));
+      const seen = new Set<string>();
+      while (queue.length) {
+        const { d, from } = queue.shift()!;
+        if (seen.has(d.digest)) continue;
+        seen.add(d.digest);
+        const entry = this.present(layout, d.digest, from);
+        if (!entry || entry.size > MAX_MANIFEST) continue;
+        const bytes = await this.reader.read(entry.offset, entry.size);
+        if (!this.checkDigest(entry, d.digest, bytes)) continue;
+        let parsed;
+        try {
+          parsed = parseManifest(bytes, d.mediaType, { source: 'bundle', label: d.digest });
+        } catch (err) {
+          this.problems.push({
+            kind: 'manifest',
+            digest: d.digest,
+            message: (err as Error).message,
+            images: this.ctx.imagesNeeding(d.digest),
+          });
+          continue;
+        }
+        if (isImageIndex(parsed))
+          queue.push(...childDescriptors(parsed).map((c) => ({ d: c, from: d.digest })));
+        else
+          for (const b of blobDescriptors(parsed)) if (!b.foreign) this.present(layout, b.digest, d.digest);
+      }
+    }
+  }
+
+  /** Hashes the contents of blobs chosen by `which` (each at most once). */
+  async hashBlobs(which: (entry: TarFile) => boolean): Promise<void> {
+    for (const blobs of this.layouts.values()) {
+      for (const [digest, entry] of blobs) {
+        if (this.hashed.has(entry) || !which(entry)) continue;
+        const [algorithm] = digest.split(':') as [string];
+        const hash = createHash(algorithm);
+        for (let pos = entry.offset; pos < entry.offset + entry.size; pos += READ) {
+          if (this.ctx.signal?.aborted) throw new CancelledError();
+          hash.update(await this.reader.read(pos, Math.min(READ, entry.offset + entry.size - pos)));
+        }
+        this.bytesHashed += entry.size;
+        this.checkDigest(entry, digest, undefined, `${algorithm}:${hash.digest('hex')}`);
+      }
+    }
+  }
+
+  /** Blob entries overlapping a byte range of the archive. */
+  overlaps(start: number, end: number): (entry: TarFile) => boolean {
+    return (e) => e.offset < end && start < e.offset + Math.max(e.size, 1);
+  }
+
+  private present(layout: string, digest: string, from: string): TarFile | undefined {
+    const entry = this.layouts.get(layout)?.get(digest);
+    if (!entry && !this.ctx.omitted.has(digest)) {
+      this.problems.push({
+        kind: 'missing-blob',
+        digest,
+        message: `${this.where(layout)}${from} references ${digest}, which is not in the bundle`,
+        images: this.ctx.imagesNeeding(from.startsWith('sha') ? from : digest),
+      });
+    }
+    return entry;
+  }
+
+  private checkDigest(entry: TarFile, digest: string, bytes?: Buffer, actual?: string): boolean {
+    const [algorithm] = digest.split(':') as [string];
+    const got = actual ?? `${algorithm}:${createHash(algorithm).update(bytes!).digest('hex')}`;
+    if (bytes) this.bytesHashed += bytes.length;
+    const ok = got === digest;
+    this.hashed.set(entry, ok);
+    if (!ok) {
+      const files = this.reader.partsOf(entry.offset, entry.size).map((p) => p.file);
+      this.problems.push({
+        kind: 'blob-digest',
+        digest,
+        file: files.join(', '),
+        range: { start: entry.offset, end: entry.offset + entry.size },
+        message: `blob ${digest} in ${files.join(', ')} (bytes ${entry.offset}-${entry.offset + entry.size}) is damaged: copy ${files.length > 1 ? 'those files' : 'that file'} from the media again`,
+        images: this.ctx.imagesNeeding(digest),
+      });
+    }
+    return ok;
+  }
+
+  async close(): Promise<void> {
+    await this.reader.close();
+  }
+
+  private where(layout: string): string {
+    return `${this.name}${layout ? `:${layout}` : ''}: `;
+  }
+}

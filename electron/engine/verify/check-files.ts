@@ -1,0 +1,72 @@
+// Verify, step 1: every file the transfer manifest lists is on the media at its size, and no chunk
+// from another bundle sits among them. Missing and short files are named with the byte range they
+// held and the images whose content lay there.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chunkFileName, type ArchivePart } from '../bundle/archive-parts.ts';
+import type { TransferManifest } from '../bundle/transfer-manifest.ts';
+import type { VerifyProblem, VerifyReport } from './verify-report.ts';
+
+export interface FilesCheck {
+  files: VerifyReport['files'];
+  /** Archives whose every part is present at its size: the ones that can be read. */
+  readable: Map<string, ArchivePart[]>;
+  problems: VerifyProblem[];
+}
+
+export async function checkFiles(
+  dir: string,
+  manifest: TransferManifest,
+  present: Set<string>,
+  imagesIn: (archive: string, start: number, end: number) => string[],
+): Promise<FilesCheck> {
+  const files: VerifyReport['files'] = [];
+  const readable = new Map<string, ArchivePart[]>();
+  const problems: VerifyProblem[] = [];
+  for (const archive of manifest.archives) {
+    const parts: ArchivePart[] = [];
+    let intact = true;
+    for (const part of archive.parts) {
+      const path = join(dir, part.file);
+      const size = present.has(part.file) ? (await stat(path)).size : -1;
+      const range = { start: part.start, end: part.start + part.size };
+      const images = () => imagesIn(archive.name, range.start, range.end);
+      if (size < 0) {
+        intact = false;
+        files.push({ file: part.file, size: part.size, status: 'missing' });
+        problems.push({
+          kind: 'missing-file',
+          file: part.file,
+          range,
+          message: `${part.file} is missing (bytes ${range.start}-${range.end} of ${archive.name}): copy it from the media again`,
+          images: images(),
+        });
+      } else if (size !== part.size) {
+        intact = false;
+        files.push({ file: part.file, size, status: 'size' });
+        problems.push({
+          kind: 'size',
+          file: part.file,
+          range,
+          message: `${part.file} has ${size} bytes, expected ${part.size}: copy it from the media again`,
+          images: images(),
+        });
+      } else {
+        files.push({ file: part.file, size, status: 'ok' });
+      }
+      parts.push({ file: part.file, path, start: part.start, size: part.size });
+    }
+    // Chunks beyond the last one listed would mean a different bundle was copied over this one.
+    const extra = chunkFileName(archive.name, archive.parts.length);
+    if (archive.chunked && present.has(extra)) {
+      problems.push({
+        kind: 'archive',
+        file: extra,
+        message: `${extra} is not part of this bundle (transfer ${manifest.transferId}): remove it`,
+        images: [],
+      });
+    }
+    if (intact) readable.set(archive.name, parts);
+  }
+  return { files, readable, problems };
+}

@@ -1,0 +1,28 @@
+// What `ferry verify` (and the app's import wizard) learns about a bundle.
+
+export type ProblemKind =
+  'missing-file' | 'size' | 'checksum' | 'gostsum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
+
+export interface VerifyProblem {
+  kind: ProblemKind;
+  message: string;
+  /** The file on the media to copy again. */
+  file?: string;
+  /** Byte range inside the archive. */
+  range?: { start: number; end: number };
+  digest?: string;
+  images: string[];
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  transferId: string;
+  files: Array<{ file: string; size: number; status: 'ok' | 'missing' | 'size' | 'checksum' }>;
+  images: Array<{ source: string; target: string; ok: boolean }>;
+  /** Blobs and manifests found intact. */
+  blobsChecked: number;
+  /** Bytes read and hashed (every chunk file, plus blobs re-hashed one by one). */
+  bytesChecked: number;
+  problems: VerifyProblem[];
+  seconds: number;
+}

@@ -21,7 +21,6 @@ export interface ParsedArgs {
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   options: Record<string, OptionSpec>;
   /** Returns the exit code; throws FerryError for failures. */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { toFerryError, UsageError } from '../engine/errors.ts';
 import { ferryVersion } from '../engine/version.ts';
 import type { Command, CommandIO, OptionSpec, ParsedArgs } from './command.ts';
-import { commands } from './commands/index.ts';
+import { commands, type CommandEntry } from './commands/index.ts';
 import { exitCodeFor, exitCodeHelp, ExitCodes } from './exit-codes.ts';
 
 export function mainHelp(): string {
@@ -23,7 +23,7 @@ ${exitCodeHelp}
 `;
 }
 
-export function commandHelp(cmd: Command): string {
+export function commandHelp(entry: CommandEntry, cmd: Command): string {
   const rows = Object.entries(cmd.options).map(([name, spec]) => {
     const short = spec.short ? `-${spec.short}, ` : '    ';
     const arg = spec.type === 'string' ? ` ${spec.arg ?? 'VALUE'}` : '';
@@ -31,7 +31,7 @@ export function commandHelp(cmd: Command): string {
   });
   const width = Math.max(0, ...rows.map(([left]) => left.length)) + 2;
   const body = rows.map(([left, help]) => `${left.padEnd(width)}${help}`).join('\n');
-  return `Usage: ${cmd.usage}\n\n${cmd.summary}\n\nFlags:\n${body}\n  -h, --help${' '.repeat(Math.max(2, width - 12))}show this help\n`;
+  return `Usage: ${cmd.usage}\n\n${entry.summary}\n\nFlags:\n${body}\n  -h, --help${' '.repeat(Math.max(2, width - 12))}show this help\n`;
 }
 
 function parseOptions(options: Record<string, OptionSpec>) {
@@ -55,9 +55,11 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stdout.write(`${ferryVersion}\n`);
     return ExitCodes.ok;
   }
-  const cmd = commands.find((c) => c.name === name);
+  const entry = commands.find((c) => c.name === name);
   try {
-    if (!cmd) throw new UsageError(`unknown command '${name}'. Run 'ferry --help' for the list of commands.`);
+    if (!entry)
+      throw new UsageError(`unknown command '${name}'. Run 'ferry --help' for the list of commands.`);
+    const cmd = await entry.load();
     let parsed;
     try {
       parsed = parseArgs({
@@ -71,13 +73,13 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       throw new UsageError(`${message.replace(/\.$/, '')}. Run 'ferry ${cmd.name} --help'.`);
     }
     if (parsed.values.help) {
-      io.stdout.write(commandHelp(cmd));
+      io.stdout.write(commandHelp(entry, cmd));
       return ExitCodes.ok;
     }
     return await cmd.run(parsed as ParsedArgs, io);
   } catch (err) {
     const e = toFerryError(err);
-    const prefix = cmd ? `ferry ${cmd.name}` : 'ferry';
+    const prefix = entry ? `ferry ${entry.name}` : 'ferry';
     io.stderr.write(`${prefix}: error: ${e.message}\n`);
     if (io.env.FERRY_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return exitCodeFor(e.code);

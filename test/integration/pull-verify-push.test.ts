@@ -186,7 +186,8 @@ describe('pull → verify → push', () => {
     const part = m.archives[0]!.parts.find((p) => p.start <= blob.offset && blob.offset < p.start + p.size)!;
     const path = join(forged, part.file);
     const bytes = readFileSync(path);
-    bytes[blob.offset - part.start] ^= 0xff;
+    const at = blob.offset - part.start;
+    bytes[at] = bytes[at]! ^ 0xff;
     writeFileSync(path, bytes);
     part.sha256 = (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
     writeFileSync(join(forged, 'ferry-manifest.json'), JSON.stringify(m));

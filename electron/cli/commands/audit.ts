@@ -7,7 +7,6 @@ import { stationFor } from '../station.ts';
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: "check that this station's ledger was not edited (hash chain, signed head)",
   usage: 'ferry audit verify [--json]',
   options: {
     json: { type: 'boolean', help: 'print the result as JSON' },

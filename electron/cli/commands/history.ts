@@ -30,7 +30,6 @@ function line(op: OperationSummary): string {
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'list the pulls, verifies and pushes recorded on this station (newest first)',
   usage: 'ferry history [--json] [--since DATE] [--image REF] [--digest D] [--direction D] [--limit N]',
   options: {
     json: { type: 'boolean', help: 'print the operations with their images and digests as JSON' },

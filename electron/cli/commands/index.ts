@@ -1,25 +1,63 @@
-// The commands `ferry --help` lists, in the order a transfer goes.
+// The commands `ferry --help` lists, in the order a transfer goes. Each command's module (and the engine
+// behind it) is loaded only when that command runs, so `ferry --help` and short commands start fast.
 import type { Command } from '../command.ts';
-import { auditCommand } from './audit.ts';
-import { historyCommand } from './history.ts';
-import { inspectCommand } from './inspect.ts';
-import { keyCommand } from './key.ts';
-import { pullCommand } from './pull.ts';
-import { pushCommand } from './push.ts';
-import { receiptCommand } from './receipt.ts';
-import { reportCommand } from './report.ts';
-import { secretCommand } from './secret.ts';
-import { verifyCommand } from './verify.ts';
 
-export const commands: Command[] = [
-  pullCommand,
-  inspectCommand,
-  verifyCommand,
-  pushCommand,
-  secretCommand,
-  receiptCommand,
-  historyCommand,
-  reportCommand,
-  auditCommand,
-  keyCommand,
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  {
+    name: 'pull',
+    summary: 'copy images from registries into a bundle folder cut into USB-sized chunks',
+    load: async () => (await import('./pull.ts')).pullCommand,
+  },
+  {
+    name: 'inspect',
+    summary: 'show what a bundle holds: images, digests, targets, archives and chunks',
+    load: async () => (await import('./inspect.ts')).inspectCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
+    load: async () => (await import('./verify.ts')).verifyCommand,
+  },
+  {
+    name: 'push',
+    summary: 'push a bundle into a private registry with every digest unchanged',
+    load: async () => (await import('./push.ts')).pushCommand,
+  },
+  {
+    name: 'secret',
+    summary: 'print a Kubernetes pull Secret (dockerconfigjson) for a registry',
+    load: async () => (await import('./secret.ts')).secretCommand,
+  },
+  {
+    name: 'receipt',
+    summary: 'write a signed receipt of a push (isolated side), or import one (connected side)',
+    load: async () => (await import('./receipt.ts')).receiptCommand,
+  },
+  {
+    name: 'history',
+    summary: 'list the pulls, verifies and pushes recorded on this station (newest first)',
+    load: async () => (await import('./history.ts')).historyCommand,
+  },
+  {
+    name: 'report',
+    summary:
+      'write the report of one transfer: images, digests, chunks, media, verification, signature, chain',
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
+  {
+    name: 'audit',
+    summary: "check that this station's ledger was not edited (hash chain, signed head)",
+    load: async () => (await import('./audit.ts')).auditCommand,
+  },
+  {
+    name: 'key',
+    summary: "show or export this station's signing key (Ed25519) and its fingerprint",
+    load: async () => (await import('./key.ts')).keyCommand,
+  },
 ];

@@ -6,7 +6,6 @@ import type { Command } from '../command.ts';
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'show what a bundle holds: images, digests, targets, archives and chunks',
   usage: 'ferry inspect <bundle-dir> [--json]',
   options: {
     json: { type: 'boolean', help: 'print the transfer manifest as JSON' },

@@ -7,7 +7,6 @@ import { stationFor } from '../station.ts';
 
 export const keyCommand: Command = {
   name: 'key',
-  summary: "show or export this station's signing key (Ed25519) and its fingerprint",
   usage: 'ferry key show [--json] | ferry key export [-o FILE]',
   options: {
     json: { type: 'boolean', help: 'print the key as JSON' },

@@ -14,7 +14,6 @@ import { concurrencyOf, transportFlags, transportOptions } from '../registry-fla
 
 export const pullCommand: Command = {
   name: 'pull',
-  summary: 'copy images from registries into a bundle folder cut into USB-sized chunks',
   usage:
     'ferry pull <bundle-dir> --image <ref> [--image <ref> ...] [--images-file <file>] [flags]\n' +
     '       ferry pull <bundle-dir> --source <registry/path/edition> [d8 mirror pull flags]',

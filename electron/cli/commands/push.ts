@@ -14,7 +14,6 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 
 export const pushCommand: Command = {
   name: 'push',
-  summary: 'push a bundle into a private registry with every digest unchanged',
   usage: 'ferry push <bundle-dir> <registry-host[:port]/path> [flags]',
   options: {
     'registry-login': {

@@ -8,7 +8,6 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 
 export const receiptCommand: Command = {
   name: 'receipt',
-  summary: 'write a signed receipt of a push (isolated side), or import one (connected side)',
   usage: 'ferry receipt <transfer-id> -o FILE | ferry receipt import FILE [--trusted-key FILE]',
   options: {
     output: { type: 'string', short: 'o', arg: 'FILE', help: 'where to write the receipt' },

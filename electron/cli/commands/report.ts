@@ -13,7 +13,6 @@ type Format = (typeof FORMATS)[number];
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'write the report of one transfer: images, digests, chunks, media, verification, signature, chain',
   usage: 'ferry report <transfer-id> [--format html|csv|json] [-o FILE]',
   options: {
     format: {

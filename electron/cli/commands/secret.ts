@@ -6,7 +6,6 @@ import type { Command } from '../command.ts';
 
 export const secretCommand: Command = {
   name: 'secret',
-  summary: 'print a Kubernetes pull Secret (dockerconfigjson) for a registry',
   usage: 'ferry secret <registry-host[:port]> -u USER -p PASS [--name N] [--namespace NS]',
   options: {
     'registry-login': {

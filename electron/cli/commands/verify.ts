@@ -10,7 +10,6 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
   usage: 'ferry verify <bundle-dir> [--deep] [--json] [--trusted-key FILE]',
   options: {
     deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },

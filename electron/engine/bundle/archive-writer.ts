@@ -36,7 +36,14 @@ interface PartState {
   size: number;
   handle?: FileHandle;
   done?: WrittenPart;
+  /** Bytes written since the last flush was started, and that flush. */
+  unflushed?: number;
+  flushing?: Promise<void>;
 }
+
+/** Start flushing a part to disk in the background every this many bytes, so that sealing it does
+ *  not wait for the whole part to reach the disk at once. */
+const FLUSH_EVERY = 64 << 20;
 
 export class ArchiveWriter {
   readonly name: string;
@@ -126,6 +133,7 @@ export class ArchiveWriter {
         } catch (err) {
           throw toFerryError(err);
         }
+        this.flushInBackground(part, n);
       }
       done += n;
     }
@@ -135,15 +143,37 @@ export class ArchiveWriter {
    *  and renames a part; downloads into other parts go on meanwhile. */
   async completePart(part: PartState): Promise<WrittenPart> {
     if (part.done) return part.done;
-    if (!part.handle) throw new Error(`part ${part.file} is not open`);
-    await part.handle.datasync();
-    await part.handle.close();
+    const handle = part.handle;
+    if (!handle) throw new Error(`part ${part.file} is not open`);
     part.handle = undefined;
     const tmp = join(this.dir, `${part.file}.tmp`);
-    const done = await this.hashPart(part, tmp);
+    // Hash (from the page cache, on a worker) while the last bytes reach the disk; rename only
+    // once both are done, so a renamed part is always complete on disk.
+    const [done] = await Promise.all([
+      this.hashPart(part, tmp),
+      part.flushing?.then(() => handle.datasync()) ?? handle.datasync(),
+    ]);
+    await handle.close();
     await rename(tmp, join(this.dir, part.file));
     part.done = done;
     return done;
+  }
+
+  private flushInBackground(part: PartState, written: number): void {
+    part.unflushed = (part.unflushed ?? 0) + written;
+    if (part.unflushed < FLUSH_EVERY || part.flushing || !part.handle) return;
+    part.unflushed = 0;
+    const handle = part.handle;
+    // Errors here resurface in completePart's own datasync.
+    part.flushing = handle
+      .datasync()
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => {
+        part.flushing = undefined;
+      });
   }
 
   private async hashPart(part: PartState, path: string): Promise<WrittenPart> {

@@ -105,7 +105,8 @@ describe('kill -9 and resume', () => {
   it('keeps a part that was renamed but not yet logged when the pull was killed', async () => {
     const dir = join(work, 'torn-log');
     const partsLog = join(dir, '.ferry-pull', 'parts.done');
-    const logged = () => (existsSync(partsLog) ? readFileSync(partsLog, 'utf8').split('\n').filter(Boolean) : []);
+    const logged = () =>
+      existsSync(partsLog) ? readFileSync(partsLog, 'utf8').split('\n').filter(Boolean) : [];
     await run(pullArgs(dir), () => logged().length >= 2);
     const lines = logged();
     expect(lines.length).toBeGreaterThanOrEqual(2);

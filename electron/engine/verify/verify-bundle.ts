@@ -122,10 +122,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
         ok: !hurt.has(i.source),
       })),
       blobsChecked:
-        all.reduce((n, c) => n + c.blobCount, 0) -
-        problems.filter((p) => p.kind === 'blob-digest').length,
-      bytesChecked:
-        partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
+        all.reduce((n, c) => n + c.blobCount, 0) - problems.filter((p) => p.kind === 'blob-digest').length,
+      bytesChecked: partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
       problems,
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,0 +1,305 @@
+// The IPC handlers over real registries (the same functions Electron registers and the test bridge
+// serves): Test connection's answers, a pull paused mid-copy and resumed, cancel, the stick plan and
+// copying stick by stick, opening a bundle spread over several sticks, and report export to PDF.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobStateMessage, PullJobRequest } from '../../../shared/dto.ts';
+import type { JobEvent } from '../../../shared/jobs.ts';
+import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
+import { fakeSafeStorage } from '../../../test/e2e/fake-safe-storage.ts';
+import { startGateProxy, type GateProxy } from '../../../test/e2e/gate-proxy.ts';
+import { startRegistry, type RunningRegistry } from '../../../test/harness/registry.ts';
+import { seedGeneric, type GenericSeed } from '../../../test/harness/seed-generic.ts';
+import type { TransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+import { Station } from '../../engine/ledger/station.ts';
+import { CredentialStore } from '../credentials/credential-store.ts';
+import { createDispatcher } from '../ipc/dispatcher.ts';
+import { createHandlers } from '../ipc/handlers.ts';
+import { JobRunner } from '../jobs/job-runner.ts';
+import { STICK_RESERVE } from '../media/stick-plan.ts';
+
+let work: string;
+let source: RunningRegistry;
+let secure: RunningRegistry;
+let seed: GenericSeed;
+let gate: GateProxy;
+const states: JobStateMessage[] = [];
+const events: Array<{ jobId: string; event: JobEvent }> = [];
+const printed: string[] = [];
+let call: <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<ResponseOf<C>>;
+let jobs: JobRunner;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ferry-handlers-'));
+  [source, secure] = await Promise.all([startRegistry('http'), startRegistry('tls-auth')]);
+  seed = await seedGeneric(source, { layerSize: 256 * 1024 });
+  gate = await startGateProxy(source.host);
+  jobs = new JobRunner({
+    state: (m) => states.push(m),
+    event: (jobId, event) => events.push({ jobId, event }),
+  });
+  const home = join(work, 'home');
+  mkdirSync(join(work, 'saved'), { recursive: true });
+  const dispatch = createDispatcher(
+    createHandlers({
+      station: new Station({ home, operator: 'tester' }),
+      credentials: new CredentialStore(join(home, 'logins.json'), fakeSafeStorage()),
+      jobs,
+      listDrives: async () => ({ supported: true, drives: [] }),
+      shell: {
+        choose: async () => null,
+        saveAs: async (_title, name) => join(work, 'saved', name),
+        printToPdf: async (html) => {
+          printed.push(html);
+          return Buffer.from('%PDF-1.7 stand-in');
+        },
+      },
+      env: { PATH: process.env.PATH, DOCKER_CONFIG: '/nonexistent-ferry-test' },
+      platform: 'linux',
+      version: '0.0.0-test',
+    }),
+  );
+  call = async (channel, request) => {
+    const result = await dispatch(channel, request);
+    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+    return result.value as never;
+  };
+});
+afterAll(async () => {
+  await jobs?.cancelAll();
+  await gate?.stop();
+  await Promise.all([source?.stop(), secure?.stop()]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+const settled = async (jobId: string) => {
+  await jobs.settled(jobId);
+  return states.filter((s) => s.jobId === jobId).at(-1)!;
+};
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as { code: string; message: string },
+  );
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('Test connection', () => {
+  const conn = (registry: string, more: object = {}) => ({
+    registry,
+    insecure: false,
+    tlsSkipVerify: false,
+    ...more,
+  });
+
+  it('reaches an open registry without a login', async () => {
+    const check = await call('registry:test', conn(source.host, { insecure: true }));
+    expect(check).toMatchObject({
+      registry: source.host,
+      endpoint: `http://${source.host}`,
+      authenticated: false,
+    });
+  });
+
+  it('names what is wrong: no login, a wrong password, an untrusted certificate, nothing listening', async () => {
+    const withCa = conn(secure.host, { caFile: secure.caFile });
+    expect(await failure(call('registry:test', withCa))).toMatchObject({
+      code: 'FERRY_ERR_AUTH',
+      message: expect.stringContaining(
+        'requires credentials (401): check the login on the Source step',
+      ) as unknown,
+    });
+    await call('registry:login', {
+      registry: secure.host,
+      username: secure.username!,
+      password: 'wrong-password',
+      remember: false,
+    });
+    expect(await failure(call('registry:test', withCa))).toMatchObject({
+      code: 'FERRY_ERR_AUTH',
+      message: expect.stringContaining('refused the credentials') as unknown,
+    });
+    expect(await failure(call('registry:test', conn(secure.host)))).toMatchObject({ code: 'FERRY_ERR_TLS' });
+    expect(await failure(call('registry:test', conn('127.0.0.1:9', { insecure: true })))).toMatchObject({
+      code: 'FERRY_ERR_UNREACHABLE',
+    });
+    expect(await failure(call('registry:test', conn(secure.host, { caFile: 'ca.pem' })))).toMatchObject({
+      code: 'FERRY_ERR_USAGE',
+      message: expect.stringContaining('is not a full path') as unknown,
+    });
+  });
+
+  it('logs in with the login the app holds', async () => {
+    await call('registry:login', {
+      registry: `${secure.host}/mirror`,
+      username: secure.username!,
+      password: secure.password!,
+      remember: true,
+    });
+    const check = await call('registry:test', conn(`${secure.host}/mirror`, { caFile: secure.caFile }));
+    expect(check).toMatchObject({
+      authenticated: true,
+      username: secure.username,
+      endpoint: `https://${secure.host}`,
+    });
+    expect(await call('registry:logins', {})).toEqual([
+      { registry: secure.host, username: secure.username, kept: 'encrypted' },
+    ]);
+  });
+});
+
+describe('pull jobs', () => {
+  const request = (bundleDir: string): PullJobRequest => ({
+    source: { registry: gate.host, insecure: true, tlsSkipVerify: false },
+    images: ['vendor/app:v1.0', 'vendor/tool:2.0', 'library/base:1'],
+    platforms: [],
+    signatures: true,
+    bundleDir,
+    chunkSize: 1 << 20,
+    force: false,
+  });
+
+  it('pauses mid-copy and resumes the same transfer where it stopped', async () => {
+    const bundleDir = join(work, 'paused');
+    gate.close();
+    const { jobId } = await call('job:pull', request(bundleDir));
+    await expect.poll(() => gate.held, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(
+      events.some((e) => e.jobId === jobId && e.event.type === 'phase' && e.event.phase === 'copy'),
+    ).toBe(true);
+    expect(await call('job:pause', { jobId })).toEqual({ jobId, changed: true });
+    expect(await settled(jobId)).toEqual({ jobId, kind: 'pull', status: 'paused' });
+    const saved = JSON.parse(readFileSync(join(bundleDir, '.ferry-pull', 'plan.json'), 'utf8')) as {
+      transferId: string;
+    };
+
+    gate.open();
+    expect(await call('job:resume', { jobId })).toEqual({ jobId, changed: true });
+    const end = await settled(jobId);
+    expect(end.status).toBe('succeeded');
+    expect(end.outcome?.kind === 'pull' && end.outcome.value.transferId).toBe(saved.transferId);
+    const logged = events
+      .filter((e) => e.jobId === jobId && e.event.type === 'phase')
+      .map((e) => (e.event as { message: string }).message);
+    expect(logged).toContain(`resuming transfer ${saved.transferId}`);
+    const manifest = JSON.parse(
+      readFileSync(join(bundleDir, 'ferry-manifest.json'), 'utf8'),
+    ) as TransferManifest;
+    expect(manifest.images.map((i) => i.digest).sort()).toEqual(
+      [seed.appIndex.digest, seed.tool.digest, seed.base.digest].sort(),
+    );
+  });
+
+  it('cancels a pull; nothing is reported as finished', async () => {
+    gate.close();
+    const { jobId } = await call('job:pull', request(join(work, 'cancelled')));
+    await expect.poll(() => gate.held, { timeout: 10_000 }).toBeGreaterThan(1);
+    expect((await call('job:cancel', { jobId })).changed).toBe(true);
+    expect(await settled(jobId)).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'FERRY_ERR_CANCELLED' },
+    });
+    expect(existsSync(join(work, 'cancelled', 'ferry-manifest.json'))).toBe(false);
+    gate.open();
+  });
+});
+
+describe('sticks', () => {
+  let bundleDir: string;
+  let manifest: TransferManifest;
+
+  beforeAll(async () => {
+    bundleDir = join(work, 'paused');
+    manifest = JSON.parse(readFileSync(join(bundleDir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
+  });
+
+  it('plans two chunks a stick and copies each stick with the manifest and signature', async () => {
+    const files = manifest.archives.flatMap((a) => a.parts);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const plan = await call('media:plan', { bundleDir, stickBytes: STICK_RESERVE + 2 * (1 << 20) });
+    expect(plan.sticks.map((s) => s.files.length)).toEqual(
+      Array.from({ length: Math.ceil(files.length / 2) }, (_, i) => Math.min(2, files.length - 2 * i)),
+    );
+    for (const stick of plan.sticks) {
+      const destination = join(work, `stick-${stick.index}`);
+      mkdirSync(destination);
+      const { jobId } = await call('job:copy', {
+        bundleDir,
+        destination,
+        stick: stick.index,
+        files: stick.files.map((f) => f.file),
+      });
+      const end = await settled(jobId);
+      expect(end).toMatchObject({
+        status: 'succeeded',
+        outcome: { kind: 'copy', value: { stick: stick.index } },
+      });
+      const folder = join(destination, `ferry-${manifest.transferId}`);
+      expect(readdirSync(folder).sort()).toEqual(
+        ['ferry-manifest.json', 'ferry-manifest.sig.json', ...stick.files.map((f) => f.file)].sort(),
+      );
+      for (const f of stick.files)
+        expect(sha256(join(folder, f.file))).toBe(files.find((p) => p.file === f.file)!.sha256);
+    }
+  });
+
+  it('refuses to copy a file the manifest does not list', async () => {
+    const destination = join(work, 'stick-evil');
+    mkdirSync(destination);
+    const { jobId } = await call('job:copy', {
+      bundleDir,
+      destination,
+      stick: 1,
+      files: ['../../home/logins.json'],
+    });
+    expect(await settled(jobId)).toMatchObject({ status: 'failed', error: { code: 'FERRY_ERR_USAGE' } });
+    expect(readdirSync(destination)).toEqual([]);
+  });
+
+  it('opens a bundle spread over sticks, names missing files, and verifies across them', async () => {
+    const sticks = readdirSync(work)
+      .filter((n) => /^stick-\d+$/.test(n))
+      .sort()
+      .map((n) => join(work, n));
+    const partial = await call('bundle:open', { folders: [sticks[0]!] });
+    expect(partial.missing.length).toBeGreaterThan(0);
+    expect(partial.dir).toBe(join(sticks[0]!, `ferry-${manifest.transferId}`));
+
+    const whole = await call('bundle:open', { folders: sticks });
+    expect(whole.missing).toEqual([]);
+    expect(whole.transferId).toBe(manifest.transferId);
+    expect(whole.signature).toMatchObject({ status: 'signed' });
+    expect(new Set(whole.files.map((f) => f.stick)).size).toBe(sticks.length);
+    const { jobId } = await call('job:verify', {
+      bundleDir: whole.dir,
+      sticks: whole.files.map(({ file, stick }) => ({ file, stick })),
+    });
+    const end = await settled(jobId);
+    expect(end).toMatchObject({ status: 'succeeded', outcome: { kind: 'verify', value: { ok: true } } });
+
+    expect(
+      await failure(call('bundle:open', { folders: [sticks[0]!, join(work, 'nothing-here')] })),
+    ).toMatchObject({
+      code: 'FERRY_ERR_IO',
+    });
+  });
+});
+
+describe('reports', () => {
+  it('exports the transfer report to PDF through the shell, and as JSON', async () => {
+    const rows = await call('history:list', {});
+    // The cancelled pull, and the paused one: its first run recorded as cancelled, then resumed.
+    expect(rows.map((r) => r.operations.map((o) => `${o.kind} ${o.outcome}`))).toEqual([
+      ['pull cancelled'],
+      ['pull cancelled', 'pull succeeded', 'verify succeeded'],
+    ]);
+    const row = rows[1];
+    const pdf = await call('history:export', { transferId: row!.transferId, format: 'pdf' });
+    expect(readFileSync(pdf.path!, 'utf8')).toBe('%PDF-1.7 stand-in');
+    expect(printed[0]).toContain(row!.transferId);
+    const json = await call('history:export', { transferId: row!.transferId, format: 'json' });
+    expect(JSON.parse(readFileSync(json.path!, 'utf8'))).toMatchObject({ transferId: row!.transferId });
+  });
+});

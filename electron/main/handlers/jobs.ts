@@ -1,0 +1,152 @@
+// The long jobs as thin adapters over the engine's own jobs — the same pull, verify and push the CLI
+// runs — with the station's ledger and key, the app's logins, and progress streamed as job events.
+import { join } from 'node:path';
+import type {
+  PullJobRequest,
+  PullResult,
+  PushJobRequest,
+  PushResult,
+  VerifyJobRequest,
+  VerifyResult,
+} from '../../../shared/dto.ts';
+import { mkdir } from 'node:fs/promises';
+import { issueReceipt, writeReceipt } from '../../engine/ledger/receipts.ts';
+import type { Station } from '../../engine/ledger/station.ts';
+import { pullDeckhouse } from '../../engine/deckhouse/pull-deckhouse.ts';
+import { pull } from '../../engine/jobs/pull.ts';
+import { push } from '../../engine/jobs/push.ts';
+import { verify } from '../../engine/jobs/verify.ts';
+import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
+import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import { checkManifestSignature } from '../../engine/signing/manifest-signature.ts';
+import { readTrustedKey } from '../../engine/signing/public-key.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import type { JobContext } from '../jobs/job-runner.ts';
+import { signatureInfo } from './bundle.ts';
+import { transportFor } from './connection.ts';
+import { deckhouseSelection } from './deckhouse.ts';
+import { imageRequests } from './images.ts';
+
+export interface JobDeps {
+  station: Station;
+  credentials: CredentialStore;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runPull(
+  request: PullJobRequest,
+  deps: JobDeps,
+  context: JobContext,
+): Promise<PullResult> {
+  const options = {
+    bundleDir: request.bundleDir,
+    ...(request.chunkSize ? { chunkSize: request.chunkSize } : {}),
+    signatures: request.signatures,
+    transport: transportFor(request.source, deps.credentials.source(), deps.env, 'source'),
+    resume: true,
+    // Only the first run may replace an earlier bundle: a resume must keep what the paused run wrote.
+    force: request.force && context.attempt === 0,
+    station: deps.station,
+    signal: context.signal,
+    onEvent: context.emit,
+  };
+  const manifest = request.deckhouse
+    ? (
+        await pullDeckhouse({
+          ...options,
+          selection: deckhouseSelection(request.source.registry, request.deckhouse),
+        })
+      ).manifest
+    : await pull({ ...options, images: await imageRequests(request) });
+  return {
+    transferId: manifest.transferId,
+    bundleDir: request.bundleDir,
+    totals: manifest.totals,
+    files: manifest.archives.flatMap((a) =>
+      a.parts.map((p) => ({ file: p.file, size: p.size, sha256: p.sha256 })),
+    ),
+    signature: signatureInfo(await checkManifestSignature(request.bundleDir)),
+  };
+}
+
+export async function runVerify(
+  request: VerifyJobRequest,
+  deps: JobDeps,
+  context: JobContext,
+): Promise<VerifyResult> {
+  const report = await verify(request.bundleDir, {
+    station: deps.station,
+    ...(request.trustedKeyFile ? { trustedKey: await readTrustedKey(request.trustedKeyFile) } : {}),
+    signal: context.signal,
+    onEvent: context.emit,
+  });
+  const stickOf = new Map((request.sticks ?? []).map((s) => [s.file, s.stick]));
+  // A damaged blob may span several chunk files (engine: "a, b"), and those may sit on several sticks.
+  const withStick = <T extends { file?: string }>(x: T) => {
+    const sticks = [...new Set((x.file ?? '').split(', ').flatMap((f) => stickOf.get(f) ?? []))];
+    return sticks.length ? { ...x, stick: sticks.join(', ') } : x;
+  };
+  return {
+    ok: report.ok,
+    transferId: report.transferId,
+    seconds: report.seconds,
+    blobsChecked: report.blobsChecked,
+    bytesChecked: report.bytesChecked,
+    files: report.files.map(withStick),
+    images: report.images,
+    problems: report.problems.map((p) =>
+      withStick({ kind: p.kind, message: p.message, images: p.images, ...(p.file ? { file: p.file } : {}) }),
+    ),
+    signature: signatureInfo(report.signature),
+  };
+}
+
+export async function runPush(
+  request: PushJobRequest,
+  deps: JobDeps,
+  context: JobContext,
+): Promise<PushResult> {
+  const report = await push({
+    bundleDir: request.bundleDir,
+    target: request.target.registry.trim(),
+    transport: transportFor(request.target, deps.credentials.source(), deps.env, 'target'),
+    dryRun: request.dryRun,
+    station: deps.station,
+    ...(request.trustedKeyFile ? { trustedKey: await readTrustedKey(request.trustedKeyFile) } : {}),
+    signal: context.signal,
+    onEvent: context.emit,
+  });
+  const result: PushResult = {
+    ok: report.ok,
+    dryRun: request.dryRun,
+    transferId: report.transferId,
+    registry: report.registry,
+    images: report.images.map((i) => ({
+      source: i.source,
+      target: i.target,
+      digest: i.digest,
+      status: i.status,
+      ...(i.error ? { error: i.error } : {}),
+    })),
+  };
+  if (request.dryRun) return result;
+  const { registry } = parseRepositoryPath(request.target.registry.trim());
+  const login = deps.credentials.get(registry);
+  if (login?.password) {
+    result.pullSecretYaml = pullSecretYaml({
+      host: registry,
+      username: login.username,
+      password: login.password,
+    });
+  }
+  if (report.images.some((i) => i.status === 'pushed')) {
+    // The receipt travels back to the connected side: what arrived, signed by this station.
+    const folder = join(deps.station.home, 'receipts');
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, `${report.transferId}.receipt.json`);
+    const receipt = issueReceipt(deps.station, report.transferId);
+    await writeReceipt(file, receipt);
+    result.receipt = { file, json: `${JSON.stringify(receipt, null, 2)}\n` };
+  }
+  return result;
+}

@@ -1,0 +1,138 @@
+// Every IPC channel's handler, built over the engine and the station. This module never imports
+// 'electron': what it needs from Electron (dialogs, PDF printing, safeStorage inside the credential
+// store) is passed in, so the test bridge registers exactly these handlers over HTTP.
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
+import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
+import { toFerryError, UsageError } from '../../engine/errors.ts';
+import type { Station } from '../../engine/ledger/station.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import { openBundle } from '../handlers/bundle.ts';
+import { copyToStick } from '../handlers/copy-to-stick.ts';
+import { auditStatus, listTransfers, renderReport, transferDetail } from '../handlers/history.ts';
+import { previewSelection } from '../handlers/images.ts';
+import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
+import { testConnection } from '../handlers/registry.ts';
+import type { JobRunner } from '../jobs/job-runner.ts';
+import { estimateMedia } from '../media/chunk-fit.ts';
+import { planSticks } from '../media/stick-plan.ts';
+import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+
+export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** What the handlers need from the desktop shell (native dialogs, printing). */
+export interface Shell {
+  choose(request: ChooseRequest): Promise<string | null>;
+  /** Asks where to save; null when the person cancels. */
+  saveAs(title: string, suggestedName: string): Promise<string | null>;
+  /** Prints an HTML page to PDF (Electron's printToPDF); absent where there is no Electron. */
+  printToPdf?(html: string): Promise<Buffer>;
+}
+
+export interface HandlerDeps {
+  station: Station;
+  credentials: CredentialStore;
+  jobs: JobRunner;
+  listDrives: () => Promise<MediaListing>;
+  shell: Shell;
+  env: NodeJS.ProcessEnv;
+  platform: string;
+  version: string;
+}
+
+/** Paths come from the page: only absolute ones, so nothing depends on the app's working folder. */
+function absolute<T extends string | undefined>(path: T, what: string): T {
+  if (path !== undefined && !isAbsolute(path))
+    throw new UsageError(`${what} '${path}' is not a full path: choose it with Browse…`);
+  return path;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { station, credentials, jobs, env } = deps;
+  const jobDeps = { station, credentials, env };
+  const logins = () => credentials.source();
+  const control = (ok: boolean, jobId: string) => ({ jobId, changed: ok });
+
+  return {
+    'app:info': async () => ({
+      version: deps.version,
+      platform: deps.platform,
+      dataFolder: station.home,
+      credentialStorage: credentials.storage(),
+    }),
+    'registry:login': async (r) => credentials.save(r),
+    'registry:logins': async () => credentials.list(),
+    'registry:forget': async (r) => ({ forgotten: credentials.forget(r.registry) }),
+    'registry:test': async (r) =>
+      testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env),
+    'images:preview': async (r) => {
+      absolute(r.imagesFile, 'images file');
+      return previewSelection(r, logins(), env);
+    },
+    'media:list': async () => deps.listDrives(),
+    'media:estimate': async (r) => estimateMedia(r),
+    'media:plan': async (r) => {
+      const manifest = await readTransferManifest(absolute(r.bundleDir, 'bundle folder'));
+      const files = manifest.archives.flatMap((a) => a.parts.map((p) => ({ file: p.file, size: p.size })));
+      return planSticks(files, r.stickBytes);
+    },
+    'bundle:open': async (r) => {
+      r.folders.forEach((f) => absolute(f, 'folder'));
+      return openBundle(r.folders, join(station.home, 'staging'));
+    },
+    'job:pull': async (r) => {
+      absolute(r.bundleDir, 'bundle folder');
+      absolute(r.imagesFile, 'images file');
+      return jobs.start({ kind: 'pull', run: (c) => runPull(r, jobDeps, c) });
+    },
+    'job:verify': async (r) => {
+      absolute(r.bundleDir, 'bundle folder');
+      return jobs.start({ kind: 'verify', run: (c) => runVerify(r, jobDeps, c) });
+    },
+    'job:push': async (r) => {
+      absolute(r.bundleDir, 'bundle folder');
+      return jobs.start({ kind: 'push', run: (c) => runPush(r, jobDeps, c) });
+    },
+    'job:copy': async (r) => {
+      absolute(r.bundleDir, 'bundle folder');
+      absolute(r.destination, 'stick folder');
+      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, c) });
+    },
+    'job:cancel': async (r) => control(jobs.cancel(r.jobId), r.jobId),
+    'job:pause': async (r) => control(jobs.pause(r.jobId), r.jobId),
+    'job:resume': async (r) => control(jobs.resume(r.jobId), r.jobId),
+    'history:list': async (r) => listTransfers(station, r),
+    'history:detail': async (r) => transferDetail(station, r.transferId),
+    'history:audit': async () => auditStatus(station),
+    'history:export': async (r) => {
+      const base = `ferry-report-${r.transferId.slice(0, 8)}`;
+      let content: string | Buffer;
+      if (r.format === 'pdf') {
+        if (!deps.shell.printToPdf) {
+          throw new UsageError(
+            'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
+          );
+        }
+        content = await deps.shell.printToPdf(renderReport(station, r.transferId, 'html'));
+      } else {
+        content = renderReport(station, r.transferId, r.format);
+      }
+      const path = await deps.shell.saveAs('Export report', `${base}.${r.format}`);
+      if (path === null) return { path: null };
+      await writeFile(path, content).catch((err: unknown) => {
+        throw toFerryError(err);
+      });
+      return { path };
+    },
+    'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
+    'dialog:save': async (r) => {
+      const path = await deps.shell.saveAs(r.title, r.suggestedName);
+      if (path === null) return { path: null };
+      await writeFile(path, r.content).catch((err: unknown) => {
+        throw toFerryError(err);
+      });
+      return { path };
+    },
+  };
+}

@@ -1,0 +1,238 @@
+// The Electron bootstrap with 'electron' mocked (no Electron binary runs here): one instance, the
+// app:// scheme, a hardened window and session, every contract channel registered and answered only
+// for the app's own frame, job events forwarded to the window, and a clean quit.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Result } from '../../shared/errors.ts';
+import { channels } from '../../shared/ipc.ts';
+
+type Listener = (...args: unknown[]) => unknown;
+
+// Vitest clears vi.fn() call records before each test; what the bootstrap did at import time is kept
+// in these plain recorders instead.
+const h = vi.hoisted(() => {
+  const recorder = <R = void>(result?: R) => {
+    const calls: unknown[][] = [];
+    return Object.assign((...args: unknown[]) => (calls.push(args), result as R), { calls });
+  };
+  class Emitter {
+    listeners = new Map<string, Listener[]>();
+    on(event: string, fn: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+      return this;
+    }
+    once(event: string, fn: Listener) {
+      return this.on(event, fn);
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const fn of this.listeners.get(event) ?? []) fn(...args);
+    }
+  }
+  class WebContents extends Emitter {
+    openHandler: Listener | undefined;
+    sent: Array<[string, unknown]> = [];
+    setWindowOpenHandler(fn: Listener) {
+      this.openHandler = fn;
+    }
+    send(channel: string, payload: unknown) {
+      this.sent.push([channel, payload]);
+    }
+    isDestroyed() {
+      return false;
+    }
+  }
+  const windows: BrowserWindow[] = [];
+  class BrowserWindow extends Emitter {
+    options: Record<string, unknown>;
+    webContents = new WebContents();
+    loaded: string[] = [];
+    constructor(options: Record<string, unknown>) {
+      super();
+      this.options = options;
+      windows.push(this);
+    }
+    loadURL(url: string) {
+      this.loaded.push(url);
+      return Promise.resolve();
+    }
+    show() {}
+    focus() {}
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+  }
+  const app = Object.assign(new Emitter(), {
+    isPackaged: false,
+    lock: true,
+    requestSingleInstanceLock: () => app.lock,
+    quit: recorder(),
+    exit: recorder(),
+    enableSandbox: recorder(),
+    whenReady: () => Promise.resolve(),
+  });
+  const ipc = new Map<string, Listener>();
+  const permission = { request: undefined as Listener | undefined, check: undefined as Listener | undefined };
+  return {
+    app,
+    windows,
+    ipc,
+    permission,
+    WebContents,
+    electron: {
+      app,
+      BrowserWindow,
+      ipcMain: { handle: (channel: string, fn: Listener) => ipc.set(channel, fn) },
+      protocol: { registerSchemesAsPrivileged: recorder(), handle: recorder() },
+      session: {
+        defaultSession: {
+          setPermissionRequestHandler: (fn: Listener) => (permission.request = fn),
+          setPermissionCheckHandler: (fn: Listener) => (permission.check = fn),
+          setDevicePermissionHandler: recorder(),
+        },
+      },
+      safeStorage: {
+        isEncryptionAvailable: () => false,
+        encryptString: recorder(),
+        decryptString: recorder(),
+      },
+      dialog: { showOpenDialog: recorder(), showSaveDialog: recorder() },
+    },
+  };
+});
+
+vi.mock('electron', () => h.electron);
+
+const home = mkdtempSync(join(tmpdir(), 'ferry-main-'));
+const appFrame = { senderFrame: { url: 'app://ferry/index.html' } };
+const invoke = (channel: string, request: unknown, event: unknown = appFrame) =>
+  h.ipc.get(channel)!(event, request) as Promise<Result<unknown>>;
+
+beforeAll(async () => {
+  vi.stubEnv('FERRY_HOME', home);
+  await import('./main.ts');
+  await vi.waitFor(() => expect(h.windows[0]?.loaded).toEqual(['app://ferry/index.html']));
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('Electron main process', () => {
+  it('takes the single-instance lock, sandboxes every renderer and registers app:// as a secure scheme', () => {
+    expect(h.app.enableSandbox.calls).toHaveLength(1);
+    expect(h.app.listeners.has('second-instance')).toBe(true);
+    expect(h.electron.protocol.registerSchemesAsPrivileged.calls).toEqual([
+      [
+        [
+          expect.objectContaining({
+            scheme: 'app',
+            privileges: expect.objectContaining({ standard: true, secure: true }) as unknown,
+          }),
+        ],
+      ],
+    ]);
+    expect(h.electron.protocol.handle.calls).toEqual([['app', expect.any(Function)]]);
+  });
+
+  it('opens one hardened 1280×800 window with the preload script', () => {
+    expect(h.windows).toHaveLength(1);
+    const options = h.windows[0]!.options;
+    expect(options).toMatchObject({ width: 1280, height: 800 });
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(
+      (options.webPreferences as { preload: string }).preload.endsWith(`${sep}preload${sep}preload.cjs`),
+    ).toBe(true);
+  });
+
+  it('denies every permission, new window, navigation and webview', () => {
+    const granted = vi.fn();
+    h.permission.request!({}, 'media', granted);
+    expect(granted).toHaveBeenCalledWith(false);
+    expect(h.permission.check!({}, 'notifications')).toBe(false);
+
+    const contents = new h.WebContents();
+    h.app.emit('web-contents-created', {}, contents);
+    expect(contents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const e = { preventDefault: vi.fn() };
+      contents.emit(event, e, 'https://example.com');
+      expect(e.preventDefault, event).toHaveBeenCalled();
+    }
+  });
+
+  it('registers exactly the contract channels and answers the app with a Result envelope', async () => {
+    expect([...h.ipc.keys()].sort()).toEqual([...channels].sort());
+    const info = await invoke('app:info', {});
+    expect(info).toEqual({
+      ok: true,
+      value: expect.objectContaining({
+        dataFolder: home,
+        credentialStorage: 'session-only',
+        platform: process.platform,
+      }) as unknown,
+    });
+  });
+
+  it('refuses IPC from any other frame, and requests that break the contract', async () => {
+    const foreign = await invoke('app:info', {}, { senderFrame: { url: 'https://evil.example/' } });
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'FERRY_ERR_FORBIDDEN' } });
+    const bad = await invoke('registry:test', { registry: 'x', insecure: 'yes', tlsSkipVerify: false });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'FERRY_ERR_USAGE' } });
+    expect((bad as { error: { message: string } }).error.message).toContain(
+      'request.insecure must be true or false',
+    );
+  });
+
+  it('runs a job and sends its state to the window', async () => {
+    const notABundle = mkdtempSync(join(home, 'empty-'));
+    const started = (await invoke('job:verify', { bundleDir: notABundle })) as Result<{
+      jobId: string;
+    }>;
+    expect(started.ok).toBe(true);
+    const jobId = started.ok ? started.value.jobId : '';
+    const sent = h.windows[0]!.webContents.sent;
+    await vi.waitFor(() =>
+      expect(sent).toContainEqual([
+        'job:state',
+        expect.objectContaining({
+          jobId,
+          kind: 'verify',
+          status: 'failed',
+          error: expect.objectContaining({ code: 'FERRY_ERR_BUNDLE_INVALID' }) as unknown,
+        }),
+      ]),
+    );
+    expect(sent).toContainEqual(['job:state', { jobId, kind: 'verify', status: 'running' }]);
+  });
+
+  it('lets running jobs stop before it quits', async () => {
+    const event = { preventDefault: vi.fn() };
+    h.app.emit('before-quit', event);
+    expect(event.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(h.app.quit.calls.length).toBeGreaterThan(0));
+  });
+});
+
+describe('a second instance', () => {
+  it('quits at once and opens no window', async () => {
+    vi.resetModules();
+    h.app.lock = false;
+    h.app.quit.calls.length = 0;
+    const before = h.windows.length;
+    await import('./main.ts');
+    expect(h.app.quit.calls).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.windows.length).toBe(before);
+  });
+});

@@ -1,0 +1,36 @@
+// Numbers as people read them.
+
+export function formatBytes(n: number): string {
+  const steps = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < steps.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${steps[i]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest.slice(0, 19);
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** `sha256sum -c` format: the checksum file people can check chunks with on any machine. */
+export function checksumFile(files: Array<{ file: string; sha256: string }>): string {
+  return files.map((f) => `${f.sha256}  ${f.file}\n`).join('');
+}

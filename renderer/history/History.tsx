@@ -1,0 +1,172 @@
+import { useEffect, useState } from 'react';
+import type { AuditStatus, HistoryFilter, TransferOutcome, TransferRow } from '../../shared/dto.ts';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { formatBytes, formatTime } from '../format.ts';
+import { TransferDetailView } from './TransferDetailView.tsx';
+
+const outcomes: TransferOutcome[] = ['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'];
+const mark: Record<TransferOutcome, string> = {
+  succeeded: '✓',
+  partial: '◐',
+  failed: '✗',
+  refused: '⛔',
+  cancelled: '■',
+  unfinished: '…',
+};
+
+interface Draft {
+  from: string;
+  to: string;
+  image: string;
+  digest: string;
+  outcome: '' | TransferOutcome;
+}
+
+function toFilter(d: Draft): HistoryFilter {
+  return {
+    ...(d.from ? { from: d.from } : {}),
+    ...(d.to ? { to: d.to } : {}),
+    ...(d.image.trim() ? { image: d.image.trim() } : {}),
+    ...(d.digest.trim() ? { digest: d.digest.trim() } : {}),
+    ...(d.outcome ? { outcome: d.outcome } : {}),
+  };
+}
+
+export function History() {
+  const [draft, setDraft] = useState<Draft>({ from: '', to: '', image: '', digest: '', outcome: '' });
+  const [rows, setRows] = useState<TransferRow[]>();
+  const [audit, setAudit] = useState<AuditStatus>();
+  const [error, setError] = useState<ErrorDTO>();
+  const [open, setOpen] = useState<string>();
+
+  const load = (d: Draft) => {
+    setError(undefined);
+    call('history:list', toFilter(d)).then(setRows, (err: unknown) => setError(errorOf(err)));
+  };
+  useEffect(() => {
+    load(draft);
+    call('history:audit', {}).then(setAudit, (err: unknown) => setError(errorOf(err)));
+  }, []);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  if (open) return <TransferDetailView transferId={open} onBack={() => setOpen(undefined)} />;
+  return (
+    <section aria-labelledby="history-title">
+      <h1 id="history-title">History</h1>
+      {audit && (
+        <p role="status" className={audit.ok ? 'notice ok' : 'notice error'}>
+          {audit.message}
+        </p>
+      )}
+      <form
+        className="filters"
+        aria-label="Filter transfers"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load(draft);
+        }}
+      >
+        <div className="field">
+          <label htmlFor="from">From</label>
+          <input id="from" type="date" value={draft.from} onChange={(e) => set({ from: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="to">To</label>
+          <input id="to" type="date" value={draft.to} onChange={(e) => set({ to: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="image-filter">Image</label>
+          <input
+            id="image-filter"
+            type="search"
+            placeholder="vendor/app"
+            value={draft.image}
+            onChange={(e) => set({ image: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="digest-filter">Digest</label>
+          <input
+            id="digest-filter"
+            type="search"
+            placeholder="sha256:…"
+            value={draft.digest}
+            onChange={(e) => set({ digest: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="outcome-filter">Outcome</label>
+          <select
+            id="outcome-filter"
+            value={draft.outcome}
+            onChange={(e) => set({ outcome: e.target.value as Draft['outcome'] })}
+          >
+            <option value="">any</option>
+            {outcomes.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary">
+          Filter
+        </button>
+      </form>
+      {error && <ErrorNotice error={error} />}
+      {rows && rows.length === 0 && (
+        <p role="status">No transfer matches. Clear a filter, or run a transfer first.</p>
+      )}
+      {rows && rows.length > 0 && (
+        <table className="transfers">
+          <caption>{rows.length} transfer(s), newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Transfer</th>
+              <th scope="col">Started</th>
+              <th scope="col">Steps</th>
+              <th scope="col" className="num">
+                Images
+              </th>
+              <th scope="col" className="num">
+                Size
+              </th>
+              <th scope="col">Operator</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.transferId}>
+                <td>
+                  <button
+                    type="button"
+                    className="link mono"
+                    onClick={() => setOpen(r.transferId)}
+                    aria-label={`Details of transfer ${r.transferId}`}
+                  >
+                    {r.transferId.slice(0, 8)}…
+                  </button>
+                </td>
+                <td>{formatTime(r.startedAt)}</td>
+                <td>
+                  {r.operations.map((o, i) => (
+                    <span key={i} className={`chip chip-${o.outcome}`} title={`${o.kind}: ${o.outcome}`}>
+                      {o.kind} {mark[o.outcome]}
+                    </span>
+                  ))}
+                </td>
+                <td className="num">{r.images}</td>
+                <td className="num">{formatBytes(r.bytes)}</td>
+                <td>{r.operator}</td>
+                <td className={`outcome-${r.outcome}`}>{r.outcome}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

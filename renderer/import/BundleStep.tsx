@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import type { BundleSummary } from '../../shared/dto.ts';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { PathField } from '../components/PathField.tsx';
+import { SignatureLine } from '../components/SignatureLine.tsx';
+import { StepHeading } from '../components/StepHeading.tsx';
+import { formatBytes, formatTime } from '../format.ts';
+
+interface Props {
+  folders: string[];
+  setFolders: (folders: string[]) => void;
+  trustedKeyFile: string;
+  setTrustedKeyFile: (path: string) => void;
+  summary: BundleSummary | undefined;
+  setSummary: (summary: BundleSummary | undefined) => void;
+}
+
+/** Choose the bundle: one folder, or one folder per stick when the transfer spans several. */
+export function BundleStep({
+  folders,
+  setFolders,
+  trustedKeyFile,
+  setTrustedKeyFile,
+  summary,
+  setSummary,
+}: Props) {
+  const [error, setError] = useState<ErrorDTO>();
+  const [busy, setBusy] = useState(false);
+  const open = async () => {
+    setBusy(true);
+    setError(undefined);
+    setSummary(undefined);
+    try {
+      setSummary(await call('bundle:open', { folders: folders.map((f) => f.trim()).filter(Boolean) }));
+    } catch (err) {
+      setError(errorOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const setAt = (i: number, value: string) => {
+    setSummary(undefined);
+    setFolders(folders.map((f, j) => (j === i ? value : f)));
+  };
+  return (
+    <section>
+      <StepHeading>Which bundle do you import?</StepHeading>
+      {folders.map((folder, i) => (
+        <div key={i} className="folder-row">
+          <PathField
+            id={`bundle-folder-${i}`}
+            label={folders.length > 1 ? `Stick ${i + 1}: folder` : 'Bundle folder (or the stick)'}
+            kind="folder"
+            value={folder}
+            onChange={(v) => setAt(i, v)}
+          />
+          {folders.length > 1 && (
+            <button type="button" onClick={() => setFolders(folders.filter((_, j) => j !== i))}>
+              Remove stick {i + 1}
+            </button>
+          )}
+        </div>
+      ))}
+      <div className="actions">
+        <button type="button" onClick={() => setFolders([...folders, ''])}>
+          Add another stick
+        </button>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void open()}
+          disabled={busy || !folders.some((f) => f.trim())}
+        >
+          {busy ? 'Opening…' : 'Open bundle'}
+        </button>
+      </div>
+      <details className="advanced">
+        <summary>Trusted station key</summary>
+        <PathField
+          id="trusted-key"
+          label="Public key of the station that must have signed the bundle"
+          kind="file"
+          value={trustedKeyFile}
+          onChange={setTrustedKeyFile}
+          hint="The file 'ferry key export' wrote on the connected side. With it, a bundle signed by another key (or unsigned) is refused."
+        />
+      </details>
+      {error && <ErrorNotice error={error} />}
+      {summary && (
+        <>
+          <dl className="review">
+            <div>
+              <dt>Transfer</dt>
+              <dd className="mono">{summary.transferId}</dd>
+            </div>
+            <div>
+              <dt>Made</dt>
+              <dd>
+                {formatTime(summary.createdAt)} by {summary.tool}
+              </dd>
+            </div>
+            <div>
+              <dt>Contents</dt>
+              <dd>
+                {summary.totals.images} image(s), {formatBytes(summary.totals.blobBytes)} in{' '}
+                {summary.totals.files} file(s)
+              </dd>
+            </div>
+            <div>
+              <dt>Signature</dt>
+              <dd>
+                <SignatureLine signature={summary.signature} />
+              </dd>
+            </div>
+          </dl>
+          {summary.missing.length > 0 && (
+            <div role="alert" className="notice error">
+              <p className="notice-title">
+                {summary.missing.length} file(s) are on none of the chosen folders
+              </p>
+              <ul>
+                {summary.missing.map((f) => (
+                  <li key={f} className="mono">
+                    {f}
+                  </li>
+                ))}
+              </ul>
+              <p className="notice-next">
+                <strong>What to do: </strong>insert the stick that holds them, press Add another stick, choose
+                it and open the bundle again.
+              </p>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

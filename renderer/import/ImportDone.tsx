@@ -1,0 +1,70 @@
+import type { PushResult } from '../../shared/dto.ts';
+import { CopyBox } from '../components/CopyBox.tsx';
+import { StepHeading } from '../components/StepHeading.tsx';
+import { shortDigest } from '../format.ts';
+
+export function ImportDone({ result, onHome }: { result: PushResult; onHome: () => void }) {
+  const pushed = result.images.filter((i) => i.status === 'pushed');
+  const refused = result.images.filter((i) => i.status === 'refused');
+  return (
+    <section>
+      <StepHeading>{refused.length ? 'Pushed, with images refused' : 'Images pushed'}</StepHeading>
+      <p role="status" className={refused.length ? 'notice error' : 'notice ok'}>
+        {pushed.length} image(s) pushed to {result.registry}
+        {refused.length
+          ? `; ${refused.length} refused (damaged or unreadable): verify again and copy the named files from the connected side.`
+          : ', every digest unchanged.'}
+      </p>
+      <table className="pushed">
+        <caption>Images</caption>
+        <thead>
+          <tr>
+            <th scope="col">Image</th>
+            <th scope="col">Pushed to</th>
+            <th scope="col">Digest</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.images.map((i, n) => (
+            <tr key={n} className={i.status === 'refused' ? 'bad' : ''}>
+              <td className="mono">{i.source}</td>
+              <td className="mono">{i.target}</td>
+              <td className="mono" title={i.digest}>
+                {i.digest ? shortDigest(i.digest) : '—'}
+              </td>
+              <td>{i.status === 'pushed' ? 'pushed' : `refused: ${i.error ?? ''}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.receipt && (
+        <>
+          <p>
+            Carry the receipt back to the connected side: it proves what arrived, and lets the next pull leave
+            out what the registry already holds. A copy is kept in <code>{result.receipt.file}</code>.
+          </p>
+          <CopyBox
+            id="receipt"
+            label="Receipt (signed)"
+            text={result.receipt.json}
+            fileName={`ferry-receipt-${result.transferId.slice(0, 8)}.json`}
+          />
+        </>
+      )}
+      {result.pullSecretYaml && (
+        <CopyBox
+          id="pull-secret"
+          label="Kubernetes pull Secret for the target registry"
+          text={result.pullSecretYaml}
+          fileName="ferry-registry-secret.yaml"
+        />
+      )}
+      <div className="wizard-nav">
+        <button type="button" className="primary" onClick={onHome}>
+          Back to start
+        </button>
+      </div>
+    </section>
+  );
+}

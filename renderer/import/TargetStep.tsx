@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import type { CredentialStorage, PushResult } from '../../shared/dto.ts';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import {
+  ConnectionForm,
+  sendLogin,
+  toConnection,
+  type ConnectionDraft,
+} from '../components/ConnectionForm.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { StepHeading } from '../components/StepHeading.tsx';
+import { useJob } from '../state/job-store.ts';
+
+/** The private registry and path; a dry run shows where every image will go before anything is written. */
+export function TargetStep({
+  bundleDir,
+  target,
+  setTarget,
+  storage,
+  trustedKeyFile,
+}: {
+  bundleDir: string;
+  target: ConnectionDraft;
+  setTarget: (t: ConnectionDraft) => void;
+  storage: CredentialStorage;
+  trustedKeyFile: string;
+}) {
+  const [jobId, setJobId] = useState<string>();
+  const [error, setError] = useState<ErrorDTO>();
+  const view = useJob(jobId);
+  const plan: PushResult | undefined = view?.outcome?.kind === 'push' ? view.outcome.value : undefined;
+  const dryRun = async () => {
+    setError(undefined);
+    try {
+      await sendLogin(target);
+      const started = await call('job:push', {
+        bundleDir,
+        target: toConnection(target),
+        dryRun: true,
+        ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
+      });
+      setJobId(started.jobId);
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
+  return (
+    <section>
+      <StepHeading>Where do the images go?</StepHeading>
+      <ConnectionForm
+        id="target"
+        legend="Target registry"
+        registryLabel="Registry and path"
+        registryHint="e.g. registry.local:5000/mirror — vendor/app:1.5 from the bundle goes to registry.local:5000/mirror/vendor/app:1.5."
+        value={target}
+        onChange={(t) => {
+          setJobId(undefined);
+          setTarget(t);
+        }}
+        storage={storage}
+      />
+      <div className="actions">
+        <button
+          type="button"
+          onClick={() => void dryRun()}
+          disabled={!target.registry.trim() || view?.status === 'running'}
+        >
+          Preview where images go (dry run)
+        </button>
+        {view?.status === 'running' && <span role="status">Reading the bundle…</span>}
+      </div>
+      {error && <ErrorNotice error={error} />}
+      {view?.error && <ErrorNotice error={view.error} />}
+      {plan && (
+        <table className="mapping">
+          <caption>Dry run: nothing was written</caption>
+          <thead>
+            <tr>
+              <th scope="col">From the bundle</th>
+              <th scope="col">Pushed to</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.images.map((i, n) => (
+              <tr key={n} className={i.status === 'refused' ? 'bad' : ''}>
+                <td className="mono">{i.source}</td>
+                <td className="mono">{i.target}</td>
+                <td>{i.status === 'planned' ? 'will be pushed' : `refused: ${i.error ?? ''}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

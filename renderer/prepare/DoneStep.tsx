@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react';
+import type { PullResult, StickPlan } from '../../shared/dto.ts';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import { CopyBox } from '../components/CopyBox.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { SignatureLine } from '../components/SignatureLine.tsx';
+import { StepHeading } from '../components/StepHeading.tsx';
+import { checksumFile, formatBytes } from '../format.ts';
+import { stickBytes, type PrepareDraft } from './draft.ts';
+import { StickCopy } from './StickCopy.tsx';
+
+export function DoneStep({
+  draft,
+  result,
+  onHome,
+}: {
+  draft: PrepareDraft;
+  result: PullResult;
+  onHome: () => void;
+}) {
+  const [plan, setPlan] = useState<StickPlan>();
+  const [error, setError] = useState<ErrorDTO>();
+  useEffect(() => {
+    call('media:plan', { bundleDir: result.bundleDir, stickBytes: stickBytes(draft) }).then(
+      setPlan,
+      (err: unknown) => setError(errorOf(err)),
+    );
+  }, [result.bundleDir]);
+  const t = result.totals;
+  return (
+    <section>
+      <StepHeading>Transfer ready</StepHeading>
+      <dl className="review">
+        <div>
+          <dt>Transfer</dt>
+          <dd className="mono" data-testid="transfer-id">
+            {result.transferId}
+          </dd>
+        </div>
+        <div>
+          <dt>Contents</dt>
+          <dd>
+            {t.images} image(s), {t.blobs} blob(s), {formatBytes(t.blobBytes)} in {t.files} file(s) (
+            {formatBytes(t.archiveBytes)})
+          </dd>
+        </div>
+        <div>
+          <dt>Folder</dt>
+          <dd className="mono">{result.bundleDir}</dd>
+        </div>
+        <div>
+          <dt>Signature</dt>
+          <dd>
+            <SignatureLine signature={result.signature} />
+          </dd>
+        </div>
+      </dl>
+      <table className="checksums">
+        <caption>Files and their SHA-256 checksums</caption>
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col" className="num">
+              Size
+            </th>
+            <th scope="col">SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.files.map((f) => (
+            <tr key={f.file}>
+              <td className="mono">{f.file}</td>
+              <td className="num">{formatBytes(f.size)}</td>
+              <td className="mono small">{f.sha256}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <CopyBox
+        id="sha256sums"
+        label="Checksums (sha256sum format)"
+        text={checksumFile(result.files)}
+        fileName="SHA256SUMS"
+      />
+      {error && <ErrorNotice error={error} />}
+      {plan && !draft.drive && <StickCopy bundleDir={result.bundleDir} plan={plan} />}
+      <div className="notice info">
+        <p className="notice-title">Eject safely</p>
+        <p>
+          Before you unplug a stick, eject it (Eject / Safely Remove in your file manager): the last bytes may
+          still be in the write cache. On the isolated side, open the stick with Import and push.
+        </p>
+      </div>
+      <div className="wizard-nav">
+        <button type="button" className="primary" onClick={onHome}>
+          Back to start
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,239 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import { sendLogin } from '../components/ConnectionForm.tsx';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { PathField } from '../components/PathField.tsx';
+import { StepHeading } from '../components/StepHeading.tsx';
+import { formatBytes, shortDigest } from '../format.ts';
+import { DeckhouseFields } from './DeckhouseFields.tsx';
+import { hasSelection, selectionOf, type PrepareDraft } from './draft.ts';
+
+/** Rows of the preview table; a distribution can name hundreds of images. */
+const SHOWN = 200;
+
+/** What to carry, with a live preview: resolved against the registry as the person types. */
+export function ImagesStep({
+  draft,
+  set,
+}: {
+  draft: PrepareDraft;
+  set: (patch: Partial<PrepareDraft>) => void;
+}) {
+  const [error, setError] = useState<ErrorDTO>();
+  const [busy, setBusy] = useState(false);
+  const generation = useRef(0);
+  const selection = selectionOf(draft);
+  // Everything the preview depends on, the login aside (it is sent along each time).
+  const key = JSON.stringify({ ...selection, source: undefined });
+
+  const refresh = async () => {
+    const mine = ++generation.current;
+    if (!hasSelection(draft)) {
+      set({ preview: undefined });
+      setError(undefined);
+      return;
+    }
+    setBusy(true);
+    try {
+      await sendLogin(draft.source);
+      const preview = await call('images:preview', selection);
+      if (mine !== generation.current) return;
+      set({ preview });
+      setError(undefined);
+    } catch (err) {
+      if (mine !== generation.current) return;
+      set({ preview: undefined });
+      setError(errorOf(err));
+    } finally {
+      if (mine === generation.current) setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    const timer = setTimeout(() => void refresh(), 600);
+    return () => clearTimeout(timer);
+  }, [key]);
+
+  const preview = draft.preview;
+  return (
+    <section>
+      <StepHeading>What do you want to carry?</StepHeading>
+      <fieldset>
+        <legend>Source of the list</legend>
+        <div className="checks inline">
+          <label>
+            <input
+              type="radio"
+              name="what"
+              checked={draft.what === 'images'}
+              onChange={() => set({ what: 'images', preview: undefined })}
+            />
+            Image references or an images file
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="what"
+              checked={draft.what === 'deckhouse'}
+              onChange={() => set({ what: 'deckhouse', preview: undefined })}
+            />
+            A Deckhouse distribution (channels, modules, filters)
+          </label>
+        </div>
+      </fieldset>
+      {draft.what === 'deckhouse' ? (
+        <DeckhouseFields
+          value={draft.deckhouse}
+          onChange={(deckhouse) => set({ deckhouse })}
+          registry={draft.source.registry}
+        />
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor="images">Image references, one per line</label>
+            <textarea
+              id="images"
+              rows={6}
+              spellCheck={false}
+              value={draft.images}
+              placeholder={'vendor/app:1.5.0\nquay.io/org/tool@sha256:…'}
+              aria-describedby="images-hint"
+              onChange={(e) => set({ images: e.target.value })}
+            />
+            <p id="images-hint" className="hint">
+              Names without a registry host come from {draft.source.registry || 'the source registry'}.
+            </p>
+          </div>
+          <PathField
+            id="images-file"
+            label="Or an images file"
+            kind="file"
+            value={draft.imagesFile}
+            onChange={(imagesFile) => set({ imagesFile })}
+            hint="One reference a line, or YAML with platforms and target paths (as for ferry pull --images-file)."
+          />
+        </>
+      )}
+      <div className="row">
+        <div className="field">
+          <label htmlFor="platforms">Only these platforms</label>
+          <input
+            id="platforms"
+            type="text"
+            placeholder="all (whole multi-arch indexes)"
+            value={draft.platforms}
+            aria-describedby="platforms-hint"
+            onChange={(e) => set({ platforms: e.target.value })}
+          />
+          <p id="platforms-hint" className="hint">
+            e.g. linux/amd64, linux/arm64. Empty keeps every platform and the index digests unchanged.
+          </p>
+        </div>
+        <div className="checks">
+          <label>
+            <input
+              type="checkbox"
+              checked={draft.signatures}
+              onChange={(e) => set({ signatures: e.target.checked })}
+            />
+            Carry signatures, attestations and SBOMs
+          </label>
+        </div>
+      </div>
+      <div className="actions">
+        <button type="button" onClick={() => void refresh()} disabled={busy}>
+          {busy ? 'Checking…' : 'Refresh preview'}
+        </button>
+        <span role="status" className="status-text">
+          {busy
+            ? 'Asking the registry…'
+            : preview
+              ? `${preview.images.length} image(s), ${preview.blobCount} blob(s), ${formatBytes(preview.totalBytes)} to carry`
+              : ''}
+        </span>
+      </div>
+      {error && <ErrorNotice error={error} />}
+      {preview && preview.failed.length > 0 && (
+        <div role="alert" className="notice error">
+          <p className="notice-title">{preview.failed.length} image(s) cannot be carried</p>
+          <ul>
+            {preview.failed.map((f, n) => (
+              <li key={n}>
+                <code>{f.source}</code>: {f.error.message}
+              </li>
+            ))}
+          </ul>
+          <p className="notice-next">
+            <strong>What to do: </strong>fix or remove these lines; the preview updates as you type.
+          </p>
+        </div>
+      )}
+      {preview?.deckhouse && (
+        <dl className="review deckhouse-plan">
+          <div>
+            <dt>Channels</dt>
+            <dd>
+              {preview.deckhouse.channels.map((c) => `${c.channel} ${c.version}`).join(' · ') ||
+                'not read (one version)'}
+            </dd>
+          </div>
+          <div>
+            <dt>Platform versions</dt>
+            <dd>{preview.deckhouse.versions.join(', ') || '—'}</dd>
+          </div>
+          <div>
+            <dt>Modules</dt>
+            <dd>
+              {preview.deckhouse.modules.map((m) => `${m.name} (${m.versions.join(', ')})`).join('; ') || '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Security databases</dt>
+            <dd>{preview.deckhouse.securityDatabases.join(', ') || '—'}</dd>
+          </div>
+        </dl>
+      )}
+      {preview && preview.images.length > 0 && (
+        <table className="preview">
+          <caption>
+            What will travel
+            {preview.images.length > SHOWN ? ` (the first ${SHOWN} of ${preview.images.length} images)` : ''}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Image</th>
+              <th scope="col">Digest</th>
+              <th scope="col">Platforms</th>
+              <th scope="col">Signatures</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.images.slice(0, SHOWN).map((i, n) => (
+              <tr key={n}>
+                <td className="mono">{i.source}</td>
+                <td className="mono" title={i.digest}>
+                  {shortDigest(i.digest)}
+                </td>
+                <td>{i.platforms.join(', ') || '—'}</td>
+                <td className="num">{i.artifacts}</td>
+                <td className="num">{formatBytes(i.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={4}>
+                Total (shared layers counted once)
+              </th>
+              <td className="num">{formatBytes(preview.totalBytes)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </section>
+  );
+}

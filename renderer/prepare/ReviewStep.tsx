@@ -1,0 +1,63 @@
+import { StepHeading } from '../components/StepHeading.tsx';
+import { formatBytes } from '../format.ts';
+import { platformList, type PrepareDraft } from './draft.ts';
+
+export function ReviewStep({
+  draft,
+  set,
+}: {
+  draft: PrepareDraft;
+  set: (patch: Partial<PrepareDraft>) => void;
+}) {
+  const p = draft.preview;
+  const e = draft.estimate;
+  return (
+    <section>
+      <StepHeading>Check before you start</StepHeading>
+      <dl className="review">
+        <div>
+          <dt>From</dt>
+          <dd>
+            {draft.source.registry}
+            {draft.source.username ? ` as ${draft.source.username}` : ''}
+            {draft.source.insecure ? ' (plain HTTP)' : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Images</dt>
+          <dd>
+            {draft.what === 'deckhouse' ? `Deckhouse ${draft.deckhouse.edition}: ` : ''}
+            {p?.images.length ?? 0} image(s), {formatBytes(p?.totalBytes ?? 0)}
+            {draft.signatures ? ', with signatures' : ', without signatures'}
+            {platformList(draft.platforms).length
+              ? `, only ${platformList(draft.platforms).join(', ')}`
+              : ', all platforms'}
+          </dd>
+        </div>
+        <div>
+          <dt>Into</dt>
+          <dd className="mono">{draft.bundleDir}</dd>
+        </div>
+        <div>
+          <dt>Media</dt>
+          <dd>
+            {draft.drive ? `${draft.drive.label} (${draft.drive.filesystem})` : `${draft.stickGB} GB sticks`}
+            {e
+              ? ` · ${e.sticks} stick(s) · ${e.chunks} file(s)${e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''}`
+              : ''}
+          </dd>
+        </div>
+      </dl>
+      <div className="checks">
+        <label>
+          <input type="checkbox" checked={draft.force} onChange={(ev) => set({ force: ev.target.checked })} />
+          Replace an earlier bundle in this folder
+        </label>
+      </div>
+      <p className="hint">
+        The pull can be paused and resumed; if the connection drops, pressing Try again continues where it
+        stopped.
+      </p>
+    </section>
+  );
+}

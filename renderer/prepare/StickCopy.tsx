@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'react';
+import type { Drive, StickPlan } from '../../shared/dto.ts';
+import type { ErrorDTO } from '../../shared/errors.ts';
+import { call, errorOf } from '../api.ts';
+import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { PathField } from '../components/PathField.tsx';
+import { ProgressPanel } from '../components/ProgressPanel.tsx';
+import { formatBytes } from '../format.ts';
+import { useJob } from '../state/job-store.ts';
+
+/** Copies a bundle onto several sticks, one at a time, prompting for each swap. */
+export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickPlan }) {
+  const [current, setCurrent] = useState(0);
+  const [destination, setDestination] = useState('');
+  const [drives, setDrives] = useState<Drive[]>([]);
+  const [jobId, setJobId] = useState<string>();
+  const [error, setError] = useState<ErrorDTO>();
+  const view = useJob(jobId);
+  const stick = plan.sticks[current];
+
+  const refresh = () => {
+    call('media:list', {}).then(
+      (l) => setDrives(l.drives),
+      () => setDrives([]),
+    );
+  };
+  useEffect(refresh, [current]);
+  useEffect(() => {
+    if (view?.status !== 'succeeded') return;
+    setJobId(undefined);
+    setDestination('');
+    setCurrent((c) => c + 1);
+  }, [view?.status]);
+
+  const copy = async () => {
+    if (!stick) return;
+    setError(undefined);
+    try {
+      const started = await call('job:copy', {
+        bundleDir,
+        destination: destination.trim(),
+        stick: stick.index,
+        files: stick.files.map((f) => f.file),
+      });
+      setJobId(started.jobId);
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
+
+  return (
+    <section className="stick-copy" aria-labelledby="stick-copy-title">
+      <h3 id="stick-copy-title">Copy onto {plan.sticks.length} stick(s)</h3>
+      <ol className="stick-list">
+        {plan.sticks.map((s, i) => (
+          <li key={s.index} className={i < current ? 'done' : i === current ? 'current' : 'todo'}>
+            Stick {s.index}: {s.files.length} file(s), {formatBytes(s.bytes)}
+            {i < current ? ' — copied; eject it safely' : ''}
+            <span className="hint"> ({s.files.map((f) => f.file).join(', ')})</span>
+          </li>
+        ))}
+      </ol>
+      {stick ? (
+        <div className="stick-step">
+          <p role="status">
+            {current > 0
+              ? `Eject stick ${current} safely, label it "${current} of ${plan.sticks.length}", then `
+              : ''}
+            Insert stick {stick.index} of {plan.sticks.length} and choose it.
+          </p>
+          {drives.length > 0 && (
+            <div className="field">
+              <label htmlFor="stick-drive">Mounted drives</label>
+              <select id="stick-drive" value={destination} onChange={(e) => setDestination(e.target.value)}>
+                <option value="">Choose a drive…</option>
+                {drives.map((d) => (
+                  <option key={d.id} value={d.mountPoint}>
+                    {d.label} ({formatBytes(d.freeBytes)} free, {d.filesystem})
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <PathField
+            id="stick-folder"
+            label={`Folder on stick ${stick.index}`}
+            kind="folder"
+            value={destination}
+            onChange={setDestination}
+          />
+          <div className="actions">
+            <button type="button" onClick={refresh}>
+              Refresh drives
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={!destination.trim() || view?.status === 'running'}
+              onClick={() => void copy()}
+            >
+              Copy to stick {stick.index}
+            </button>
+          </div>
+          {jobId && (
+            <ProgressPanel
+              view={view}
+              items={stick.files.map((f) => f.file)}
+              itemLabel="Files"
+              canPause={false}
+            />
+          )}
+          {error && <ErrorNotice error={error} />}
+        </div>
+      ) : (
+        <p role="status" className="ok-text">
+          All {plan.sticks.length} stick(s) are written. Eject the last one safely before you unplug it.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,383 @@
+// The data that crosses IPC between the main process and the renderer: plain JSON-able shapes, no
+// classes, never a password (except the pull Secret YAML the administrator asked for) and never a stack.
+import type { ErrorDTO } from './errors.ts';
+import type { JobEvent } from './jobs.ts';
+
+/** Requests that carry nothing. */
+export type Empty = Record<string, never>;
+
+export type CredentialStorage = 'encrypted' | 'weak' | 'session-only';
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  /** Where the ledger and the station key live (shared with the CLI). */
+  dataFolder: string;
+  /** How a login typed into the app is kept when "remember" is ticked. */
+  credentialStorage: CredentialStorage;
+}
+
+// ---- registries ---------------------------------------------------------------------------------
+
+export interface RegistryConnection {
+  /** `host[:port]`, or `host[:port]/path` for a push target. */
+  registry: string;
+  /** Plain HTTP. */
+  insecure: boolean;
+  /** Accept any certificate (prefer caFile). */
+  tlsSkipVerify: boolean;
+  /** A PEM file with the registry's CA. */
+  caFile?: string;
+}
+
+export interface LoginRequest {
+  registry: string;
+  username: string;
+  password: string;
+  /** Keep it encrypted (Electron safeStorage) for the next session; otherwise for this session only. */
+  remember: boolean;
+}
+
+export interface SavedLogin {
+  registry: string;
+  username: string;
+  /** 'session': held in memory until the app quits; 'encrypted': also on disk through safeStorage. */
+  kept: 'session' | 'encrypted';
+}
+
+export interface ConnectionCheck {
+  registry: string;
+  /** `https://host:port` or `http://…` */
+  endpoint: string;
+  /** The registry demanded a login and accepted the one Ferry sent. */
+  authenticated: boolean;
+  username?: string;
+  message: string;
+  elapsedMs: number;
+}
+
+// ---- what to carry ------------------------------------------------------------------------------
+
+/** A Deckhouse distribution (platform, security databases, modules) as `d8 mirror pull` selects it. */
+export interface DeckhouseRequest {
+  /** The edition's path in the source registry, e.g. `deckhouse/ee`. */
+  edition: string;
+  /** One build (a version tag); without it every release channel's version travels. */
+  deckhouseTag?: string;
+  /** Every version from this one up (instead of the channels). */
+  sinceVersion?: string;
+  /** Module filters: `name`, `name@1.3.0`, `name@~1.3.0`, `name@=v1.3.0+stable` (include or exclude, not both). */
+  includeModules: string[];
+  excludeModules: string[];
+  platform: boolean;
+  securityDatabases: boolean;
+  modules: boolean;
+}
+
+export interface ImageSelection {
+  source: RegistryConnection;
+  /** A Deckhouse distribution instead of `images` and `imagesFile`. */
+  deckhouse?: DeckhouseRequest;
+  /** References, one per entry; names without a registry host are taken from `source.registry`. */
+  images: string[];
+  /** An images file (a reference a line, or YAML with platforms and targets). */
+  imagesFile?: string;
+  /** `os/arch[/variant]`; empty keeps whole indexes. */
+  platforms: string[];
+  /** Carry signatures, attestations, SBOMs and referrers. */
+  signatures: boolean;
+}
+
+export interface PreviewImage {
+  source: string;
+  digest: string;
+  mediaType: string;
+  platforms: string[];
+  /** Bytes of this image's blobs (with its artifacts), each blob once. */
+  bytes: number;
+  blobs: number;
+  artifacts: number;
+  /** `repository[:tag]` under the push root. */
+  target: string;
+}
+
+export interface SelectionPreview {
+  images: PreviewImage[];
+  failed: Array<{ source: string; error: ErrorDTO }>;
+  /** Bytes that will travel: every blob once across all images. */
+  totalBytes: number;
+  blobCount: number;
+  /** For a Deckhouse source: what the channels say and which modules travel. */
+  deckhouse?: {
+    channels: Array<{ channel: string; version: string }>;
+    versions: string[];
+    modules: Array<{ name: string; versions: string[] }>;
+    securityDatabases: string[];
+  };
+}
+
+// ---- removable media ----------------------------------------------------------------------------
+
+export interface Drive {
+  /** Block device name, e.g. `sdb1`. */
+  id: string;
+  device: string;
+  mountPoint: string;
+  /** Volume label, or the device name when it has none. */
+  label: string;
+  filesystem: string;
+  sizeBytes: number;
+  freeBytes: number;
+  /** The largest file the filesystem can hold (FAT32: 4 GiB − 1 byte); null when practically unlimited. */
+  maxFileBytes: number | null;
+  serial?: string;
+  warnings: string[];
+}
+
+export interface MediaListing {
+  drives: Drive[];
+  /** False where Ferry cannot list drives on this OS: the user types a folder instead. */
+  supported: boolean;
+  note?: string;
+}
+
+export interface MediaEstimateRequest {
+  totalBytes: number;
+  /** Requested chunk size; 0 = one file per archive. */
+  chunkSize: number;
+  /** Capacity of one stick (its free space). */
+  stickBytes: number;
+  maxFileBytes: number | null;
+}
+
+export interface MediaEstimate {
+  /** The chunk size to use: the request, lowered to fit the filesystem and the stick. */
+  chunkSize: number;
+  chunks: number;
+  sticks: number;
+  warnings: string[];
+}
+
+export interface StickAssignment {
+  /** 1-based, as printed on the label. */
+  index: number;
+  files: Array<{ file: string; size: number }>;
+  bytes: number;
+}
+
+export interface StickPlan {
+  stickBytes: number;
+  totalBytes: number;
+  sticks: StickAssignment[];
+}
+
+// ---- bundles ------------------------------------------------------------------------------------
+
+export type SignatureInfo =
+  | { status: 'signed'; fingerprint: string; signedAt?: string }
+  | { status: 'unsigned' }
+  | { status: 'invalid'; reason: string; fingerprint?: string };
+
+export interface BundleTotals {
+  images: number;
+  blobs: number;
+  blobBytes: number;
+  archiveBytes: number;
+  files: number;
+}
+
+export interface BundleSummary {
+  /** The folder the engine reads: the one chosen, or a staging folder of links into several sticks. */
+  dir: string;
+  transferId: string;
+  createdAt: string;
+  tool: string;
+  totals: BundleTotals;
+  images: Array<{ source: string; digest: string; target: string; platforms: string[] }>;
+  /** Every file the manifest lists and the folder (stick) it was found in; '' when none holds it. */
+  files: Array<{ file: string; size: number; stick: string }>;
+  missing: string[];
+  signature: SignatureInfo;
+}
+
+// ---- jobs ---------------------------------------------------------------------------------------
+
+export type JobKind = 'pull' | 'verify' | 'push' | 'copy';
+export type JobStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface PullJobRequest extends ImageSelection {
+  bundleDir: string;
+  /** Bytes; absent = one file per archive. */
+  chunkSize?: number;
+  /** Replace an earlier bundle in the folder. */
+  force: boolean;
+}
+
+export interface VerifyJobRequest {
+  /** From `bundle:open`. */
+  bundleDir: string;
+  /** Folder of each file (stick), so a damaged file names its stick. */
+  sticks?: Array<{ file: string; stick: string }>;
+  /** Refuse a bundle not signed by this station key (a PEM file or `SHA256:` fingerprint file). */
+  trustedKeyFile?: string;
+}
+
+export interface PushJobRequest {
+  bundleDir: string;
+  target: RegistryConnection;
+  dryRun: boolean;
+  trustedKeyFile?: string;
+}
+
+export interface CopyJobRequest {
+  bundleDir: string;
+  /** The mounted stick (or any folder) to copy onto; a `ferry-<transfer>` folder is made in it. */
+  destination: string;
+  stick: number;
+  files: string[];
+}
+
+export interface JobStarted {
+  jobId: string;
+  kind: JobKind;
+}
+
+export interface PullResult {
+  transferId: string;
+  bundleDir: string;
+  totals: BundleTotals;
+  files: Array<{ file: string; size: number; sha256: string }>;
+  signature: SignatureInfo;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  transferId: string;
+  seconds: number;
+  blobsChecked: number;
+  bytesChecked: number;
+  files: Array<{
+    file: string;
+    size: number;
+    status: 'ok' | 'missing' | 'size' | 'checksum';
+    stick?: string;
+  }>;
+  images: Array<{ source: string; target: string; ok: boolean }>;
+  problems: Array<{ kind: string; message: string; file?: string; stick?: string; images: string[] }>;
+  signature: SignatureInfo;
+}
+
+export interface PushResult {
+  ok: boolean;
+  dryRun: boolean;
+  transferId: string;
+  registry: string;
+  images: Array<{
+    source: string;
+    target: string;
+    digest: string;
+    status: 'pushed' | 'refused' | 'planned';
+    error?: string;
+  }>;
+  /** A kubernetes.io/dockerconfigjson Secret for the target, when a login was used. */
+  pullSecretYaml?: string;
+  /** The signed receipt to carry back to the connected side (kept in the data folder too). */
+  receipt?: { file: string; json: string };
+}
+
+export interface CopyResult {
+  stick: number;
+  destination: string;
+  files: number;
+  bytes: number;
+}
+
+export type JobOutcome =
+  | { kind: 'pull'; value: PullResult }
+  | { kind: 'verify'; value: VerifyResult }
+  | { kind: 'push'; value: PushResult }
+  | { kind: 'copy'; value: CopyResult };
+
+export interface JobEventMessage {
+  jobId: string;
+  event: JobEvent;
+}
+
+export interface JobStateMessage {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  outcome?: JobOutcome;
+  error?: ErrorDTO;
+}
+
+// ---- history ------------------------------------------------------------------------------------
+
+/** As the ledger records an operation's end; 'unfinished' when it never recorded one (killed, power lost). */
+export type TransferOutcome = 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled' | 'unfinished';
+
+export interface HistoryFilter {
+  /** ISO dates (inclusive), `YYYY-MM-DD` or full timestamps. */
+  from?: string;
+  to?: string;
+  /** A substring of an image reference. */
+  image?: string;
+  /** A digest or its prefix. */
+  digest?: string;
+  outcome?: TransferOutcome;
+}
+
+export interface TransferRow {
+  transferId: string;
+  /** What happened to it on this station, oldest first: pull, verify, push. */
+  operations: Array<{ kind: 'pull' | 'verify' | 'push'; outcome: TransferOutcome; startedAt: string }>;
+  startedAt: string;
+  /** The outcome of its latest operation. */
+  outcome: TransferOutcome;
+  images: number;
+  bytes: number;
+  operator: string;
+}
+
+export interface TransferDetail {
+  row: TransferRow;
+  images: Array<{ source: string; digest: string; target?: string; size?: number; status?: string }>;
+  chunks: Array<{ file: string; size: number; sha256: string; media?: string }>;
+  verification: { ok: boolean; problems: string[] } | null;
+  signature: SignatureInfo | null;
+  chain: AuditStatus;
+}
+
+export interface AuditStatus {
+  ok: boolean;
+  entries: number;
+  /** The first record whose hash does not match, when the ledger was edited. */
+  brokenAt?: number;
+  message: string;
+}
+
+export type ReportFormat = 'html' | 'csv' | 'json' | 'pdf';
+
+export interface ExportRequest {
+  format: ReportFormat;
+  transferId: string;
+}
+
+export interface SavedFile {
+  /** Null when the person closed the save dialog. */
+  path: string | null;
+}
+
+// ---- dialogs ------------------------------------------------------------------------------------
+
+export interface ChooseRequest {
+  kind: 'folder' | 'file';
+  title: string;
+  defaultPath?: string;
+}
+
+export interface SaveRequest {
+  title: string;
+  suggestedName: string;
+  content: string;
+}

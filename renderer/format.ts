@@ -1,15 +1,5 @@
 // Numbers as people read them.
-
-export function formatBytes(n: number): string {
-  const steps = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < steps.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${steps[i]}`;
-}
+export { formatBytes } from '../shared/format.ts';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';

@@ -1,7 +1,7 @@
 // Renders job events: one rewritten status line on a terminal, one line per image otherwise,
 // JSON lines with --json (for scripts and the app's log view).
 import type { JobEvent, JobEventListener } from '../../shared/jobs.ts';
-import { formatBytes } from '../engine/util/size.ts';
+import { formatBytes } from '../../shared/format.ts';
 import type { CommandIO } from './command.ts';
 
 export function progressRenderer(io: CommandIO, json: boolean): JobEventListener & { done(): void } {

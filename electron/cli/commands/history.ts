@@ -1,7 +1,7 @@
 // `ferry history`: every pull, verify and push recorded on this station, newest first.
 import { UsageError } from '../../engine/errors.ts';
 import { history, parseSince, type OperationSummary } from '../../engine/ledger/history.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
 

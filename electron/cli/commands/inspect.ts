@@ -1,7 +1,7 @@
 // `ferry inspect`: the transfer manifest, for a person.
 import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
 import { UsageError } from '../../engine/errors.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 
 export const inspectCommand: Command = {

@@ -2,7 +2,7 @@
 // side, `ferry receipt import` records it so `ferry pull --incremental` can leave those blobs out.
 import { UsageError } from '../../engine/errors.ts';
 import { importReceipt, issueReceipt, writeReceipt } from '../../engine/ledger/receipts.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 

@@ -2,7 +2,7 @@
 import { UsageError } from '../../engine/errors.ts';
 import { verify } from '../../engine/jobs/verify.ts';
 import { describeSignature } from '../../engine/signing/manifest-signature.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';

@@ -3,6 +3,7 @@
 // renamed by an earlier, interrupted run is kept as it is (resume). With `gostDigest` the same read
 // that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
 // sidecar: lowercase hex, no file name, no newline).
+import type { ChunkRecord } from './transfer-manifest.ts';
 import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError, toFerryError } from '../errors.ts';
@@ -10,15 +11,8 @@ import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { gostsumFile } from '../hash/gostsum.ts';
 import { partFileNames, partSizes } from './archive-parts.ts';
 
-export interface WrittenPart {
-  file: string;
-  index: number;
-  start: number;
-  size: number;
-  sha256: string;
-  /** Streebog-256 (gost12sum byte order), when the archive is written with GOST sums. */
-  streebog256?: string;
-}
+/** A finished part, as the transfer manifest records it. */
+export type WrittenPart = ChunkRecord;
 
 export interface ArchiveWriterOptions {
   /** Write a `<part>.gostsum` beside every part and record its Streebog-256. */

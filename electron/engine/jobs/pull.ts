@@ -28,7 +28,7 @@ import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
 import { signManifest, type SignatureFile } from '../signing/manifest-signature.ts';
-import { formatBytes } from '../util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
 import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';

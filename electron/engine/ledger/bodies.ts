@@ -1,5 +1,7 @@
 // The content of each kind of ledger entry, as recorded (canonical JSON). Reports, history and receipts
 // read these shapes back; a new field is optional forever, a removed one is never reused.
+import type { ChunkRecord } from '../bundle/transfer-manifest.ts';
+import type { SignatureCheck } from '../signing/manifest-signature.ts';
 import type { VerifyProblem } from '../verify/verify-report.ts';
 import type { MediaInfo } from './media.ts';
 
@@ -22,17 +24,8 @@ export interface OperationBody {
   options?: Record<string, unknown>;
 }
 
-export type SignatureBody =
-  | {
-      status: 'signed';
-      fingerprint: string;
-      publicKey: string;
-      signedAt?: string;
-      trusted?: boolean;
-      trustedFingerprint?: string;
-    }
-  | { status: 'unsigned'; trustedFingerprint?: string }
-  | { status: 'invalid'; reason: string; fingerprint?: string; trustedFingerprint?: string };
+/** What the signature check found (as verify and push report it). */
+export type SignatureBody = SignatureCheck;
 
 export type MediaBody = MediaInfo;
 
@@ -73,14 +66,8 @@ export interface ArchiveBody {
   layouts: string[];
 }
 
-export interface ChunkBody {
+export interface ChunkBody extends ChunkRecord {
   archive: string;
-  file: string;
-  index: number;
-  start: number;
-  size: number;
-  sha256: string;
-  streebog256?: string;
   /** Verify: what the file on the media looked like. */
   status?: 'ok' | 'missing' | 'size' | 'checksum';
 }

@@ -1,6 +1,6 @@
 // The transfer report as one self-contained HTML page an auditor can open offline and print: no
 // scripts, no external files, styles inline; every recorded value is escaped.
-import { formatBytes } from '../util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { OperationDetail, TransferReport } from './report.ts';
 
 function esc(value: string | number | undefined): string {

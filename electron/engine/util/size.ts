@@ -26,14 +26,3 @@ export function parseSize(text: string, flag = 'size'): number {
   }
   return Math.floor(parseFloat(m[1]!) * factor);
 }
-
-export function formatBytes(n: number): string {
-  const steps = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < steps.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${steps[i]}`;
-}

@@ -11,7 +11,7 @@ import type { CopyJobRequest, CopyResult } from '../../../shared/dto.ts';
 import { readTransferManifest, TRANSFER_MANIFEST } from '../../engine/bundle/transfer-manifest.ts';
 import { DiskFullError, UsageError, toFerryError } from '../../engine/errors.ts';
 import { MANIFEST_SIGNATURE } from '../../engine/signing/manifest-signature.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { FAT32_MAX_FILE } from '../media/filesystems.ts';
 

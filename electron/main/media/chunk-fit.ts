@@ -1,7 +1,7 @@
 // Chunk sizes that fit the media: no chunk may exceed what the filesystem holds in one file (FAT32:
 // 4 GiB − 1) nor what one stick holds, and chunks are whole MiB so people can read the number.
 import type { MediaEstimate, MediaEstimateRequest } from '../../../shared/dto.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import { planSticks, STICK_RESERVE } from './stick-plan.ts';
 
 const MiB = 1024 * 1024;

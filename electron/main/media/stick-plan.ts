@@ -4,7 +4,7 @@
 // error that asks for a smaller chunk size.
 import type { StickPlan } from '../../../shared/dto.ts';
 import { UsageError } from '../../engine/errors.ts';
-import { formatBytes } from '../../engine/util/size.ts';
+import { formatBytes } from '../../../shared/format.ts';
 
 /** Room kept on every stick for ferry-manifest.json, its signature and filesystem slack. */
 export const STICK_RESERVE = 4 * 1024 * 1024;

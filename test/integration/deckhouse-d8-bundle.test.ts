@@ -164,6 +164,13 @@ describe('bundles written by d8 mirror pull', () => {
     expect(report.files.map((f) => f.file).sort()).toEqual([...chunks].sort());
   });
 
+  it('inspect lists what a d8 bundle holds, read from its archives', async () => {
+    const run = await ferry(['inspect', bundle], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Transfer d8-[0-9a-f]{16}/);
+    for (const chunk of chunks) expect(run.stdout).toContain(chunk);
+  });
+
   it('verify names a damaged chunk (blob digest and GOST sum) and a gap in the chunk numbers', async () => {
     const damaged = copyBundle('damaged');
     const file = join(damaged, 'platform.tar.0001.chunk');

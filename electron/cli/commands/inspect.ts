@@ -1,5 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+import { readBundleManifest } from '../../engine/deckhouse/d8-bundle.ts';
 import { UsageError } from '../../engine/errors.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
@@ -14,7 +14,8 @@ export const inspectCommand: Command = {
     const [dir, ...extra] = args.positionals;
     if (!dir || extra.length)
       throw new UsageError('give exactly one bundle folder: ferry inspect <bundle-dir>');
-    const m = await readTransferManifest(dir);
+    // A bundle d8 mirror pull wrote has no transfer manifest: one is read from its archives.
+    const m = await readBundleManifest(dir);
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
       return 0;

@@ -244,7 +244,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     emit({
       type: 'phase',
       phase: 'copy',
-      message: `copying ${meter.blobCount - omitted.length} blob(s), ${meter.bytesTotal - omittedBytes} bytes`,
+      message: `copying ${meter.blobCount - omitted.length} blob(s), ${formatBytes(meter.bytesTotal - omittedBytes)}`,
     });
     const byRegistry = new Map<string, ImageGraph[]>();
     for (const img of plan.images)
@@ -271,7 +271,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     emit({
       type: 'log',
       level: 'info',
-      message: `downloaded ${copied} blob(s), ${copiedBytes} bytes${present ? `; ${present} already in the bundle from an interrupted run` : ''}`,
+      message: `downloaded ${copied} blob(s), ${formatBytes(copiedBytes)}${present ? `; ${present} already in the bundle from an interrupted run` : ''}`,
     });
     emit({ type: 'phase', phase: 'seal', message: 'sealing archives' });
     const sealed = await bundle.finish();

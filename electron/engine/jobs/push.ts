@@ -1,6 +1,7 @@
 // The isolated side's job: open the bundle (no unpacking: blobs are read out of the chunk files),
 // map every image to `<registry>/<path>/<target repository>:<tag>`, and copy bundle → registry.
 // Damaged images are refused and listed; the intact ones are pushed; nothing else is written.
+import { formatBytes } from '../../../shared/format.ts';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { ImageGraph, ImageRequest } from '../copy/image-graph.ts';
@@ -192,7 +193,7 @@ async function pushBundle(options: PushOptions): Promise<PushReport> {
     emit({
       type: 'phase',
       phase: 'push',
-      message: `pushing ${images.length} image(s), ${meter.bytesTotal} bytes to ${registry}`,
+      message: `pushing ${images.length} image(s), ${formatBytes(meter.bytesTotal)} to ${registry}`,
     });
     const target = new RegistryStore(registry, transport);
     const omitted = bundle.manifest.omitted ?? [];

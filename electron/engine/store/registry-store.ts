@@ -2,23 +2,15 @@
 //
 // Manifests come back byte-for-byte with their digest checked (against the reference when it is a
 // digest, and against Docker-Content-Digest). Blobs stream: downloads resume with Range (a server
-// that ignores Range gets its first `offset` bytes skipped here), uploads go HEAD → POST →
-// monolithic PUT streaming the body through a DigestVerifier; if the registry refuses the
-// monolithic PUT early, a chunked upload (PATCH with Content-Range, then PUT) takes over, replaying
-// the few bytes already sent. Referrers use the OCI 1.1 API, else the `sha256-<hex>` tag fallback.
+// that ignores Range gets its first `offset` bytes skipped here); uploads (monolithic PUT with a
+// chunked PATCH fallback) live in registry-upload.ts. Referrers use the OCI 1.1 API, else the
+// `sha256-<hex>` tag fallback.
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import {
-  AuthError,
-  DigestMismatchError,
-  FerryError,
-  ForbiddenError,
-  InvalidReferenceError,
-  NotFoundError,
-  RegistryError,
-} from '../errors.ts';
+import type { FerryError } from '../errors.ts';
+import { DigestMismatchError, InvalidReferenceError, NotFoundError, RegistryError } from '../errors.ts';
 import { referrersFallbackTag } from '../oci/annotations.ts';
-import { createDigestHasher, DigestVerifier, isDigest, parseDigest, sha256Digest } from '../oci/digest.ts';
+import { createDigestHasher, isDigest, parseDigest, sha256Digest } from '../oci/digest.ts';
 import {
   acceptedManifestTypes,
   detectMediaType,
@@ -38,9 +30,9 @@ import {
 } from '../transport/body.ts';
 import { mapStreamErrors, statusError } from '../transport/errors.ts';
 import { nextLink } from '../transport/link-header.ts';
-import { fixedChunks, ReplayableBody } from '../transport/replayable-body.ts';
 import type { RepositoryScope, Transport, TransportRequest } from '../transport/types.ts';
 import { addToReferrersFallback } from './referrers-fallback.ts';
+import { BlobUploader } from './registry-upload.ts';
 import type { BlobStream, GetBlobOptions, Store } from './store.ts';
 
 export interface RegistryStoreOptions {
@@ -68,19 +60,27 @@ export class RegistryStore implements Store {
   readonly endpoint: string;
   readonly #transport: Transport;
   #noReferrersApi = false;
-  readonly #options: Required<Omit<RegistryStoreOptions, 'tagPageSize'>> & { tagPageSize?: number };
+  readonly #tagPageSize: number | undefined;
+  readonly #uploader: BlobUploader;
 
   constructor(registryHost: string, transport: Transport, options: RegistryStoreOptions = {}) {
     this.name = registryHost;
     this.endpoint = registryEndpoint(registryHost);
     this.#transport = transport;
-    this.#options = {
-      chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
-      replayWindow: options.replayWindow ?? 8 * 1024 * 1024,
-      chunkRetries: options.chunkRetries ?? 3,
-      chunkedUploads: options.chunkedUploads ?? false,
-      tagPageSize: options.tagPageSize,
-    };
+    this.#tagPageSize = options.tagPageSize;
+    this.#uploader = new BlobUploader(
+      {
+        name: this.name,
+        request: (req) => this.#request(req),
+        absolute: (location) => this.#absolute(location),
+      },
+      {
+        chunkSize: options.chunkSize ?? 8 * 1024 * 1024,
+        replayWindow: options.replayWindow ?? 8 * 1024 * 1024,
+        chunkRetries: options.chunkRetries ?? 3,
+        chunkedUploads: options.chunkedUploads ?? false,
+      },
+    );
   }
 
   // ---- manifests ----------------------------------------------------------------------------
@@ -263,33 +263,9 @@ export class RegistryStore implements Store {
     stream: Readable,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { digest } = descriptor;
-    this.#checkName(repository, digest);
+    this.#checkName(repository, descriptor.digest);
     // No HEAD here: the copy asked hasBlob() just before (Store contract: putBlob uploads).
-    const verifier = new DigestVerifier(
-      { digest, size: descriptor.size },
-      `blob for ${this.name}/${repository}`,
-    );
-    stream.once('error', (err) => verifier.destroy(err));
-    stream.pipe(verifier);
-    const body = new ReplayableBody(verifier, this.#options.replayWindow);
-    try {
-      try {
-        if (this.#options.chunkedUploads) await this.#uploadChunked(repository, descriptor, body, signal);
-        else await this.#uploadMonolithic(repository, descriptor, body, signal);
-      } catch (err) {
-        if (this.#options.chunkedUploads) throw err;
-        if (body.failed) throw body.error;
-        if (!canFallBack(err) || !body.replayable) throw err;
-        await this.#uploadChunked(repository, descriptor, body, signal);
-      }
-      if (body.failed) throw body.error;
-    } catch (err) {
-      throw body.failed ? body.error : err;
-    } finally {
-      if (!stream.destroyed) stream.destroy();
-      if (!verifier.destroyed) verifier.destroy();
-    }
+    await this.#uploader.upload(repository, descriptor, stream, signal);
   }
 
   async mountBlob(
@@ -312,7 +288,7 @@ export class RegistryStore implements Store {
     if (res.statusCode === 201) return true;
     if (res.statusCode === 202) {
       // The registry opened an ordinary upload instead; close it, the caller uploads with putBlob.
-      await this.#cancelUpload(headerValue(res.headers.location), repository);
+      await this.#uploader.cancel(headerValue(res.headers.location), repository);
       return false;
     }
     if (res.statusCode === 404) return false;
@@ -323,7 +299,7 @@ export class RegistryStore implements Store {
 
   async listTags(repository: string, signal?: AbortSignal): Promise<string[]> {
     this.#checkName(repository);
-    const size = this.#options.tagPageSize;
+    const size = this.#tagPageSize;
     let next: string | undefined = `/v2/${repository}/tags/list${size === undefined ? '' : `?n=${size}`}`;
     const tags: string[] = [];
     while (next !== undefined) {
@@ -394,160 +370,6 @@ export class RegistryStore implements Store {
       next = nextLink(res.headers.link);
     }
     return out;
-  }
-
-  // ---- uploads ------------------------------------------------------------------------------
-
-  async #startUpload(
-    repository: string,
-    signal: AbortSignal | undefined,
-  ): Promise<{ location: string; minChunk: number }> {
-    const res = await this.#request({
-      method: 'POST',
-      path: `/v2/${repository}/blobs/uploads/`,
-      headers: { 'content-length': '0' },
-      scope: push(repository),
-      signal,
-    });
-    if (res.statusCode !== 202) throw await this.#fail(res, 'start blob upload', repository);
-    await discardBody(res.body);
-    const location = headerValue(res.headers.location);
-    if (location === undefined || location === '') {
-      throw new RegistryError(`registry ${this.name} started an upload to ${repository} without a Location`);
-    }
-    const minChunk = Number(headerValue(res.headers['oci-chunk-min-length']));
-    return { location: this.#absolute(location), minChunk: Number.isSafeInteger(minChunk) ? minChunk : 0 };
-  }
-
-  async #uploadMonolithic(
-    repository: string,
-    d: Descriptor,
-    body: ReplayableBody,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const { location } = await this.#startUpload(repository, signal);
-    const res = await this.#request({
-      method: 'PUT',
-      path: withDigest(location, d.digest),
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(d.size) },
-      body: body.body(),
-      scope: push(repository),
-      signal,
-    }).catch(async (err: unknown) => {
-      await this.#cancelUpload(location, repository);
-      throw err;
-    });
-    if (res.statusCode !== 201) {
-      const error = await this.#fail(res, `upload blob ${d.digest}`, repository);
-      await this.#cancelUpload(location, repository);
-      throw error;
-    }
-    await discardBody(res.body);
-  }
-
-  async #uploadChunked(
-    repository: string,
-    d: Descriptor,
-    body: ReplayableBody,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const started = await this.#startUpload(repository, signal);
-    let location = started.location;
-    const replay = body.body();
-    body.stopRecording();
-    let offset = 0;
-    try {
-      for await (const chunk of fixedChunks(replay, Math.max(this.#options.chunkSize, started.minChunk))) {
-        location = await this.#patchChunk(repository, location, chunk, offset, signal);
-        offset += chunk.length;
-      }
-      const res = await this.#request({
-        method: 'PUT',
-        path: withDigest(location, d.digest),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
-        scope: push(repository),
-        signal,
-      });
-      if (res.statusCode !== 201)
-        throw await this.#fail(res, `finish upload of blob ${d.digest}`, repository);
-      await discardBody(res.body);
-    } catch (err) {
-      await this.#cancelUpload(location, repository);
-      throw err;
-    }
-  }
-
-  /** PATCHes one chunk; after a failure asks the registry how far it got and sends the rest. */
-  async #patchChunk(
-    repository: string,
-    location: string,
-    chunk: Buffer,
-    offset: number,
-    signal: AbortSignal | undefined,
-  ): Promise<string> {
-    let sent = 0; // bytes of this chunk the registry confirmed
-    for (let attempt = 0; ; attempt++) {
-      const part = chunk.subarray(sent);
-      const start = offset + sent;
-      try {
-        const res = await this.#request({
-          method: 'PATCH',
-          path: location,
-          headers: {
-            'content-type': 'application/octet-stream',
-            'content-range': `${start}-${start + part.length - 1}`,
-            'content-length': String(part.length),
-          },
-          body: part,
-          scope: push(repository),
-          signal,
-        });
-        if (res.statusCode === 202 || res.statusCode === 204) {
-          await discardBody(res.body);
-          const next = headerValue(res.headers.location);
-          return next === undefined || next === '' ? location : this.#absolute(next);
-        }
-        throw await this.#fail(res, `upload chunk at byte ${start}`, repository);
-      } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.chunkRetries) throw err;
-        await delay(250 * 2 ** attempt, signal);
-        const confirmed = await this.#uploadedBytes(repository, location, signal);
-        if (confirmed < offset || confirmed > offset + chunk.length) throw err;
-        sent = confirmed - offset;
-        if (sent === chunk.length) return location;
-      }
-    }
-  }
-
-  /** GET on an upload session: how many bytes the registry holds (Range: 0-<last byte>). */
-  async #uploadedBytes(
-    repository: string,
-    location: string,
-    signal: AbortSignal | undefined,
-  ): Promise<number> {
-    const res = await this.#request({ method: 'GET', path: location, scope: push(repository), signal });
-    await discardBody(res.body);
-    if (res.statusCode !== 204 && res.statusCode !== 200) {
-      throw statusError(res.statusCode, '', this.#ctx('upload status', repository));
-    }
-    const match = /^(?:bytes=)?0-(\d+)$/.exec(headerValue(res.headers.range) ?? '');
-    const last = match === null ? -1 : Number(match[1]);
-    // distribution reports "0-0" for an empty upload as well as for one byte.
-    return last <= 0 ? 0 : last + 1;
-  }
-
-  async #cancelUpload(location: string | undefined, repository: string): Promise<void> {
-    if (location === undefined || location === '') return;
-    try {
-      const res = await this.#request({
-        method: 'DELETE',
-        path: this.#absolute(location),
-        scope: push(repository),
-      });
-      await discardBody(res.body);
-    } catch {
-      // best effort: an abandoned upload session expires on the registry by itself
-    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -628,12 +450,6 @@ function verifyManifestDigest(
   return requested ?? (served !== undefined && isDigest(served) ? served : sha256Digest(bytes));
 }
 
-function withDigest(location: string, digest: string): string {
-  const url = new URL(location);
-  url.searchParams.set('digest', digest);
-  return url.href;
-}
-
 function parseContentRange(
   header: string | undefined,
 ): { start: number; total: number | undefined } | undefined {
@@ -660,33 +476,4 @@ function skipBytes(count: number): (source: AsyncIterable<Buffer>) => AsyncGener
       toSkip = 0;
     }
   };
-}
-
-/** Whether a failed monolithic PUT may be retried as a chunked upload (not for auth or bad content). */
-function canFallBack(err: unknown): boolean {
-  if (err instanceof AuthError || err instanceof ForbiddenError || err instanceof DigestMismatchError)
-    return false;
-  if (err instanceof FerryError && /DIGEST_INVALID|SIZE_INVALID/.test(err.message)) return false;
-  return true;
-}
-
-function isTransient(err: unknown): boolean {
-  if (!(err instanceof FerryError)) return false;
-  if (err.code === 'FERRY_ERR_UNREACHABLE') return true;
-  const status = (err.details as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' && (status >= 500 || status === 408 || status === 429 || status === 416);
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 }

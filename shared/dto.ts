@@ -1,5 +1,6 @@
 // The data that crosses IPC between the main process and the renderer: plain JSON-able shapes, no
-// classes, never a password (except the pull Secret YAML the administrator asked for) and never a stack.
+// classes, never a password (except the pull Secret and ModuleSource YAML the administrator asked for)
+// and never a stack.
 import type { ErrorDTO } from './errors.ts';
 import type { JobEvent } from './jobs.ts';
 
@@ -281,6 +282,8 @@ export interface PushResult {
   }>;
   /** A kubernetes.io/dockerconfigjson Secret for the target, when a login was used. */
   pullSecretYaml?: string;
+  /** A Deckhouse bundle's ModuleSource (deckhouse.io/v1alpha1) for the pushed modules, with the login. */
+  moduleSourceYaml?: string;
   /** The signed receipt to carry back to the connected side (kept in the data folder too). */
   receipt?: { file: string; json: string };
 }

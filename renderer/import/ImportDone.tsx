@@ -60,6 +60,14 @@ export function ImportDone({ result, onHome }: { result: PushResult; onHome: () 
           fileName="ferry-registry-secret.yaml"
         />
       )}
+      {result.moduleSourceYaml && (
+        <CopyBox
+          id="module-source"
+          label="Deckhouse ModuleSource for the pushed modules"
+          text={result.moduleSourceYaml}
+          fileName="ferry-module-source.yaml"
+        />
+      )}
       <div className="wizard-nav">
         <button type="button" className="primary" onClick={onHome}>
           Back to start

@@ -1,7 +1,8 @@
 // The desktop app's renderer, end to end, in Debian's Chromium: the built page (unchanged) talks to the
 // test bridge, which answers with the same IPC handlers the Electron main process registers, over the
 // real engine and real registries. Drives the Prepare wizard (pull onto a "stick"), the Import wizard
-// (verify, push into a TLS + login registry), a damaged two-stick import, and the auditor's history.
+// (verify, push into a TLS + login registry), a damaged two-stick import, the auditor's history, and
+// a Deckhouse bundle's import ending with its ModuleSource.
 // Every step is checked for labelled controls, no horizontal scrolling at 1280×800 and no console
 // error (a CSP violation is one), and saved as test/e2e/screenshots/NN-step.tmp.png.
 import {
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
+import { pullDeckhouse } from '../../electron/engine/deckhouse/pull-deckhouse.ts';
 import { buildRenderer } from '../../scripts/build-app.ts';
 import { createRegistryClient } from '../harness/registry-client.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
@@ -299,6 +301,7 @@ describe('desktop app (renderer in Chromium over the test bridge)', () => {
       receipt: { transferId: string };
     };
     expect(receipt.receipt.transferId).toBe(transferId);
+    expect(await byLabel('Deckhouse ModuleSource for the pushed modules').count()).toBe(0);
     await step('import-done');
     await button('Back to start').click();
   });
@@ -448,6 +451,58 @@ describe('desktop app (renderer in Chromium over the test bridge)', () => {
       ].sort(),
     );
     await step('prepare-copied');
+  });
+
+  it('Import a Deckhouse bundle: the Done step offers its ModuleSource beside the Secret', async () => {
+    const dhBundle = join(work, 'deckhouse-bundle');
+    await pullDeckhouse({
+      bundleDir: dhBundle,
+      transport: { insecure: true },
+      selection: {
+        source: `${source.host}/deckhouse/ee`,
+        includeModules: ['console@=v1.3.1+stable'],
+        noPlatform: true,
+        noSecurityDb: true,
+      },
+    });
+    await page.getByRole('button', { name: 'Ferry: back to the start screen' }).click();
+    await button(/Import and push/).click();
+    await byLabel('Bundle folder (or the stick)').fill(dhBundle);
+    await button('Open bundle').click();
+    await expect.poll(() => page.locator('.review').count()).toBe(1);
+    await button('Next').click();
+    await expect.poll(() => page.getByText(/are intact/).count(), { timeout: 15_000 }).toBe(1);
+    await button('Next').click();
+    // The login for the target is the one Ferry holds from the first import.
+    await byLabel('Registry and path (required)').fill(`${target.host}/dh`);
+    await page.getByText('Connection security').click();
+    await byLabel('CA certificate file (PEM)').fill(target.caFile!);
+    await button('Push images').click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Images pushed' }).isVisible(), { timeout: 15_000 })
+      .toBe(true);
+    const yaml = await byLabel('Deckhouse ModuleSource for the pushed modules').inputValue();
+    expect(yaml).toContain('kind: ModuleSource');
+    expect(yaml).toContain(`repo: ${target.host}/dh/modules`);
+    expect(yaml).toContain('scheme: HTTPS');
+    expect(await byLabel('Kubernetes pull Secret for the target registry').inputValue()).toContain(
+      'kubernetes.io/dockerconfigjson',
+    );
+    const client = createRegistryClient(target);
+    try {
+      // The discovery tag a cluster lists the ModuleSource's modules by.
+      expect(await client.headManifest('dh/modules', 'console')).toBeTruthy();
+    } finally {
+      await client.close();
+    }
+    await step('import-deckhouse-done');
+    await page
+      .locator('.copy-box', { hasText: 'Deckhouse ModuleSource' })
+      .getByRole('button', { name: 'Save as file…' })
+      .click();
+    const saved = join(work, 'saved', 'ferry-module-source.yaml');
+    await expect.poll(() => existsSync(saved)).toBe(true);
+    expect(readFileSync(saved, 'utf8')).toBe(yaml);
   });
 
   it('logged no console error (a CSP violation would be one)', () => {

@@ -1,17 +1,20 @@
 // The IPC handlers over real registries (the same functions Electron registers and the test bridge
 // serves): Test connection's answers, a pull paused mid-copy and resumed, cancel, the stick plan and
-// copying stick by stick, opening a bundle spread over several sticks, and report export to PDF.
+// copying stick by stick, opening a bundle spread over several sticks, report export to PDF, and the
+// ModuleSource a Deckhouse push answers with.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStateMessage, PullJobRequest } from '../../../shared/dto.ts';
+import { parse } from 'yaml';
+import type { JobStateMessage, PullJobRequest, PushResult } from '../../../shared/dto.ts';
 import type { JobEvent } from '../../../shared/jobs.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { fakeSafeStorage } from '../../../test/e2e/fake-safe-storage.ts';
 import { startGateProxy, type GateProxy } from '../../../test/e2e/gate-proxy.ts';
 import { startRegistry, type RunningRegistry } from '../../../test/harness/registry.ts';
+import { seedDeckhouse } from '../../../test/harness/seed-deckhouse.ts';
 import { seedGeneric, type GenericSeed } from '../../../test/harness/seed-generic.ts';
 import type { TransferManifest } from '../../engine/bundle/transfer-manifest.ts';
 import { Station } from '../../engine/ledger/station.ts';
@@ -301,5 +304,92 @@ describe('reports', () => {
     expect(printed[0]).toContain(row!.transferId);
     const json = await call('history:export', { transferId: row!.transferId, format: 'json' });
     expect(JSON.parse(readFileSync(json.path!, 'utf8'))).toMatchObject({ transferId: row!.transferId });
+  });
+});
+
+describe('Deckhouse push', () => {
+  let bundleDir: string;
+  const pushed = async (target: { registry: string; insecure: boolean; caFile?: string }, dryRun = false) => {
+    const { jobId } = await call('job:push', {
+      bundleDir,
+      target: { tlsSkipVerify: false, ...target },
+      dryRun,
+    });
+    const end = await settled(jobId);
+    expect(end).toMatchObject({ status: 'succeeded', outcome: { kind: 'push' } });
+    return (end.outcome as { value: PushResult }).value;
+  };
+  const resource = (yaml: string | undefined) =>
+    parse(yaml ?? '') as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string };
+      spec: { registry: { repo: string; dockerCfg: string; scheme: string; ca?: string } };
+    };
+  const dockerCfg = (r: ReturnType<typeof resource>) =>
+    JSON.parse(Buffer.from(r.spec.registry.dockerCfg, 'base64').toString('utf8')) as unknown;
+
+  beforeAll(async () => {
+    await seedDeckhouse(source, 'deckhouse/ee');
+    bundleDir = join(work, 'deckhouse');
+    const { jobId } = await call('job:pull', {
+      source: { registry: source.host, insecure: true, tlsSkipVerify: false },
+      deckhouse: {
+        edition: 'deckhouse/ee',
+        includeModules: ['console@=v1.3.1+stable'],
+        excludeModules: [],
+        platform: false,
+        securityDatabases: false,
+        modules: true,
+      },
+      images: [],
+      platforms: [],
+      signatures: false,
+      bundleDir,
+      force: false,
+    });
+    expect(await settled(jobId)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('answers with the ModuleSource for the pushed modules: HTTPS, the CA file, the held login', async () => {
+    await call('registry:login', {
+      registry: secure.host,
+      username: secure.username!,
+      password: secure.password!,
+      remember: false,
+    });
+    const result = await pushed({ registry: `${secure.host}/dh`, insecure: false, caFile: secure.caFile! });
+    expect(result.ok).toBe(true);
+    const found = resource(result.moduleSourceYaml);
+    expect(found).toMatchObject({
+      apiVersion: 'deckhouse.io/v1alpha1',
+      kind: 'ModuleSource',
+      metadata: { name: 'deckhouse' },
+      spec: {
+        registry: {
+          repo: `${secure.host}/dh/modules`,
+          scheme: 'HTTPS',
+          ca: readFileSync(secure.caFile!, 'utf8'),
+        },
+      },
+    });
+    const auth = Buffer.from(`${secure.username!}:${secure.password!}`).toString('base64');
+    expect(dockerCfg(found)).toEqual({
+      auths: { [secure.host]: { username: secure.username, password: secure.password, auth } },
+    });
+    // The Secret keeps its own box; the ModuleSource text is the one resource.
+    expect(result.pullSecretYaml).toContain('kubernetes.io/dockerconfigjson');
+    expect(result.moduleSourceYaml).not.toContain('kind: Secret');
+  });
+
+  it('plain HTTP without a login: scheme HTTP, an anonymous dockerCfg, no ca; none on a dry run', async () => {
+    const target = { registry: `${source.host}/mirror-dh`, insecure: true };
+    expect((await pushed(target, true)).moduleSourceYaml).toBeUndefined();
+    const result = await pushed(target);
+    const found = resource(result.moduleSourceYaml);
+    expect(found.spec.registry).toMatchObject({ repo: `${source.host}/mirror-dh/modules`, scheme: 'HTTP' });
+    expect(found.spec.registry.ca).toBeUndefined();
+    expect(dockerCfg(found)).toEqual({ auths: { [source.host]: {} } });
+    expect(result.pullSecretYaml).toBeUndefined();
   });
 });

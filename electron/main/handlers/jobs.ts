@@ -26,6 +26,7 @@ import { signatureInfo } from './bundle.ts';
 import { transportFor } from './connection.ts';
 import { deckhouseSelection } from './deckhouse.ts';
 import { imageRequests } from './images.ts';
+import { moduleSourceYaml } from './module-source.ts';
 
 export interface JobDeps {
   station: Station;
@@ -131,13 +132,19 @@ export async function runPush(
   };
   if (request.dryRun) return result;
   const { registry } = parseRepositoryPath(request.target.registry.trim());
-  const login = deps.credentials.get(registry);
-  if (login?.password) {
-    result.pullSecretYaml = pullSecretYaml({
-      host: registry,
-      username: login.username,
-      password: login.password,
-    });
+  const held = deps.credentials.get(registry);
+  const login = held?.password
+    ? { host: registry, username: held.username, password: held.password }
+    : undefined;
+  if (login) result.pullSecretYaml = pullSecretYaml(login);
+  // A Deckhouse bundle (push reports its modules): the ModuleSource that points a cluster at them.
+  if (report.modules) {
+    result.moduleSourceYaml = await moduleSourceYaml(
+      request.target,
+      registry,
+      report.modules.repository,
+      login,
+    );
   }
   if (report.images.some((i) => i.status === 'pushed')) {
     // The receipt travels back to the connected side: what arrived, signed by this station.

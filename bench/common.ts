@@ -664,3 +664,50 @@ export async function printEnvironment(tools: Array<[string, string[]]>): Promis
 export function loadNote(): string {
   return `${availableParallelism()} core(s), load average (1 min) ${loadavg()[0]!.toFixed(2)}`;
 }
+
+/** Runs of one side of a ferry-versus-skopeo benchmark. */
+export interface SideRuns {
+  times: number[];
+  cpu: number[];
+  registryCpu: number[];
+}
+
+/** The side-by-side table pull and push print: medians, the ratio against its goal, peak RSS. */
+export function printVersusSkopeo(
+  title: string,
+  parallel: number,
+  ferry: SideRuns & { rss: number[] },
+  skopeo: SideRuns,
+  bytes: { label: string; ferry: number; skopeo: number },
+): void {
+  const RATIO_GOAL = 0.5;
+  const ferryTime = median(ferry.times);
+  const skopeoTime = median(skopeo.times);
+  const r = ferryTime / skopeoTime;
+  const peakRss = Math.max(...ferry.rss);
+  const rate = (n: number, s: number): string => `${(n / MB / s).toFixed(0)} MB/s`;
+  printTable(title, [
+    ['', 'ferry', `skopeo (${parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
+    [
+      'time (median)',
+      seconds(ferryTime),
+      seconds(skopeoTime),
+      ratio(r),
+      `≤ ${RATIO_GOAL}`,
+      goal(r <= RATIO_GOAL),
+    ],
+    ['runs', runList(ferry.times), runList(skopeo.times), '', '', ''],
+    [bytes.label, mb(bytes.ferry), mb(bytes.skopeo), '', '', ''],
+    ['throughput', rate(bytes.ferry, ferryTime), rate(bytes.skopeo, skopeoTime), '', '', ''],
+    ['client CPU (median)', seconds(median(ferry.cpu)), seconds(median(skopeo.cpu)), '', '', ''],
+    [
+      'registry CPU (median)',
+      seconds(median(ferry.registryCpu)),
+      seconds(median(skopeo.registryCpu)),
+      '',
+      '',
+      '',
+    ],
+    ['peak RSS (max)', mb(peakRss), '', '', '< 300 MB', goal(peakRss < 300 * MB)],
+  ]);
+}

@@ -12,16 +12,10 @@ import {
   checkSkopeoLayouts,
   describeSeed,
   ferryPull,
-  goal,
-  mb,
-  median,
-  MB,
   printEnvironment,
-  printTable,
-  ratio,
+  printVersusSkopeo,
   requireTool,
   runBench,
-  runList,
   seconds,
   seedMultiArch,
   skopeoPull,
@@ -30,9 +24,6 @@ import {
   treeBytes,
   withRegistryCpu,
 } from './common.ts';
-
-const RATIO_GOAL = 0.5;
-const RSS_GOAL = 300 * MB;
 
 runBench(async () => {
   const options = benchOptions('npm run bench:pull -- [options]', {
@@ -84,35 +75,17 @@ runBench(async () => {
     );
   }
 
-  const ferryTime = median(ferry.times);
-  const skopeoTime = median(skopeo.times);
-  const r = ferryTime / skopeoTime;
-  const peakRss = Math.max(...ferry.rss);
-  const rate = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
-  printTable(`pull of ${seed.images.length} images — median of ${options.runs} runs per side`, [
-    ['', 'ferry', `skopeo (${options.parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
-    [
-      'time (median)',
-      seconds(ferryTime),
-      seconds(skopeoTime),
-      ratio(r),
-      `≤ ${RATIO_GOAL}`,
-      goal(r <= RATIO_GOAL),
-    ],
-    ['runs', runList(ferry.times), runList(skopeo.times), '', '', ''],
-    ['bytes moved', mb(ferryBytes), mb(skopeoBytes), '', '', ''],
-    ['throughput', rate(ferryBytes, ferryTime), rate(skopeoBytes, skopeoTime), '', '', ''],
-    ['client CPU (median)', seconds(median(ferry.cpu)), seconds(median(skopeo.cpu)), '', '', ''],
-    [
-      'registry CPU (median)',
-      seconds(median(ferry.registryCpu)),
-      seconds(median(skopeo.registryCpu)),
-      '',
-      '',
-      '',
-    ],
-    ['peak RSS (max)', mb(peakRss), '', '', '< 300 MB', goal(peakRss < RSS_GOAL)],
-  ]);
+  printVersusSkopeo(
+    `pull of ${seed.images.length} images — median of ${options.runs} runs per side`,
+    options.parallel,
+    ferry,
+    skopeo,
+    {
+      label: 'bytes moved',
+      ferry: ferryBytes,
+      skopeo: skopeoBytes,
+    },
+  );
   console.log(
     '\nferry: one bundle, shared blobs once, chunk size 700MiB, default concurrency; ' +
       'skopeo: copy --all --preserve-digests, one OCI layout per image (shared base layer once per layout). ' +

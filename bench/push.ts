@@ -15,18 +15,13 @@ import {
   checkSkopeoLayouts,
   describeSeed,
   ferryPull,
-  goal,
   mb,
-  median,
-  MB,
   peerBatch,
   printEnvironment,
-  printTable,
-  ratio,
+  printVersusSkopeo,
   requireTool,
   runBench,
   runFerry,
-  runList,
   seconds,
   seedMultiArch,
   skopeoLayout,
@@ -39,9 +34,6 @@ import {
   type MultiArchSeed,
   type PeerRun,
 } from './common.ts';
-
-const RATIO_GOAL = 0.5;
-const RSS_GOAL = 300 * MB;
 
 /** Every image from its own OCI layout to `<host>/skopeo/<repository>:<tag>`, `parallel` at a time. */
 function skopeoPush(seed: MultiArchSeed, layouts: string, host: string, parallel: number): Promise<PeerRun> {
@@ -121,37 +113,16 @@ runBench(async () => {
     );
   }
 
-  const ferryTime = median(ferry.times);
-  const skopeoTime = median(skopeo.times);
-  const r = ferryTime / skopeoTime;
-  const peakRss = Math.max(...ferry.rss);
-  const rate = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
-  printTable(
+  printVersusSkopeo(
     `push of ${seed.images.length} images into an empty registry — median of ${options.runs} runs per side`,
-    [
-      ['', 'ferry', `skopeo (${options.parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
-      [
-        'time (median)',
-        seconds(ferryTime),
-        seconds(skopeoTime),
-        ratio(r),
-        `≤ ${RATIO_GOAL}`,
-        goal(r <= RATIO_GOAL),
-      ],
-      ['runs', runList(ferry.times), runList(skopeo.times), '', '', ''],
-      ['bytes read', mb(ferryBytes), mb(skopeoBytes), '', '', ''],
-      ['throughput', rate(ferryBytes, ferryTime), rate(skopeoBytes, skopeoTime), '', '', ''],
-      ['client CPU (median)', seconds(median(ferry.cpu)), seconds(median(skopeo.cpu)), '', '', ''],
-      [
-        'registry CPU (median)',
-        seconds(median(ferry.registryCpu)),
-        seconds(median(skopeo.registryCpu)),
-        '',
-        '',
-        '',
-      ],
-      ['peak RSS (max)', mb(peakRss), '', '', '< 300 MB', goal(peakRss < RSS_GOAL)],
-    ],
+    options.parallel,
+    ferry,
+    skopeo,
+    {
+      label: 'bytes read',
+      ferry: ferryBytes,
+      skopeo: skopeoBytes,
+    },
   );
   console.log(
     '\nferry: push <bundle> <host>/ferry --insecure, default concurrency, blobs read out of the chunks; ' +

@@ -25,6 +25,10 @@ export class BundleReaderStore implements Store {
   readonly manifest: TransferManifest;
   private readonly blobs: Map<string, Located>;
   private readonly tags: Map<string, Map<string, string>>;
+  /** Media types the transfer manifest records, by manifest digest. */
+  private readonly mediaTypes = new Map<string, string>();
+  /** OCI 1.1 referrers carried without a tag, by subject digest. */
+  private readonly referrersBySubject = new Map<string, Descriptor[]>();
   private readonly readers: ArchiveReader[];
 
   private constructor(
@@ -41,8 +45,16 @@ export class BundleReaderStore implements Store {
     for (const img of manifest.images) {
       const tags = this.tags.get(img.target.repository) ?? new Map<string, string>();
       if (img.target.tag) tags.set(img.target.tag, img.digest);
-      for (const a of img.artifacts) if (a.tag) tags.set(a.tag, a.digest);
       this.tags.set(img.target.repository, tags);
+      this.mediaTypes.set(img.digest, img.mediaType);
+      for (const a of img.artifacts) {
+        if (a.tag) tags.set(a.tag, a.digest);
+        this.mediaTypes.set(a.digest, a.mediaType);
+        if (a.kind !== 'referrer') continue;
+        const list = this.referrersBySubject.get(a.subject) ?? [];
+        list.push({ mediaType: a.mediaType, digest: a.digest, size: blobs.get(a.digest)?.size ?? 0 });
+        this.referrersBySubject.set(a.subject, list);
+      }
     }
   }
 
@@ -96,10 +108,7 @@ export class BundleReaderStore implements Store {
         `manifest ${digest} in ${files} is damaged: refused (run 'ferry verify')`,
       );
     }
-    const record =
-      this.manifest.images.find((i) => i.digest === digest) ??
-      this.manifest.images.flatMap((i) => i.artifacts).find((a) => a.digest === digest);
-    return { bytes, digest, mediaType: record?.mediaType ?? detectMediaType(bytes) };
+    return { bytes, digest, mediaType: this.mediaTypes.get(digest) ?? detectMediaType(bytes) };
   }
 
   async headManifest(repository: string, reference: string) {
@@ -107,8 +116,9 @@ export class BundleReaderStore implements Store {
       const digest = this.digestFor(repository, reference);
       const at = this.blobs.get(digest);
       if (!at) return undefined;
-      const m = await this.getManifest(repository, digest);
-      return { digest, mediaType: m.mediaType, size: at.size };
+      // Read (and check) the bytes only when the transfer manifest does not record the media type.
+      const mediaType = this.mediaTypes.get(digest) ?? (await this.getManifest(repository, digest)).mediaType;
+      return { digest, mediaType, size: at.size };
     } catch (err) {
       if (err instanceof NotFoundError) return undefined;
       throw err;
@@ -132,10 +142,7 @@ export class BundleReaderStore implements Store {
   }
 
   async referrers(_repository: string, digest: string): Promise<Descriptor[]> {
-    return this.manifest.images
-      .flatMap((i) => i.artifacts)
-      .filter((a) => a.kind === 'referrer' && a.subject === digest)
-      .map((a) => ({ mediaType: a.mediaType, digest: a.digest, size: this.blobs.get(a.digest)?.size ?? 0 }));
+    return this.referrersBySubject.get(digest) ?? [];
   }
 
   async putManifest(): Promise<void> {

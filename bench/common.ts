@@ -711,3 +711,21 @@ export function printVersusSkopeo(
     ['peak RSS (max)', mb(peakRss), '', '', '< 300 MB', goal(peakRss < 300 * MB)],
   ]);
 }
+
+/** The common start of the skopeo comparisons (pull, push): options, tools, a seeded source registry. */
+export async function startSkopeoComparison(usage: string) {
+  const options = benchOptions(usage, {
+    images: 16,
+    layerSize: 4 << 20,
+    layersPerImage: 3,
+    runs: 3,
+    parallel: 4,
+  });
+  requireTool('skopeo', 'skopeo');
+  requireTool('docker-registry', 'docker-registry');
+  await printEnvironment([['skopeo', ['--version']]]);
+  const source = await startBenchRegistry();
+  const seed = await seedMultiArch(source, options);
+  console.log(`source    ${source.url}: ${describeSeed(seed, options)}`);
+  return { options, source, seed };
+}

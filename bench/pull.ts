@@ -7,39 +7,21 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  benchOptions,
   checkBundle,
   checkSkopeoLayouts,
-  describeSeed,
   ferryPull,
-  printEnvironment,
   printVersusSkopeo,
-  requireTool,
   runBench,
   seconds,
-  seedMultiArch,
   skopeoPull,
-  startBenchRegistry,
+  startSkopeoComparison,
   tempDir,
   treeBytes,
   withRegistryCpu,
 } from './common.ts';
 
 runBench(async () => {
-  const options = benchOptions('npm run bench:pull -- [options]', {
-    images: 16,
-    layerSize: 4 << 20,
-    layersPerImage: 3,
-    runs: 3,
-    parallel: 4,
-  });
-  requireTool('skopeo', 'skopeo');
-  requireTool('docker-registry', 'docker-registry');
-  await printEnvironment([['skopeo', ['--version']]]);
-
-  const source = await startBenchRegistry();
-  const seed = await seedMultiArch(source, options);
-  console.log(`source    ${source.url}: ${describeSeed(seed, options)}`);
+  const { options, source, seed } = await startSkopeoComparison('npm run bench:pull -- [options]');
 
   const work = tempDir('pull');
   const ferry = {

@@ -9,30 +9,26 @@
 // is broken: a command fails, a digest differs.
 import { join } from 'node:path';
 import {
-  benchOptions,
   checkBundle,
   checkPushed,
   checkSkopeoLayouts,
-  describeSeed,
   ferryPull,
   mb,
+  type MultiArchSeed,
   peerBatch,
-  printEnvironment,
+  type PeerRun,
   printVersusSkopeo,
-  requireTool,
   runBench,
   runFerry,
   seconds,
-  seedMultiArch,
   skopeoLayout,
   skopeoPull,
   startBenchRegistry,
+  startSkopeoComparison,
   stopRegistry,
   tempDir,
   treeBytes,
   withRegistryCpu,
-  type MultiArchSeed,
-  type PeerRun,
 } from './common.ts';
 
 /** Every image from its own OCI layout to `<host>/skopeo/<repository>:<tag>`, `parallel` at a time. */
@@ -51,20 +47,7 @@ function skopeoPush(seed: MultiArchSeed, layouts: string, host: string, parallel
 }
 
 runBench(async () => {
-  const options = benchOptions('npm run bench:push -- [options]', {
-    images: 16,
-    layerSize: 4 << 20,
-    layersPerImage: 3,
-    runs: 3,
-    parallel: 4,
-  });
-  requireTool('skopeo', 'skopeo');
-  requireTool('docker-registry', 'docker-registry');
-  await printEnvironment([['skopeo', ['--version']]]);
-
-  const source = await startBenchRegistry();
-  const seed = await seedMultiArch(source, options);
-  console.log(`source    ${source.url}: ${describeSeed(seed, options)}`);
+  const { options, source, seed } = await startSkopeoComparison('npm run bench:push -- [options]');
 
   // Untimed: the same images once into a ferry bundle and once into skopeo's OCI layouts.
   const work = tempDir('push');

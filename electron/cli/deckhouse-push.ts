@@ -1,6 +1,6 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { joinPath, normalizeModulesSuffix } from '../engine/deckhouse/layout-paths.ts';
 import {
   moduleSourceFile,
@@ -11,6 +11,7 @@ import { IoError } from '../engine/errors.ts';
 import type { PushReport } from '../engine/jobs/push.ts';
 import { parseRepositoryPath } from '../engine/ref/reference.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
+import { writeFileAtomic } from '../engine/util/write-file-atomic.ts';
 
 export const deckhousePushFlags: Record<string, OptionSpec> = {
   'modules-path-suffix': {
@@ -64,7 +65,7 @@ export async function reportModuleSource(
       ? { login: { host: registry, username: login.username, password: login.password } }
       : {}),
   };
-  if (file !== undefined) await writeFile(file, moduleSourceFile(options), { mode: 0o600 });
+  if (file !== undefined) await writeFileAtomic(file, moduleSourceFile(options), 0o600);
   if (args.values.json) return;
   const names = report.modules?.names ?? [];
   io.stdout.write(

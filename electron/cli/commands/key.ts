@@ -1,9 +1,10 @@
 // `ferry key`: the station's Ed25519 key that signs bundles and receipts. `show` prints the public key
 // and its fingerprint (created on first use); `export` writes the public key for `--trusted-key`.
-import { writeFile } from 'node:fs/promises';
+
 import { UsageError } from '../../engine/errors.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
+import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export const keyCommand: Command = {
   name: 'key',
@@ -20,7 +21,7 @@ export const keyCommand: Command = {
     if (action === 'export') {
       const out = args.values.output as string | undefined;
       if (out) {
-        await writeFile(out, key.publicKeyPem());
+        await writeFileAtomic(out, key.publicKeyPem());
         io.stderr.write(`wrote the public key ${key.fingerprint} to ${out}\n`);
       } else io.stdout.write(key.publicKeyPem());
       return 0;

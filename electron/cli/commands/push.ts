@@ -1,5 +1,5 @@
 // `ferry push`: a verified bundle into the private registry, digests unchanged.
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 import { UsageError } from '../../engine/errors.ts';
 import { push } from '../../engine/jobs/push.ts';
 import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
@@ -74,10 +74,10 @@ export const pushCommand: Command = {
     });
     progress.done();
     if (v['pull-secret'] && !v['dry-run']) {
-      await writeFile(
+      await writeFileAtomic(
         v['pull-secret'] as string,
         pullSecretYaml({ host: registry, username: username!, password: password! }),
-        { mode: 0o600 },
+        0o600,
       );
     }
     if (v.json) {

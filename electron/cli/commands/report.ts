@@ -1,5 +1,5 @@
 // `ferry report`: one transfer as an auditor needs it — HTML to print, CSV for a spreadsheet, JSON.
-import { writeFile } from 'node:fs/promises';
+
 import { extname } from 'node:path';
 import { UsageError } from '../../engine/errors.ts';
 import { transferReport } from '../../engine/ledger/report.ts';
@@ -7,6 +7,7 @@ import { reportCsv } from '../../engine/ledger/report-csv.ts';
 import { reportHtml } from '../../engine/ledger/report-html.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
+import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -41,7 +42,7 @@ export const reportCommand: Command = {
           ? reportCsv(report)
           : `${JSON.stringify(report, null, 2)}\n`;
     if (out) {
-      await writeFile(out, text);
+      await writeFileAtomic(out, text);
       io.stderr.write(
         `wrote the ${format.toUpperCase()} report of transfer ${report.transferId} (${report.operations.length} operation(s)) to ${out}\n`,
       );

@@ -1,10 +1,11 @@
 // The transfer manifest: the small JSON beside the archives that lists every archive and chunk (size,
 // SHA-256), every image (source, digest, target) and every blob (where it lies). Verify checks the
 // media against it; push maps images to targets from it; the ledger records it.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleInvalidError } from '../errors.ts';
 import type { ArtifactKind } from '../copy/image-graph.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const TRANSFER_MANIFEST = 'ferry-manifest.json';
 export const FORMAT_VERSION = 1;
@@ -91,8 +92,7 @@ export interface TransferManifest {
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
   const path = join(dir, TRANSFER_MANIFEST);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 export async function readTransferManifest(dir: string): Promise<TransferManifest> {

@@ -2,7 +2,7 @@
 // the registries into the archives (cut into chunks), write the transfer manifest. Killed at any
 // moment, the same command resumes from the saved plan and the logs of completed blobs and parts.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import {
@@ -32,6 +32,7 @@ import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
 import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const MIN_CHUNK_SIZE = 1 << 20;
 
@@ -216,8 +217,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         plan: serializePlan(plan),
         ...(omitted.length ? { omitted } : {}),
       };
-      await writeFile(`${statePath}.tmp`, JSON.stringify(state));
-      await rename(`${statePath}.tmp`, statePath);
+      await writeFileAtomic(statePath, JSON.stringify(state));
     }
 
     hooks.onTransferId?.(state.transferId);

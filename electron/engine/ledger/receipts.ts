@@ -3,7 +3,7 @@
 // connected station imports it into its ledger; from then on `pull --incremental` leaves out the blobs
 // the receipts prove are already in the target, and push mounts them there from where they are.
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { OmittedBlob } from '../bundle/transfer-manifest.ts';
 import { BundleInvalidError, NotFoundError, SignatureError, UsageError } from '../errors.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
@@ -20,6 +20,7 @@ import type {
 } from './bodies.ts';
 import { bodyOf, type Entry, type NewEntry } from './entry.ts';
 import type { Station } from './station.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const RECEIPT_FORMAT = 'ferry-receipt';
 export const RECEIPT_FORMAT_VERSION = 1;
@@ -145,7 +146,7 @@ function receiptBody(receipt: Receipt, action: ReceiptBody['action'], file?: str
 }
 
 export async function writeReceipt(file: string, signed: SignedReceipt): Promise<void> {
-  await writeFile(file, `${JSON.stringify(signed, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(signed, null, 2)}\n`);
 }
 
 export interface ImportedReceipt {

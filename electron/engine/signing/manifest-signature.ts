@@ -3,12 +3,13 @@
 // and name the signer's fingerprint; with a trusted key they refuse a bundle signed by another key, or
 // not signed at all. A signature that does not match the manifest is always refused: the manifest was
 // changed after the station signed it.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSFER_MANIFEST } from '../bundle/transfer-manifest.ts';
 import { SignatureError } from '../errors.ts';
 import { fingerprintOf, SIGNATURE_ALGORITHM, verifySignature, type TrustedKey } from './public-key.ts';
 import type { Signature, StationKey } from './station-key.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const MANIFEST_SIGNATURE = 'ferry-manifest.sig.json';
 
@@ -41,8 +42,7 @@ export async function signManifest(dir: string, key: StationKey): Promise<Signat
     signedAt: new Date().toISOString(),
   };
   const path = join(dir, MANIFEST_SIGNATURE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
   return file;
 }
 

@@ -1,7 +1,7 @@
 // Every IPC channel's handler, built over the engine and the station. This module never imports
 // 'electron': what it needs from Electron (dialogs, PDF printing, safeStorage inside the credential
 // store) is passed in, so the test bridge registers exactly these handlers over HTTP.
-import { writeFile } from 'node:fs/promises';
+
 import { isAbsolute, join } from 'node:path';
 import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
@@ -18,6 +18,7 @@ import type { JobRunner } from '../jobs/job-runner.ts';
 import { estimateMedia } from '../media/chunk-fit.ts';
 import { planSticks } from '../media/stick-plan.ts';
 import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -120,7 +121,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       const path = await deps.shell.saveAs('Export report', `${base}.${r.format}`);
       if (path === null) return { path: null };
-      await writeFile(path, content).catch((err: unknown) => {
+      await writeFileAtomic(path, content).catch((err: unknown) => {
         throw toFerryError(err);
       });
       return { path };
@@ -129,7 +130,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'dialog:save': async (r) => {
       const path = await deps.shell.saveAs(r.title, r.suggestedName);
       if (path === null) return { path: null };
-      await writeFile(path, r.content).catch((err: unknown) => {
+      await writeFileAtomic(path, r.content).catch((err: unknown) => {
         throw toFerryError(err);
       });
       return { path };

@@ -1,7 +1,8 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
 import { readFile } from 'node:fs/promises';
-import { joinPath, normalizeModulesSuffix } from '../engine/deckhouse/layout-paths.ts';
+import { joinPath } from '../engine/bundle/d8-layout.ts';
+import { normalizeModulesSuffix } from '../engine/deckhouse/layout-paths.ts';
 import {
   moduleSourceFile,
   moduleSourcePreview,

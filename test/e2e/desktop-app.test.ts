@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
-import { pullDeckhouse } from '../../electron/engine/deckhouse/pull-deckhouse.ts';
+import { pullDeckhouse } from '../../electron/engine/jobs/pull-deckhouse.ts';
 import { buildRenderer } from '../../scripts/build-app.ts';
 import { createRegistryClient } from '../harness/registry-client.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
@@ -33,7 +33,7 @@ import { fakeLinuxRoots } from './fake-sysfs.ts';
 import { startGateProxy, type GateProxy } from './gate-proxy.ts';
 import { focusedId, focusedText, stepProblems } from './page-checks.ts';
 
-const shots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const shots = fileURLToPath(new URL('./screenshots', import.meta.url));
 let work: string;
 let source: RunningRegistry;
 let target: RunningRegistry;

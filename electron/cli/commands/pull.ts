@@ -2,7 +2,7 @@
 import { UsageError } from '../../engine/errors.ts';
 import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';
 import { pull } from '../../engine/jobs/pull.ts';
-import { pullDeckhouse } from '../../engine/deckhouse/pull-deckhouse.ts';
+import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
 import { parseRepositoryPath } from '../../engine/ref/reference.ts';
 import { deckhousePullFlags, deckhouseSelectionFrom } from '../deckhouse-flags.ts';
 import { parsePlatform } from '../../engine/oci/platform.ts';

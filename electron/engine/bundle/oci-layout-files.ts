@@ -2,7 +2,7 @@
 // tag, annotated with the source reference and the destination tag) and `blobs/<alg>/<hex>`.
 import * as annotations from '../oci/annotations.ts';
 import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
-import type { ImageGraph } from '../copy/image-graph.ts';
+import type { ImageGraph } from '../plan/image-graph.ts';
 
 export const OCI_LAYOUT_FILE = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
 /** Ferry's own annotation: the repository an image goes to, relative to the push root. */

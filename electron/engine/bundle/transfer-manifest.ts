@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleInvalidError } from '../errors.ts';
-import type { ArtifactKind } from '../copy/image-graph.ts';
+import type { OmittedBlob } from '../plan/omitted-blob.ts';
+import type { ArtifactKind } from '../plan/image-graph.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const TRANSFER_MANIFEST = 'ferry-manifest.json';
@@ -62,17 +63,6 @@ export interface BlobRecord {
   layout: string;
   /** Offset of the blob's bytes inside the archive. */
   offset: number;
-}
-
-/** A blob an incremental pull left out: receipts show the target registry already holds it. */
-export interface OmittedBlob {
-  digest: string;
-  size: number;
-  /** The target registry the receipt names, and the repositories there that hold the blob. */
-  registry: string;
-  repositories: string[];
-  /** The receipt that proves it. */
-  receipt: string;
 }
 
 export interface TransferManifest {

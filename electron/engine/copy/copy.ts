@@ -7,7 +7,7 @@ import type { Descriptor } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
 import { resumableBlobStream } from './blob-stream.ts';
-import { allBlobs, type CopyPlan, type ImageGraph } from './image-graph.ts';
+import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
 export interface CopyProgress {
   /** Bytes moved so far (blobs skipped because already present count too, once). */

@@ -8,7 +8,7 @@ import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '
 import { formatPlatform, platformMatches } from '../oci/platform.ts';
 import { MediaTypes, type Descriptor, type ImageIndex, type RawManifest } from '../oci/types.ts';
 import type { Store } from '../store/store.ts';
-import type { ArtifactGraph, ImageGraph, ImageRequest } from './image-graph.ts';
+import type { ArtifactGraph, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 
 export interface ResolveOptions {
   /** Carry signatures, attestations, SBOMs and referrers (default true). */

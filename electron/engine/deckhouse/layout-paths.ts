@@ -5,43 +5,13 @@
 // - in the bundle it is the OCI layout at <path> inside platform.tar, security.tar or module-<m>.tar,
 //   exactly as `d8 mirror pull` lays them out;
 // - in the target it is `<registry>/<path>/<path>` (modules under the target's suffix).
-import type { ImageGraph } from '../copy/image-graph.ts';
+import type { ImageGraph } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
 import { pathProblem } from '../ref/grammar.ts';
-import type { Placement } from '../store/bundle-writer-store.ts';
+import type { Placement } from '../bundle/bundle-writer-store.ts';
+import { archiveForPath, joinPath, moduleOfPath, moduleOfRecord } from '../bundle/d8-layout.ts';
 
-export const PLATFORM_ARCHIVE = 'platform.tar';
-export const SECURITY_ARCHIVE = 'security.tar';
 export const DEFAULT_MODULES_SUFFIX = '/modules';
-
-export function moduleArchive(module: string): string {
-  return `module-${module}.tar`;
-}
-
-/** 'module-console.tar' → 'console'. */
-export function moduleOfArchive(archive: string): string | undefined {
-  return /^module-(.+)\.tar$/.exec(archive)?.[1];
-}
-
-/** 'modules/console/release' → 'console'. */
-export function moduleOfPath(path: string): string | undefined {
-  return /^modules\/([^/]+)(?:\/|$)/.exec(path)?.[1];
-}
-
-export function joinPath(...parts: string[]): string {
-  return parts
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/');
-}
-
-/** The archive d8 puts a path in. */
-export function archiveForPath(path: string): string {
-  const module = moduleOfPath(path);
-  if (module) return moduleArchive(module);
-  if (path === 'security' || path.startsWith('security/')) return SECURITY_ARCHIVE;
-  return PLATFORM_ARCHIVE;
-}
 
 /** Bundle writer placement for Deckhouse images: the layout is the image's path. */
 export function deckhousePlacement(image: ImageGraph): Placement {
@@ -61,15 +31,6 @@ export function normalizeModulesSuffix(suffix: string | undefined): string {
 export function withModulesSuffix(path: string, suffix: string): string {
   if (!moduleOfPath(path)) return path;
   return joinPath(suffix, path.slice('modules/'.length));
-}
-
-/** The module an image record belongs to: its archive is module-<m>.tar and its path modules/<m>/... */
-export function moduleOfRecord(record: {
-  archive: string;
-  target: { repository: string };
-}): string | undefined {
-  const module = moduleOfArchive(record.archive);
-  return module !== undefined && moduleOfPath(record.target.repository) === module ? module : undefined;
 }
 
 /**

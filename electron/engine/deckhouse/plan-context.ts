@@ -2,13 +2,13 @@
 // edition root, a request list that keeps each destination (path + tag) once, and small helpers
 // for the questions they ask the registry.
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import type { ImageRequest } from '../copy/image-graph.ts';
+import type { ImageRequest } from '../plan/image-graph.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
 import type { ChannelVersion, ReleaseChannel } from './channels.ts';
 import { readImageJson } from './image-files.ts';
-import { joinPath } from './layout-paths.ts';
+import { joinPath } from '../bundle/d8-layout.ts';
 
 export class PlanContext {
   readonly store: Store;

@@ -12,7 +12,7 @@ import {
 } from './channels.ts';
 import { readImageFiles } from './image-files.ts';
 import { digestsIn, extraImagesIn } from './image-lists.ts';
-import { joinPath } from './layout-paths.ts';
+import { joinPath } from '../bundle/d8-layout.ts';
 import { constraintsFor, planModuleVersions, selectModules, type ModuleFilter } from './module-filter.ts';
 import type { PlanContext } from './plan-context.ts';
 

@@ -5,7 +5,7 @@
 // raised before any request is made.
 import type { SemVer } from 'semver';
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import type { ImageRequest } from '../copy/image-graph.ts';
+import type { ImageRequest } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
 import { isValidTag } from '../ref/reference.ts';

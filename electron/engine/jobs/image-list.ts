@@ -8,7 +8,7 @@ import { parsePlatform } from '../oci/platform.ts';
 import type { Platform } from '../oci/types.ts';
 import { formatReference, parseReference } from '../ref/reference.ts';
 import { isValidTag } from '../ref/reference.ts';
-import type { ImageRequest } from '../copy/image-graph.ts';
+import type { ImageRequest } from '../plan/image-graph.ts';
 
 export function imageRequest(text: string, platforms: Platform[] = [], target?: string): ImageRequest {
   const ref = parseReference(text.trim());

@@ -1,8 +1,8 @@
 // `pull --incremental`: which blobs of a plan to leave out because imported receipts prove the target
 // registry holds them. Manifests always travel (push needs them to write tags, and they are small);
 // configs and layers the target has are left out and mounted there by push.
-import type { OmittedBlob } from '../bundle/transfer-manifest.ts';
-import { allBlobs, allManifests, type CopyPlan } from '../copy/image-graph.ts';
+import type { OmittedBlob } from '../plan/omitted-blob.ts';
+import { allBlobs, allManifests, type CopyPlan } from '../plan/image-graph.ts';
 
 export function blobsToLeaveOut(plan: CopyPlan, inTarget: Map<string, OmittedBlob>): OmittedBlob[] {
   const manifests = new Set(plan.images.flatMap((img) => allManifests(img).map((m) => m.digest)));

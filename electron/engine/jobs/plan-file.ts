@@ -1,6 +1,6 @@
 // A copy plan saved as JSON (manifest bytes as base64), so an interrupted pull resumes with exactly
 // the manifests it started with even if a tag moved meanwhile: the same command gives the same bundle.
-import type { CopyPlan } from '../copy/image-graph.ts';
+import type { CopyPlan } from '../plan/image-graph.ts';
 import type { RawManifest } from '../oci/types.ts';
 
 export function serializePlan(plan: CopyPlan): unknown {

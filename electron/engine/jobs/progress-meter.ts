@@ -1,7 +1,7 @@
 // Turns copy callbacks into job events: bytes done of the total, images done, at most ~10 per second.
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { CopyProgress } from '../copy/copy.ts';
-import { allBlobs, type CopyPlan } from '../copy/image-graph.ts';
+import { allBlobs, type CopyPlan } from '../plan/image-graph.ts';
 
 export class ProgressMeter {
   readonly bytesTotal: number;

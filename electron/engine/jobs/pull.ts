@@ -10,14 +10,14 @@ import {
   FORMAT_VERSION,
   INCREMENTAL_FORMAT_VERSION,
   writeTransferManifest,
-  type OmittedBlob,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
+import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import { copyPlan } from '../copy/copy.ts';
-import type { CopyPlan, ImageGraph, ImageRequest } from '../copy/image-graph.ts';
+import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
 import { BundleNotEmptyError, UsageError } from '../errors.ts';
-import { BundleWriterStore, type Placement } from '../store/bundle-writer-store.ts';
+import { BundleWriterStore, type Placement } from '../bundle/bundle-writer-store.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';

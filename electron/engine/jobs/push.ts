@@ -4,21 +4,17 @@
 import { formatBytes } from '../../../shared/format.ts';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import { copyPlan } from '../copy/copy.ts';
-import type { ImageGraph, ImageRequest } from '../copy/image-graph.ts';
+import type { ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
-import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
+import { readBundleManifest } from '../bundle/d8-format.ts';
 import { pushModuleDiscoveryTags } from '../deckhouse/discovery.ts';
-import {
-  joinPath,
-  moduleOfRecord,
-  normalizeModulesSuffix,
-  pushRepository,
-} from '../deckhouse/layout-paths.ts';
+import { joinPath, moduleOfRecord } from '../bundle/d8-layout.ts';
+import { normalizeModulesSuffix, pushRepository } from '../deckhouse/layout-paths.ts';
 import { toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
-import { BundleReaderStore } from '../store/bundle-reader-store.ts';
+import { BundleReaderStore } from '../bundle/bundle-reader-store.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
@@ -29,7 +25,7 @@ import {
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
 import { createLimiter } from '../util/limit.ts';
-import { OmittedBlobMounter } from './mount-omitted.ts';
+import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
 
 export interface PushOptions {

@@ -2,7 +2,7 @@
 // none), then every chunk, blob and manifest, and with a station records the result in its ledger.
 // The CLI's `ferry verify` and the app both call this, never verifyBundle directly.
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
+import { readBundleManifest } from '../bundle/d8-format.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import {

@@ -3,7 +3,7 @@
 // hash covers the previous entry's hash, its own columns and that JSON, so changing, inserting or
 // removing any entry breaks the chain from there on.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../signing/canonical-json.ts';
 
 export type EntryKind =
   | 'operation'

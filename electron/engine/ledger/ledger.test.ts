@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LedgerError } from '../errors.ts';
 import { auditLedger } from './audit.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../signing/canonical-json.ts';
 import { dataFolder } from './data-folder.ts';
 import { closeLedgers, Ledger } from './ledger.ts';
 import { SCHEMA_VERSION } from './migrations.ts';

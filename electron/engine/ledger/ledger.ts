@@ -5,7 +5,7 @@
 import { LedgerError } from '../errors.ts';
 import { stationKey } from '../signing/station-key.ts';
 import { openDatabase, ledgerFailure, LEDGER_FILE, type Db } from './database.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../signing/canonical-json.ts';
 import {
   entryHash,
   fromRawRow,

@@ -4,7 +4,7 @@
 // the receipts prove are already in the target, and push mounts them there from where they are.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { OmittedBlob } from '../bundle/transfer-manifest.ts';
+import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import { BundleInvalidError, NotFoundError, SignatureError, UsageError } from '../errors.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
 import { signJson, verifyJson } from '../signing/signed-json.ts';

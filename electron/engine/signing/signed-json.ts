@@ -1,6 +1,6 @@
 // Signatures over JSON values (receipts, the ledger head): the signature covers the value's canonical
 // JSON, so re-indenting a receipt does not break it but changing any value does.
-import { canonicalJson } from '../ledger/canonical-json.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { fingerprintOf, SIGNATURE_ALGORITHM, verifySignature } from './public-key.ts';
 import type { Signature, StationKey } from './station-key.ts';
 

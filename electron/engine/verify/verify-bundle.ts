@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import { ArchiveReader } from '../bundle/archive-reader.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
+import { readBundleManifest } from '../bundle/d8-format.ts';
 import { hashFiles } from '../hash/file-hash-workers.ts';
 import { ArchiveCheck } from './check-archive.ts';
 import { checkFiles } from './check-files.ts';

@@ -2,7 +2,7 @@
 // then resolves each one against its registry — manifests only, no layer is downloaded — to show what
 // will travel and how many bytes, before anything is written.
 import type { ImageSelection, SelectionPreview } from '../../../shared/dto.ts';
-import { allBlobs, type ImageRequest } from '../../engine/copy/image-graph.ts';
+import { allBlobs, type ImageRequest } from '../../engine/plan/image-graph.ts';
 import { resolveImage } from '../../engine/copy/resolve.ts';
 import { toFerryError, UsageError } from '../../engine/errors.ts';
 import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';

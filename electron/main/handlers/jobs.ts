@@ -12,7 +12,7 @@ import type {
 import { mkdir } from 'node:fs/promises';
 import { issueReceipt, writeReceipt } from '../../engine/ledger/receipts.ts';
 import type { Station } from '../../engine/ledger/station.ts';
-import { pullDeckhouse } from '../../engine/deckhouse/pull-deckhouse.ts';
+import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
 import { pull } from '../../engine/jobs/pull.ts';
 import { push } from '../../engine/jobs/push.ts';
 import { verify } from '../../engine/jobs/verify.ts';

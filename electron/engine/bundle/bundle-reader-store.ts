@@ -3,15 +3,15 @@
 // indexed by its headers). The registry store checks each blob's digest while uploading it, so a
 // damaged byte fails that blob — and the images that need it — instead of landing in the registry.
 import { createHash } from 'node:crypto';
-import { findArchives } from '../bundle/archive-parts.ts';
-import { ArchiveReader } from '../bundle/archive-reader.ts';
-import { indexTar } from '../bundle/tar-index.ts';
-import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import { readBundleManifest } from '../deckhouse/d8-bundle.ts';
+import { findArchives } from './archive-parts.ts';
+import { ArchiveReader } from './archive-reader.ts';
+import { indexTar } from './tar-index.ts';
+import type { TransferManifest } from './transfer-manifest.ts';
+import { readBundleManifest } from './d8-format.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, GetBlobOptions, Store } from './store.ts';
+import type { BlobStream, GetBlobOptions, Store } from '../store/store.ts';
 
 interface Located {
   reader: ArchiveReader;

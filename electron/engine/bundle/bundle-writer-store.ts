@@ -7,16 +7,16 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ArchiveWriter, type WrittenPart } from '../bundle/archive-writer.ts';
+import { ArchiveWriter, type WrittenPart } from './archive-writer.ts';
 import { FileHashWorkers } from '../hash/file-hash-workers.ts';
-import { layoutArchive, type ArchiveLayout, type FileToArchive } from '../bundle/archive-layout.ts';
-import { blobPath, joinLayoutPath, layoutIndex, OCI_LAYOUT_FILE } from '../bundle/oci-layout-files.ts';
-import type { BlobRecord, TransferManifest } from '../bundle/transfer-manifest.ts';
-import { allBlobs, allManifests, type CopyPlan, type ImageGraph } from '../copy/image-graph.ts';
+import { layoutArchive, type ArchiveLayout, type FileToArchive } from './archive-layout.ts';
+import { blobPath, joinLayoutPath, layoutIndex, OCI_LAYOUT_FILE } from './oci-layout-files.ts';
+import type { BlobRecord, TransferManifest } from './transfer-manifest.ts';
+import { allBlobs, allManifests, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
-import { encodeFileHeader } from '../bundle/tar-header.ts';
+import { encodeFileHeader } from './tar-header.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, Store } from './store.ts';
+import type { BlobStream, Store } from '../store/store.ts';
 
 export interface Placement {
   archive: string;

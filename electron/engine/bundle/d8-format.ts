@@ -13,10 +13,10 @@
 import { createHash } from 'node:crypto';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findArchives, type ArchiveOnDisk } from '../bundle/archive-parts.ts';
-import { ArchiveReader } from '../bundle/archive-reader.ts';
-import { TARGET_ANNOTATION } from '../bundle/oci-layout-files.ts';
-import { indexTar, type TarFile } from '../bundle/tar-index.ts';
+import { findArchives, type ArchiveOnDisk } from './archive-parts.ts';
+import { ArchiveReader } from './archive-reader.ts';
+import { TARGET_ANNOTATION } from './oci-layout-files.ts';
+import { indexTar, type TarFile } from './tar-index.ts';
 import {
   readTransferManifest,
   TRANSFER_MANIFEST,
@@ -24,7 +24,7 @@ import {
   type BlobRecord,
   type ImageRecord,
   type TransferManifest,
-} from '../bundle/transfer-manifest.ts';
+} from './transfer-manifest.ts';
 import { BundleInvalidError } from '../errors.ts';
 import * as annotations from '../oci/annotations.ts';
 import { digestHex } from '../oci/digest.ts';
@@ -41,7 +41,7 @@ import { formatPlatform } from '../oci/platform.ts';
 import type { Descriptor } from '../oci/types.ts';
 import { isValidTag } from '../ref/reference.ts';
 import { ferryVersion } from '../version.ts';
-import { joinPath, moduleOfArchive, moduleOfPath } from './layout-paths.ts';
+import { layoutTargetPath } from './d8-layout.ts';
 
 /** Format version of manifests synthesized from a d8 bundle (Ferry's own start at 1). */
 export const D8_BUNDLE_FORMAT_VERSION = 0;
@@ -60,13 +60,6 @@ export async function hasTransferManifest(dir: string): Promise<boolean> {
 /** The bundle's transfer manifest: Ferry's own, or one read from a d8 bundle's archives. */
 export async function readBundleManifest(dir: string): Promise<TransferManifest> {
   return (await hasTransferManifest(dir)) ? readTransferManifest(dir) : describeD8Bundle(dir);
-}
-
-/** Where a layout's images go under the push root: a legacy module tar's layouts move under modules/<m>. */
-export function layoutTargetPath(archive: string, layout: string): string {
-  const module = moduleOfArchive(archive);
-  if (module !== undefined && moduleOfPath(layout) === undefined) return joinPath('modules', module, layout);
-  return layout;
 }
 
 /** The tag d8's push would use for an index.json entry. */

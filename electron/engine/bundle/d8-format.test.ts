@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { layoutTargetPath, pushTagOf } from './d8-bundle.ts';
-import { archiveForPath, normalizeModulesSuffix, pushRepository, withModulesSuffix } from './layout-paths.ts';
+import { normalizeModulesSuffix, pushRepository, withModulesSuffix } from '../deckhouse/layout-paths.ts';
+import { pushTagOf } from './d8-format.ts';
+import { archiveForPath, layoutTargetPath } from './d8-layout.ts';
 
 const HEX = 'a'.repeat(64);
 const entry = (annotations: Record<string, string>) => ({

@@ -4,10 +4,10 @@
 // a cross-repository mount, no bytes sent. If the registry no longer holds it, the images needing it
 // fail with a message that says so, instead of "not in the bundle".
 import type { Readable } from 'node:stream';
-import type { OmittedBlob } from '../bundle/transfer-manifest.ts';
 import { NotFoundError } from '../errors.ts';
+import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, GetBlobOptions, Store } from '../store/store.ts';
+import type { BlobStream, GetBlobOptions, Store } from './store.ts';
 
 export class OmittedBlobMounter implements Store {
   readonly kind: Store['kind'];

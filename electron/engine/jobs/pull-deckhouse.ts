@@ -4,11 +4,16 @@
 // same (the channels have not moved in between).
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import { UsageError } from '../errors.ts';
-import { pull, type PullOptions } from '../jobs/pull.ts';
+import { pull, type PullOptions } from './pull.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import { createTransport } from '../transport/transport.ts';
-import { deckhousePlacement } from './layout-paths.ts';
-import { parseSelection, planDeckhouse, type DeckhousePlan, type DeckhouseSelection } from './planner.ts';
+import { deckhousePlacement } from '../deckhouse/layout-paths.ts';
+import {
+  parseSelection,
+  planDeckhouse,
+  type DeckhousePlan,
+  type DeckhouseSelection,
+} from '../deckhouse/planner.ts';
 
 export interface DeckhousePullOptions extends Omit<PullOptions, 'images' | 'placement'> {
   selection: DeckhouseSelection;

@@ -188,8 +188,8 @@ export interface BundleTotals {
 }
 
 export interface BundleSummary {
-  /** The folder the engine reads: the one chosen, or a staging folder of links into several sticks. */
-  dir: string;
+  /** The bundle's folders: the one chosen, or one per stick (the engine joins them as it reads). */
+  folders: string[];
   transferId: string;
   createdAt: string;
   tool: string;
@@ -215,16 +215,15 @@ export interface PullJobRequest extends ImageSelection {
 }
 
 export interface VerifyJobRequest {
-  /** From `bundle:open`. */
-  bundleDir: string;
-  /** Folder of each file (stick), so a damaged file names its stick. */
-  sticks?: Array<{ file: string; stick: string }>;
+  /** From `bundle:open`: the bundle folder, or one per stick. */
+  folders: string[];
   /** Refuse a bundle not signed by this station key (a PEM file or `SHA256:` fingerprint file). */
   trustedKeyFile?: string;
 }
 
 export interface PushJobRequest {
-  bundleDir: string;
+  /** From `bundle:open`: the bundle folder, or one per stick. */
+  folders: string[];
   target: RegistryConnection;
   dryRun: boolean;
   trustedKeyFile?: string;

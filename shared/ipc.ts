@@ -154,12 +154,11 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     force: boolean,
   }),
   'job:verify': object({
-    bundleDir: path,
-    sticks: optional(array(object({ file: string({ min: 1, max: 512 }), stick: path }), { max: 100_000 })),
+    folders: array(path, { min: 1, max: 64 }),
     trustedKeyFile: optional(path),
   }),
   'job:push': object({
-    bundleDir: path,
+    folders: array(path, { min: 1, max: 64 }),
     target: connection,
     dryRun: boolean,
     trustedKeyFile: optional(path),

@@ -196,7 +196,7 @@ describe('Electron main process', () => {
 
   it('runs a job and sends its state to the window', async () => {
     const notABundle = mkdtempSync(join(home, 'empty-'));
-    const started = (await invoke('job:verify', { bundleDir: notABundle })) as Result<{
+    const started = (await invoke('job:verify', { folders: [notABundle] })) as Result<{
       jobId: string;
     }>;
     expect(started.ok).toBe(true);

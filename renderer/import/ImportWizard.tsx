@@ -42,8 +42,7 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
     setError(undefined);
     try {
       const started = await call('job:verify', {
-        bundleDir: summary.dir,
-        sticks: summary.files.filter((f) => f.stick).map((f) => ({ file: f.file, stick: f.stick })),
+        folders: summary.folders,
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
       });
       setVerifyJob(started.jobId);
@@ -57,7 +56,7 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
     try {
       await sendLogin(target);
       const started = await call('job:push', {
-        bundleDir: summary.dir,
+        folders: summary.folders,
         target: toConnection(target),
         dryRun: false,
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
@@ -112,7 +111,7 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
       )}
       {step === 2 && summary && (
         <TargetStep
-          bundleDir={summary.dir}
+          folders={summary.folders}
           target={target}
           setTarget={setTarget}
           storage={info.credentialStorage}

@@ -14,13 +14,13 @@ import { useJob } from '../state/job-store.ts';
 
 /** The private registry and path; a dry run shows where every image will go before anything is written. */
 export function TargetStep({
-  bundleDir,
+  folders,
   target,
   setTarget,
   storage,
   trustedKeyFile,
 }: {
-  bundleDir: string;
+  folders: string[];
   target: ConnectionDraft;
   setTarget: (t: ConnectionDraft) => void;
   storage: CredentialStorage;
@@ -35,7 +35,7 @@ export function TargetStep({
     try {
       await sendLogin(target);
       const started = await call('job:push', {
-        bundleDir,
+        folders,
         target: toConnection(target),
         dryRun: true,
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),

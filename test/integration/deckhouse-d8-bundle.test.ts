@@ -3,7 +3,17 @@
 // later wins), a new-style and a legacy module tar (layout at the tar root), GOST sidecars from
 // gost12sum. Ferry verifies such a bundle (structure, digests, .gostsum) and pushes it straight out
 // of the chunks, each image under its short_tag, modules under the suffix, with discovery tags.
-import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../harness/registry-client.ts';
 import { requireTool, startRegistry, type RunningRegistry } from '../harness/registry.ts';
 import { seedDeckhouse, type DeckhouseSeed } from '../harness/seed-deckhouse.ts';
+import { openBundle as openBundleInApp } from '../../electron/main/handlers/bundle.ts';
 import { ferry } from '../support/cli.ts';
 import { writeD8Bundle, type D8Image } from '../support/d8-bundle-writer.ts';
 import type { ExpectedTag } from '../support/deckhouse-expect.ts';
@@ -143,6 +154,18 @@ function copyBundle(name: string): string {
   return to;
 }
 
+/** The bundle spread over two sticks: every other file (with its .gostsum) moved to the second. */
+function spreadOverTwoSticks(name: string): [string, string] {
+  const one = copyBundle(`${name}-1`);
+  const two = join(work, `${name}-2`, 'd8-bundle');
+  mkdirSync(two, { recursive: true });
+  [...chunks].sort().forEach((file, i) => {
+    if (i % 2 === 0) return;
+    for (const f of [file, `${file}.gostsum`]) renameSync(join(one, f), join(two, f));
+  });
+  return [one, join(work, `${name}-2`)];
+}
+
 describe('bundles written by d8 mirror pull', () => {
   it('the writer produced chunks and GOST sidecars, as d8 does', () => {
     expect(chunks.filter((c) => c.startsWith('platform.tar.')).length).toBeGreaterThan(2);
@@ -191,8 +214,37 @@ describe('bundles written by d8 mirror pull', () => {
     expect(missing.stderr + missing.stdout).toMatch(/platform\.tar\.0001\.chunk is missing/);
   });
 
+  it('the app opens it as the command line does: every image listed, every file found', async () => {
+    const summary = await openBundleInApp([bundle]);
+    expect(summary.transferId).toMatch(/^d8-[0-9a-f]{16}$/);
+    expect(summary.missing).toEqual([]);
+    expect(summary.images.length).toBe(new Set(expected.map((t) => `${t.path}:${t.tag}`)).size);
+  });
+
+  it('spread over two sticks: inspect says which stick holds each file; verify checks them together', async () => {
+    const [one, two] = spreadOverTwoSticks('sticks');
+    const inspect = await ferry(['inspect', one, two], env);
+    expect(inspect.code).toBe(0);
+    const onTwo = [...chunks].sort().filter((_, i) => i % 2 === 1);
+    for (const file of onTwo)
+      expect(inspect.stdout).toMatch(new RegExp(`${file}.*${join(two, 'd8-bundle')}`));
+    const run = await ferry(['verify', one, two, '--json'], env);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { ok: boolean; files: Array<{ file: string }> };
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => f.file).sort()).toEqual([...chunks].sort());
+    // One stick alone is incomplete, and says which chunk is missing.
+    const alone = await ferry(['verify', one], env);
+    expect(alone.code).toBe(3);
+    expect(alone.stderr + alone.stdout).toMatch(/\.chunk is missing/);
+  });
+
   it('pushes every image under its short_tag at <path>/<layout>, legacy module tars under modules/<m>, with discovery tags', async () => {
-    const run = await ferry(['push', bundle, `${target.host}/deckhouse/ee`, '--insecure'], env);
+    // Straight off two sticks: the push joins them as verify does.
+    const run = await ferry(
+      ['push', ...spreadOverTwoSticks('push'), `${target.host}/deckhouse/ee`, '--insecure'],
+      env,
+    );
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
     const client = createRegistryClient(target);

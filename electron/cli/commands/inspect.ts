@@ -1,21 +1,25 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { readBundleManifest } from '../../engine/bundle/d8-format.ts';
+import { openBundle } from '../../engine/bundle/open-bundle.ts';
 import { UsageError } from '../../engine/errors.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  usage: 'ferry inspect <bundle-dir> [--json]',
+  usage: 'ferry inspect <bundle-dir>... [--json]   (several folders: one per stick)',
   options: {
     json: { type: 'boolean', help: 'print the transfer manifest as JSON' },
   },
   async run(args, io) {
-    const [dir, ...extra] = args.positionals;
-    if (!dir || extra.length)
-      throw new UsageError('give exactly one bundle folder: ferry inspect <bundle-dir>');
+    const dirs = args.positionals;
+    if (dirs.length === 0) throw new UsageError('give the bundle folder: ferry inspect <bundle-dir>...');
     // A bundle d8 mirror pull wrote has no transfer manifest: one is read from its archives.
-    const m = await readBundleManifest(dir);
+    const bundle = await openBundle(dirs);
+    await bundle.close();
+    const m = bundle.manifest;
+    // With several sticks, say which one each file is on (or that it is on none).
+    const stickOf = (file: string) =>
+      bundle.files.dirs.length > 1 ? `  ${bundle.files.folderOf(file) ?? 'MISSING'}` : '';
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
       return 0;
@@ -38,7 +42,10 @@ export const inspectCommand: Command = {
       '',
       'Files:',
       ...m.archives.flatMap((a) =>
-        a.parts.map((p) => `  ${p.file.padEnd(32)} ${String(p.size).padStart(14)}  sha256:${p.sha256}`),
+        a.parts.map(
+          (p) =>
+            `  ${p.file.padEnd(32)} ${String(p.size).padStart(14)}  sha256:${p.sha256}${stickOf(p.file)}`,
+        ),
       ),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);

@@ -14,7 +14,7 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 
 export const pushCommand: Command = {
   name: 'push',
-  usage: 'ferry push <bundle-dir> <registry-host[:port]/path> [flags]',
+  usage: 'ferry push <bundle-dir>... <registry-host[:port]/path> [flags]   (several folders: one per stick)',
   options: {
     'registry-login': {
       type: 'string',
@@ -42,9 +42,11 @@ export const pushCommand: Command = {
   },
   async run(args, io) {
     const v = args.values;
-    const [bundleDir, target, ...extra] = args.positionals;
-    if (!bundleDir || !target || extra.length)
-      throw new UsageError('usage: ferry push <bundle-dir> <registry-host[:port]/path>');
+    // The target comes last, after the bundle folder (or one folder per stick), as with cp.
+    const bundleDirs = args.positionals.slice(0, -1);
+    const target = args.positionals.at(-1);
+    if (bundleDirs.length === 0 || !target)
+      throw new UsageError('usage: ferry push <bundle-dir>... <registry-host[:port]/path>');
     const { registry } = parseRepositoryPath(target);
     const username = (v['registry-login'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_LOGIN;
     const password = (v['registry-password'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_PASSWORD;
@@ -63,7 +65,7 @@ export const pushCommand: Command = {
     const report = await push({
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
-      bundleDir,
+      bundleDir: bundleDirs,
       target,
       transport,
       concurrency: concurrencyOf(args),
@@ -97,7 +99,7 @@ export const pushCommand: Command = {
         v['dry-run']
           ? `dry run: ${report.images.length} image(s) would go to ${report.registry}; nothing was written\n`
           : refused.length
-            ? `pushed ${pushed} image(s); REFUSED ${refused.length} damaged or unreadable image(s): run 'ferry verify ${bundleDir}' and copy the named files again\n`
+            ? `pushed ${pushed} image(s); REFUSED ${refused.length} damaged or unreadable image(s): run 'ferry verify ${bundleDirs.join(' ')}' and copy the named files again\n`
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }

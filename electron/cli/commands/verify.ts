@@ -10,7 +10,8 @@ import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../sta
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'ferry verify <bundle-dir> [--deep] [--json] [--trusted-key FILE]',
+  usage:
+    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE]   (several folders: one per stick)',
   options: {
     deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },
     json: { type: 'boolean', help: 'print the full report as JSON' },
@@ -18,12 +19,11 @@ export const verifyCommand: Command = {
     ...operatorFlag,
   },
   async run(args, io) {
-    const [dir, ...extra] = args.positionals;
-    if (!dir || extra.length)
-      throw new UsageError('give exactly one bundle folder: ferry verify <bundle-dir>');
+    const dirs = args.positionals;
+    if (dirs.length === 0) throw new UsageError('give the bundle folder: ferry verify <bundle-dir>...');
     const progress = progressRenderer(io, false);
     const trustedKey = await trustedKeyFrom(args);
-    const report = await verify(dir, {
+    const report = await verify(dirs, {
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       deep: args.values.deep === true,

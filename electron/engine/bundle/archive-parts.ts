@@ -1,8 +1,7 @@
 // Archives on media: `<name>.tar` whole, or cut into `<name>.tar.NNNN.chunk` files (4+ digits from
 // 0000, byte-offset splits — d8 mirror's convention). A gap in the numbers is an error that names the
 // missing file: d8's reader stops at the first gap and silently truncates the archive.
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { BundleInvalidError } from '../errors.ts';
 
 export interface ArchivePart {
@@ -40,9 +39,12 @@ export function partFileNames(archive: string, count: number): string[] {
   return count === 1 ? [archive] : Array.from({ length: count }, (_, i) => chunkFileName(archive, i));
 }
 
-/** Finds every archive in a bundle folder and checks its chunk numbering is complete. */
-export async function findArchives(dir: string): Promise<ArchiveOnDisk[]> {
-  const names = await readdir(dir);
+/**
+ * Every archive among the files of a bundle (name → path; the files may lie in several folders, one
+ * per stick), with its chunk numbering checked complete. `where` names the folders in messages.
+ */
+export async function archivesIn(listing: Map<string, string>, where: string): Promise<ArchiveOnDisk[]> {
+  const names = [...listing.keys()];
   const whole = names.filter((n) => n.endsWith('.tar'));
   const chunks = new Map<string, Map<number, string>>();
   for (const n of names) {
@@ -54,17 +56,15 @@ export async function findArchives(dir: string): Promise<ArchiveOnDisk[]> {
   }
   const out: ArchiveOnDisk[] = [];
   for (const name of whole) {
-    const s = await stat(join(dir, name));
-    out.push({
-      name,
-      chunked: false,
-      size: s.size,
-      parts: [{ file: name, path: join(dir, name), start: 0, size: s.size }],
-    });
+    const path = listing.get(name)!;
+    const s = await stat(path);
+    out.push({ name, chunked: false, size: s.size, parts: [{ file: name, path, start: 0, size: s.size }] });
   }
   for (const [name, byIndex] of chunks) {
     if (whole.includes(name)) {
-      throw new BundleInvalidError(`${name} is present both whole and as chunks in ${dir}: keep one of them`);
+      throw new BundleInvalidError(
+        `${name} is present both whole and as chunks in ${where}: keep one of them`,
+      );
     }
     const max = Math.max(...byIndex.keys());
     const parts: ArchivePart[] = [];
@@ -77,8 +77,9 @@ export async function findArchives(dir: string): Promise<ArchiveOnDisk[]> {
           { details: { archive: name, missing: chunkFileName(name, i) } },
         );
       }
-      const s = await stat(join(dir, file));
-      parts.push({ file, path: join(dir, file), start, size: s.size });
+      const path = listing.get(file)!;
+      const s = await stat(path);
+      parts.push({ file, path, start, size: s.size });
       start += s.size;
     }
     out.push({ name, chunked: true, size: start, parts });

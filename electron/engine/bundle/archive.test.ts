@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BundleInvalidError } from '../errors.ts';
-import { findArchives } from './archive-parts.ts';
+import { archivesIn } from './archive-parts.ts';
+import { BundleFiles } from './bundle-files.ts';
+
+const findArchives = async (dir: string) => archivesIn((await BundleFiles.list([dir])).listing(), dir);
 import { layoutArchive } from './archive-layout.ts';
 import { ArchiveReader } from './archive-reader.ts';
 import { ArchiveWriter } from './archive-writer.ts';

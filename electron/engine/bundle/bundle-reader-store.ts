@@ -3,11 +3,10 @@
 // indexed by its headers). The registry store checks each blob's digest while uploading it, so a
 // damaged byte fails that blob — and the images that need it — instead of landing in the registry.
 import { createHash } from 'node:crypto';
-import { findArchives } from './archive-parts.ts';
-import { ArchiveReader } from './archive-reader.ts';
-import { indexTar } from './tar-index.ts';
+import type { ArchiveReader } from './archive-reader.ts';
+import { parseBlobPath } from './oci-layout-files.ts';
+import { partsOnMedia, type OpenedBundle } from './open-bundle.ts';
 import type { TransferManifest } from './transfer-manifest.ts';
-import { readBundleManifest } from './d8-format.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
@@ -29,18 +28,11 @@ export class BundleReaderStore implements Store {
   private readonly mediaTypes = new Map<string, string>();
   /** OCI 1.1 referrers carried without a tag, by subject digest. */
   private readonly referrersBySubject = new Map<string, Descriptor[]>();
-  private readonly readers: ArchiveReader[];
 
-  private constructor(
-    dir: string,
-    manifest: TransferManifest,
-    blobs: Map<string, Located>,
-    readers: ArchiveReader[],
-  ) {
-    this.name = dir;
+  private constructor(name: string, manifest: TransferManifest, blobs: Map<string, Located>) {
+    this.name = name;
     this.manifest = manifest;
     this.blobs = blobs;
-    this.readers = readers;
     this.tags = new Map();
     for (const img of manifest.images) {
       const tags = this.tags.get(img.target.repository) ?? new Map<string, string>();
@@ -58,27 +50,23 @@ export class BundleReaderStore implements Store {
     }
   }
 
-  /** Opens a bundle folder: the transfer manifest (or, for a bundle `d8 mirror pull` wrote, one read
-   *  from its archives' index.json files), then every archive indexed by its tar headers. */
-  static async open(dir: string): Promise<BundleReaderStore> {
-    const manifest = await readBundleManifest(dir);
-    const onDisk = await findArchives(dir);
+  /** The opened bundle's images as a copy source; every archive it lists must be on the media. The
+   *  bundle's owner closes it (this store reads through its archive readers). */
+  static async of(bundle: OpenedBundle): Promise<BundleReaderStore> {
     const blobs = new Map<string, Located>();
-    const readers: ArchiveReader[] = [];
-    for (const record of manifest.archives) {
-      const found = onDisk.find((a) => a.name === record.name);
-      if (!found)
+    for (const record of bundle.manifest.archives) {
+      const parts = partsOnMedia(bundle.files, record);
+      if (!parts)
         throw new BundleInvalidError(
-          `${record.name} is missing from ${dir}: copy it (or its chunks) from the media`,
+          `${record.name} is missing from ${bundle.files.where}: copy it (or its chunks) from the media`,
         );
-      const reader = new ArchiveReader(found.parts);
-      readers.push(reader);
-      for (const f of await indexTar(reader, record.name)) {
-        const m = /(?:^|\/)blobs\/(sha256|sha512)\/([a-f0-9]+)$/.exec(f.path);
-        if (m) blobs.set(`${m[1]}:${m[2]}`, { reader, offset: f.offset, size: f.size });
+      const reader = bundle.files.reader(record.name, parts);
+      for (const f of await bundle.files.index(record.name, parts)) {
+        const blob = parseBlobPath(f.path);
+        if (blob) blobs.set(blob.digest, { reader, offset: f.offset, size: f.size });
       }
     }
-    return new BundleReaderStore(dir, manifest, blobs, readers);
+    return new BundleReaderStore(bundle.files.where, bundle.manifest, blobs);
   }
 
   private locate(digest: string): Located {
@@ -155,9 +143,5 @@ export class BundleReaderStore implements Store {
 
   async mountBlob(): Promise<boolean> {
     return false;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.readers.map((r) => r.close()));
   }
 }

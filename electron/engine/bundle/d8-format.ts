@@ -11,14 +11,13 @@
 // - each image is pushed under its `io.deckhouse.image.short_tag` (d8 pushes by that alone), else
 //   the tag in `org.opencontainers.image.ref.name`, else its digest's 64 hex characters.
 import { createHash } from 'node:crypto';
-import { access, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { findArchives, type ArchiveOnDisk } from './archive-parts.ts';
-import { ArchiveReader } from './archive-reader.ts';
-import { TARGET_ANNOTATION } from './oci-layout-files.ts';
-import { indexTar, type TarFile } from './tar-index.ts';
+import { stat } from 'node:fs/promises';
+import { archivesIn, type ArchiveOnDisk } from './archive-parts.ts';
+import type { ArchiveReader } from './archive-reader.ts';
+import type { BundleFiles } from './bundle-files.ts';
+import { parseBlobPath, TARGET_ANNOTATION } from './oci-layout-files.ts';
+import type { TarFile } from './tar-index.ts';
 import {
-  readTransferManifest,
   TRANSFER_MANIFEST,
   type ArchiveRecord,
   type BlobRecord,
@@ -48,20 +47,6 @@ export const D8_BUNDLE_FORMAT_VERSION = 0;
 
 const MAX_INDEX_BYTES = 64 << 20;
 const MAX_MANIFEST_BYTES = 4 << 20;
-const blobPattern = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/;
-
-export async function hasTransferManifest(dir: string): Promise<boolean> {
-  return access(join(dir, TRANSFER_MANIFEST)).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The bundle's transfer manifest: Ferry's own, or one read from a d8 bundle's archives. */
-export async function readBundleManifest(dir: string): Promise<TransferManifest> {
-  return (await hasTransferManifest(dir)) ? readTransferManifest(dir) : describeD8Bundle(dir);
-}
-
 /** The tag d8's push would use for an index.json entry. */
 export function pushTagOf(d: Descriptor): string {
   const a = d.annotations ?? {};
@@ -83,7 +68,7 @@ export function pushTagOf(d: Descriptor): string {
 interface ArchiveIndex {
   archive: ArchiveOnDisk;
   reader: ArchiveReader;
-  files: TarFile[];
+  /** The archive's blobs by digest, whatever their layout. */
   blobs: Map<string, TarFile>;
 }
 
@@ -169,12 +154,12 @@ async function imagesOfLayout(index: ArchiveIndex, file: TarFile): Promise<Image
   return out;
 }
 
-/** Reads a folder `d8 mirror pull` wrote (no ferry-manifest.json) into a transfer manifest. */
-export async function describeD8Bundle(dir: string): Promise<TransferManifest> {
-  const onDisk = await findArchives(dir);
+/** Reads the files `d8 mirror pull` wrote (no ferry-manifest.json) into a transfer manifest. */
+export async function describeD8Bundle(media: BundleFiles): Promise<TransferManifest> {
+  const onDisk = await archivesIn(media.listing(), media.where);
   if (onDisk.length === 0) {
     throw new BundleInvalidError(
-      `${dir} holds neither ${TRANSFER_MANIFEST} nor any .tar archive: point at the folder 'ferry pull' or 'd8 mirror pull' wrote`,
+      `${media.where} holds neither ${TRANSFER_MANIFEST} nor any .tar archive: point at the folder 'ferry pull' or 'd8 mirror pull' wrote`,
     );
   }
   const byTarget = new Map<string, ImageRecord>();
@@ -182,43 +167,41 @@ export async function describeD8Bundle(dir: string): Promise<TransferManifest> {
   const archives: ArchiveRecord[] = [];
   let newest = 0;
   for (const archive of onDisk) {
-    const reader = new ArchiveReader(archive.parts);
-    try {
-      const files = await indexTar(reader, archive.name);
-      const index: ArchiveIndex = { archive, reader, files, blobs: new Map() };
-      const layouts = new Set<string>();
-      for (const f of files) {
-        const m = blobPattern.exec(f.path);
-        if (!m) continue;
-        const digest = `${m[2]}:${m[3]}`;
-        if (!index.blobs.has(digest)) index.blobs.set(digest, f);
-        blobs.push({ digest, size: f.size, archive: archive.name, layout: m[1] ?? '', offset: f.offset });
-      }
-      for (const f of files) {
-        if (f.path !== 'index.json' && !f.path.endsWith('/index.json')) continue;
-        for (const image of await imagesOfLayout(index, f)) {
-          layouts.add(image.layout);
-          byTarget.set(`${image.target.repository}\n${image.target.tag}`, image);
-        }
-      }
-      archives.push({
-        name: archive.name,
-        size: archive.size,
-        chunked: archive.chunked,
-        // d8 records no checksums of its own; the .gostsum sidecars, when present, are checked by verify.
-        parts: archive.parts.map((p, i) => ({
-          file: p.file,
-          index: i,
-          start: p.start,
-          size: p.size,
-          sha256: '',
-        })),
-        layouts: [...layouts].sort(),
-      });
-      for (const p of archive.parts) newest = Math.max(newest, (await stat(p.path)).mtimeMs);
-    } finally {
-      await reader.close();
+    const files = await media.index(archive.name, archive.parts);
+    const index: ArchiveIndex = {
+      archive,
+      reader: media.reader(archive.name, archive.parts),
+      blobs: new Map(),
+    };
+    const layouts = new Set<string>();
+    for (const f of files) {
+      const blob = parseBlobPath(f.path);
+      if (!blob) continue;
+      if (!index.blobs.has(blob.digest)) index.blobs.set(blob.digest, f);
+      blobs.push({ ...blob, size: f.size, archive: archive.name, offset: f.offset });
     }
+    for (const f of files) {
+      if (f.path !== 'index.json' && !f.path.endsWith('/index.json')) continue;
+      for (const image of await imagesOfLayout(index, f)) {
+        layouts.add(image.layout);
+        byTarget.set(`${image.target.repository}\n${image.target.tag}`, image);
+      }
+    }
+    archives.push({
+      name: archive.name,
+      size: archive.size,
+      chunked: archive.chunked,
+      // d8 records no checksums of its own; the .gostsum sidecars, when present, are checked by verify.
+      parts: archive.parts.map((p, i) => ({
+        file: p.file,
+        index: i,
+        start: p.start,
+        size: p.size,
+        sha256: '',
+      })),
+      layouts: [...layouts].sort(),
+    });
+    for (const p of archive.parts) newest = Math.max(newest, (await stat(p.path)).mtimeMs);
   }
   const images = [...byTarget.values()];
   const id = createHash('sha256')

@@ -13,6 +13,14 @@ export function blobPath(layout: string, digest: string): string {
   return joinLayoutPath(layout, `blobs/${alg}/${hex}`);
 }
 
+const blobPathPattern = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/;
+
+/** The layout and digest of a `[<layout>/]blobs/<alg>/<hex>` path inside an archive; undefined for other files. */
+export function parseBlobPath(path: string): { layout: string; digest: string } | undefined {
+  const m = blobPathPattern.exec(path);
+  return m ? { layout: m[1] ?? '', digest: `${m[2]}:${m[3]}` } : undefined;
+}
+
 export function joinLayoutPath(layout: string, file: string): string {
   return layout === '' || layout === '.' ? file : `${layout.replace(/\/+$/, '')}/${file}`;
 }

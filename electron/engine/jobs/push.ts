@@ -6,7 +6,7 @@ import type { JobEventListener } from '../../../shared/jobs.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
-import { readBundleManifest } from '../bundle/d8-format.ts';
+import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 import { pushModuleDiscoveryTags } from '../deckhouse/discovery.ts';
 import { joinPath, moduleOfRecord } from '../bundle/d8-layout.ts';
 import { normalizeModulesSuffix, pushRepository } from '../deckhouse/layout-paths.ts';
@@ -29,7 +29,8 @@ import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
 
 export interface PushOptions {
-  bundleDir: string;
+  /** The bundle folder, or one folder per stick. */
+  bundleDir: string | readonly string[];
   /** `host[:port][/path]` */
   target: string;
   transport: TransportOptions;
@@ -74,31 +75,39 @@ function targetRef(registry: string, image: ImageGraph): string {
  * with a station records the push — every image's result and the blobs the target now holds.
  */
 export async function push(options: PushOptions): Promise<PushReport> {
-  // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
-  const manifest = await readBundleManifest(options.bundleDir);
-  const signature = await checkManifestSignature(options.bundleDir, options.trustedKey);
+  const bundle = await openBundle(options.bundleDir);
+  try {
+    return await pushOpened(bundle, options);
+  } finally {
+    await bundle.close();
+  }
+}
+
+async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<PushReport> {
+  const { manifest, manifestDir } = bundle;
+  const signature = await checkManifestSignature(manifestDir, options.trustedKey);
   const station = options.station;
   if (!station || options.dryRun) {
-    requireAcceptedSignature(signature, options.bundleDir);
-    return { ...(await pushBundle(options)), signature };
+    requireAcceptedSignature(signature, manifestDir);
+    return { ...(await pushBundle(bundle, options)), signature };
   }
   const { registry, path } = parseRepositoryPath(options.target);
   const recorder = OperationRecorder.begin(station, {
     direction: 'push',
-    bundleDir: options.bundleDir,
+    bundleDir: manifestDir,
     transferId: manifest.transferId,
     target: { registry, path },
     options: { trustedKey: options.trustedKey?.fingerprint ?? null },
   });
   try {
-    requireAcceptedSignature(signature, options.bundleDir);
+    requireAcceptedSignature(signature, manifestDir);
   } catch (err) {
     recorder.refused(signature, err, manifest);
     throw err;
   }
   let report: PushReport;
   try {
-    report = await pushBundle(options);
+    report = await pushBundle(bundle, options);
   } catch (err) {
     recorder.recordFailure(err, manifest);
     throw err;
@@ -107,12 +116,12 @@ export async function push(options: PushOptions): Promise<PushReport> {
   return { ...report, signature };
 }
 
-async function pushBundle(options: PushOptions): Promise<PushReport> {
+async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<PushReport> {
   const emit = options.onEvent ?? (() => {});
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
   const modulesSuffix = normalizeModulesSuffix(options.modulesPathSuffix);
-  const bundle = await BundleReaderStore.open(options.bundleDir);
+  const bundle = await BundleReaderStore.of(opened);
   const transport = createTransport(options.transport);
   try {
     emit({
@@ -239,7 +248,6 @@ async function pushBundle(options: PushOptions): Promise<PushReport> {
       ok: refused.length + unreadable.length === 0,
     };
   } finally {
-    await bundle.close();
     await transport.close();
   }
 }

@@ -1,8 +1,7 @@
 // The verify job: checks who signed the bundle (refusing, with a trusted key, any other signer or
 // none), then every chunk, blob and manifest, and with a station records the result in its ledger.
 // The CLI's `ferry verify` and the app both call this, never verifyBundle directly.
-import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import { readBundleManifest } from '../bundle/d8-format.ts';
+import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import {
@@ -27,40 +26,58 @@ export interface VerifyJobReport extends VerifyReport {
   omittedBlobs: number;
 }
 
-export async function verify(dir: string, options: VerifyJobOptions = {}): Promise<VerifyJobReport> {
+/** Verifies a bundle: one folder, or one folder per stick. */
+export async function verify(
+  folders: string | readonly string[],
+  options: VerifyJobOptions = {},
+): Promise<VerifyJobReport> {
   const { station, trustedKey, ...verifyOptions } = options;
-  let manifest: TransferManifest;
+  let bundle: OpenedBundle;
   try {
-    // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
-    manifest = await readBundleManifest(dir);
+    bundle = await openBundle(folders);
   } catch (err) {
     if (station) {
       try {
-        OperationRecorder.begin(station, { direction: 'verify', bundleDir: dir }).recordFailure(err);
+        const bundleDir = typeof folders === 'string' ? folders : folders.join(', ');
+        OperationRecorder.begin(station, { direction: 'verify', bundleDir }).recordFailure(err);
       } catch {
         // the unreadable bundle is the error to report
       }
     }
     throw err;
   }
+  try {
+    return await verifyOpened(bundle, station, trustedKey, verifyOptions);
+  } finally {
+    await bundle.close();
+  }
+}
+
+async function verifyOpened(
+  bundle: OpenedBundle,
+  station: Station | undefined,
+  trustedKey: TrustedKey | undefined,
+  verifyOptions: VerifyOptions,
+): Promise<VerifyJobReport> {
+  const { manifest, manifestDir } = bundle;
   const recorder = station
     ? OperationRecorder.begin(station, {
         direction: 'verify',
-        bundleDir: dir,
+        bundleDir: manifestDir,
         transferId: manifest.transferId,
         options: { trustedKey: trustedKey?.fingerprint ?? null },
       })
     : undefined;
-  const signature = await checkManifestSignature(dir, trustedKey);
+  const signature = await checkManifestSignature(manifestDir, trustedKey);
   try {
-    requireAcceptedSignature(signature, dir);
+    requireAcceptedSignature(signature, manifestDir);
   } catch (err) {
     recorder?.refused(signature, err, manifest);
     throw err;
   }
   let report: VerifyReport;
   try {
-    report = await verifyBundle(dir, verifyOptions);
+    report = await verifyBundle(bundle, verifyOptions);
   } catch (err) {
     recorder?.recordFailure(err, manifest);
     throw err;

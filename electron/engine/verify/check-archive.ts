@@ -5,7 +5,8 @@
 // to name the damaged blob and the images it belongs to.
 import { createHash } from 'node:crypto';
 import type { ArchiveReader } from '../bundle/archive-reader.ts';
-import { indexTar, type TarFile } from '../bundle/tar-index.ts';
+import { parseBlobPath } from '../bundle/oci-layout-files.ts';
+import type { TarFile } from '../bundle/tar-index.ts';
 import { CancelledError } from '../errors.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
 import type { Descriptor } from '../oci/types.ts';
@@ -13,7 +14,6 @@ import type { VerifyProblem } from './verify-report.ts';
 
 const READ = 4 << 20;
 const MAX_MANIFEST = 16 << 20;
-const blobPath = /^(?:(.*)\/)?blobs\/(sha256|sha512)\/([a-f0-9]+)$/;
 
 export interface ArchiveCheckContext {
   omitted: Set<string>;
@@ -46,21 +46,20 @@ export class ArchiveCheck {
   }
 
   /** False (with a problem recorded) when the tar headers cannot be walked. */
-  async index(imagesInArchive: () => string[]): Promise<boolean> {
+  async index(entries: Promise<TarFile[]>, imagesInArchive: () => string[]): Promise<boolean> {
     try {
-      this.entries = await indexTar(this.reader, this.name);
+      this.entries = await entries;
     } catch (err) {
       this.problems.push({ kind: 'archive', message: (err as Error).message, images: imagesInArchive() });
       return false;
     }
     for (const e of this.entries) {
-      const m = blobPath.exec(e.path);
-      if (!m) continue;
-      const layout = m[1] ?? '';
-      const blobs = this.layouts.get(layout) ?? new Map<string, TarFile>();
-      blobs.set(`${m[2]}:${m[3]}`, e);
-      this.layouts.set(layout, blobs);
-      this.found.add(`${m[2]}:${m[3]}`);
+      const blob = parseBlobPath(e.path);
+      if (!blob) continue;
+      const blobs = this.layouts.get(blob.layout) ?? new Map<string, TarFile>();
+      blobs.set(blob.digest, e);
+      this.layouts.set(blob.layout, blobs);
+      this.found.add(blob.digest);
     }
     return true;
   }
@@ -168,10 +167,6 @@ export class ArchiveCheck {
       });
     }
     return ok;
-  }
-
-  async close(): Promise<void> {
-    await this.reader.close();
   }
 
   private where(layout: string): string {

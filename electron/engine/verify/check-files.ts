@@ -1,9 +1,8 @@
 // Verify, step 1: every file the transfer manifest lists is on the media at its size, and no chunk
 // from another bundle sits among them. Missing and short files are named with the byte range they
 // held and the images whose content lay there.
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { chunkFileName, type ArchivePart } from '../bundle/archive-parts.ts';
+import type { BundleFiles } from '../bundle/bundle-files.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import type { VerifyProblem, VerifyReport } from './verify-report.ts';
 
@@ -15,9 +14,8 @@ export interface FilesCheck {
 }
 
 export async function checkFiles(
-  dir: string,
+  media: BundleFiles,
   manifest: TransferManifest,
-  present: Set<string>,
   imagesIn: (archive: string, start: number, end: number) => string[],
 ): Promise<FilesCheck> {
   const files: VerifyReport['files'] = [];
@@ -27,8 +25,9 @@ export async function checkFiles(
     const parts: ArchivePart[] = [];
     let intact = true;
     for (const part of archive.parts) {
-      const path = join(dir, part.file);
-      const size = present.has(part.file) ? (await stat(path)).size : -1;
+      const size = await media.sizeOf(part.file);
+      const folder = media.dirs.length > 1 ? media.folderOf(part.file) : undefined;
+      const on = folder === undefined ? {} : { folder };
       const range = { start: part.start, end: part.start + part.size };
       const images = () => imagesIn(archive.name, range.start, range.end);
       if (size < 0) {
@@ -43,7 +42,7 @@ export async function checkFiles(
         });
       } else if (size !== part.size) {
         intact = false;
-        files.push({ file: part.file, size, status: 'size' });
+        files.push({ file: part.file, size, status: 'size', ...on });
         problems.push({
           kind: 'size',
           file: part.file,
@@ -52,13 +51,18 @@ export async function checkFiles(
           images: images(),
         });
       } else {
-        files.push({ file: part.file, size, status: 'ok' });
+        files.push({ file: part.file, size, status: 'ok', ...on });
       }
-      parts.push({ file: part.file, path, start: part.start, size: part.size });
+      parts.push({
+        file: part.file,
+        path: media.pathOf(part.file) ?? '',
+        start: part.start,
+        size: part.size,
+      });
     }
     // Chunks beyond the last one listed would mean a different bundle was copied over this one.
     const extra = chunkFileName(archive.name, archive.parts.length);
-    if (archive.chunked && present.has(extra)) {
+    if (archive.chunked && media.has(extra)) {
       problems.push({
         kind: 'archive',
         file: extra,

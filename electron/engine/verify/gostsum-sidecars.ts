@@ -3,8 +3,8 @@
 // part against its sidecar and against the transfer manifest's record; a sidecar the manifest
 // promises but the media lacks is reported too (the GOST check cannot be made without it).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { GOSTSUM_SUFFIX } from '../bundle/archive-writer.ts';
+import type { BundleFiles } from '../bundle/bundle-files.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import type { FileHashes } from '../hash/file-hash-workers.ts';
 import type { VerifyProblem } from './verify-report.ts';
@@ -18,16 +18,16 @@ export interface ExpectedGostsum {
 
 /** Per part file: the Streebog-256 values it must have. Parts with neither a sidecar nor a record are absent. */
 export async function expectedGostsums(
-  dir: string,
+  media: BundleFiles,
   manifest: TransferManifest,
-  present: Set<string>,
 ): Promise<Map<string, ExpectedGostsum>> {
   const out = new Map<string, ExpectedGostsum>();
   for (const part of manifest.archives.flatMap((a) => a.parts)) {
     const name = part.file + GOSTSUM_SUFFIX;
     const expected: ExpectedGostsum = {};
-    if (present.has(name)) {
-      const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+    const path = media.pathOf(name);
+    if (path !== undefined) {
+      const text = await readFile(path, 'utf8').catch(() => '');
       expected.sidecar = text.trim().split(/\s+/)[0]!.toLowerCase();
     }
     if (part.streebog256) expected.recorded = part.streebog256;
@@ -38,7 +38,7 @@ export async function expectedGostsums(
 
 /** Problems for parts whose Streebog-256 disagrees with their sidecar or record, or lacks a sidecar. */
 export function gostsumProblems(
-  dir: string,
+  media: BundleFiles,
   manifest: TransferManifest,
   checked: Set<string>,
   expected: Map<string, ExpectedGostsum>,
@@ -61,7 +61,7 @@ export function gostsumProblems(
           images: [],
         });
       }
-      const got = sums.get(join(dir, part.file))?.streebog256;
+      const got = sums.get(media.pathOf(part.file) ?? '')?.streebog256;
       const wrong = [want.sidecar, want.recorded].filter((v) => v !== undefined && v !== got);
       if (wrong.length === 0) continue;
       const images = earlier

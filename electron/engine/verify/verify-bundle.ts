@@ -10,12 +10,10 @@
 //     (a d8 bundle), and everywhere with `deep`. Otherwise a blob's bytes are proven by the part
 //     checksum, recorded when the pull wrote them after checking the blob's digest — so each byte is
 //     hashed once, not twice. (Push checks every blob's digest again as it uploads.)
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import { ArchiveReader } from '../bundle/archive-reader.ts';
+import type { BundleFiles } from '../bundle/bundle-files.ts';
+import type { OpenedBundle } from '../bundle/open-bundle.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
-import { readBundleManifest } from '../bundle/d8-format.ts';
 import { hashFiles } from '../hash/file-hash-workers.ts';
 import { ArchiveCheck } from './check-archive.ts';
 import { checkFiles } from './check-files.ts';
@@ -31,12 +29,11 @@ export interface VerifyOptions {
   onEvent?: JobEventListener;
 }
 
-export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+/** Verifies an opened bundle (its owner closes it). */
+export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const emit = options.onEvent ?? (() => {});
-  // A bundle `d8 mirror pull` wrote has no manifest of its own: one is read from its index.json files.
-  const manifest: TransferManifest = await readBundleManifest(dir);
-  const present = new Set(await readdir(dir));
+  const { files: media, manifest } = bundle;
   // An incremental bundle leaves out blobs the target registry already holds: not missing.
   const omitted = new Set((manifest.omitted ?? []).map((o) => o.digest));
   const imagesNeeding = (digest: string) =>
@@ -53,10 +50,10 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   };
 
   // 1.
-  const { files, readable, problems } = await checkFiles(dir, manifest, present, imagesIn);
+  const { files, readable, problems } = await checkFiles(media, manifest, imagesIn);
 
   // 2. (running on workers while 3. runs here)
-  const gost = await expectedGostsums(dir, manifest, present);
+  const gost = await expectedGostsums(media, manifest);
   const partPaths = [...readable.values()].flat();
   const hashing = hashFiles(
     partPaths.map((p) => p.path),
@@ -67,74 +64,70 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   emit({ type: 'phase', phase: 'verify', message: `checking ${manifest.archives.length} archive(s)` });
   const checks = new Map<string, ArchiveCheck>();
   const ctx = { omitted, imagesNeeding, ...(options.signal ? { signal: options.signal } : {}) };
-  try {
-    for (const [name, parts] of readable) {
-      const check = new ArchiveCheck(name, new ArchiveReader(parts), ctx);
-      checks.set(name, check);
-      if (!(await check.index(() => imagesIn(name, 0, Infinity)))) continue;
-      await check.checkManifests();
-      const recorded = manifest.archives.find((a) => a.name === name)?.parts.every((p) => p.sha256 !== '');
-      if (options.deep || !recorded) await check.hashBlobs(() => true);
-    }
-
-    // 4. Parts whose checksums failed: hash their blobs to say which ones, and which images, are hurt.
-    const sums = await hashing;
-    for (const archive of manifest.archives) {
-      const check = checks.get(archive.name);
-      if (!check) continue;
-      for (const part of archive.parts) {
-        const got = sums.get(join(dir, part.file));
-        const gostWanted = gost.get(part.file);
-        const shaBad = part.sha256 !== '' && got?.sha256 !== part.sha256;
-        const gostBad =
-          gostWanted !== undefined &&
-          [gostWanted.sidecar, gostWanted.recorded].some((v) => v !== undefined && v !== got?.streebog256);
-        if (shaBad || gostBad) await check.hashBlobs(check.overlaps(part.start, part.start + part.size));
-      }
-    }
-    for (const check of checks.values()) problems.push(...check.problems);
-    problems.push(...checksumProblems(dir, manifest, files, sums, problems, checks));
-    problems.push(
-      ...gostsumProblems(dir, manifest, new Set(partPaths.map((p) => p.file)), gost, sums, problems),
-    );
-
-    // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
-    for (const image of manifest.images) {
-      const check = checks.get(image.archive);
-      if (!check || check.found.has(image.digest) || omitted.has(image.digest)) continue;
-      problems.push({
-        kind: 'missing-blob',
-        digest: image.digest,
-        message: `${image.archive}${image.layout ? `:${image.layout}` : ''}: index.json lists ${image.digest}, which is not in the bundle`,
-        images: [image.source],
-      });
-    }
-
-    const hurt = new Set(problems.flatMap((p) => p.images));
-    const all = [...checks.values()];
-    return {
-      ok: problems.length === 0,
-      transferId: manifest.transferId,
-      files,
-      images: manifest.images.map((i) => ({
-        source: i.source,
-        target: `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
-        ok: !hurt.has(i.source),
-      })),
-      blobsChecked:
-        all.reduce((n, c) => n + c.blobCount, 0) - problems.filter((p) => p.kind === 'blob-digest').length,
-      bytesChecked: partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
-      problems,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    await Promise.all([...checks.values()].map((c) => c.close()));
+  for (const [name, parts] of readable) {
+    const check = new ArchiveCheck(name, media.reader(name, parts), ctx);
+    checks.set(name, check);
+    if (!(await check.index(media.index(name, parts), () => imagesIn(name, 0, Infinity)))) continue;
+    await check.checkManifests();
+    const recorded = manifest.archives.find((a) => a.name === name)?.parts.every((p) => p.sha256 !== '');
+    if (options.deep || !recorded) await check.hashBlobs(() => true);
   }
+
+  // 4. Parts whose checksums failed: hash their blobs to say which ones, and which images, are hurt.
+  const sums = await hashing;
+  for (const archive of manifest.archives) {
+    const check = checks.get(archive.name);
+    if (!check) continue;
+    for (const part of archive.parts) {
+      const got = sums.get(media.pathOf(part.file) ?? '');
+      const gostWanted = gost.get(part.file);
+      const shaBad = part.sha256 !== '' && got?.sha256 !== part.sha256;
+      const gostBad =
+        gostWanted !== undefined &&
+        [gostWanted.sidecar, gostWanted.recorded].some((v) => v !== undefined && v !== got?.streebog256);
+      if (shaBad || gostBad) await check.hashBlobs(check.overlaps(part.start, part.start + part.size));
+    }
+  }
+  for (const check of checks.values()) problems.push(...check.problems);
+  problems.push(...checksumProblems(media, manifest, files, sums, problems, checks));
+  problems.push(
+    ...gostsumProblems(media, manifest, new Set(partPaths.map((p) => p.file)), gost, sums, problems),
+  );
+
+  // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
+  for (const image of manifest.images) {
+    const check = checks.get(image.archive);
+    if (!check || check.found.has(image.digest) || omitted.has(image.digest)) continue;
+    problems.push({
+      kind: 'missing-blob',
+      digest: image.digest,
+      message: `${image.archive}${image.layout ? `:${image.layout}` : ''}: index.json lists ${image.digest}, which is not in the bundle`,
+      images: [image.source],
+    });
+  }
+
+  const hurt = new Set(problems.flatMap((p) => p.images));
+  const all = [...checks.values()];
+  return {
+    ok: problems.length === 0,
+    transferId: manifest.transferId,
+    files,
+    images: manifest.images.map((i) => ({
+      source: i.source,
+      target: `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
+      ok: !hurt.has(i.source),
+    })),
+    blobsChecked:
+      all.reduce((n, c) => n + c.blobCount, 0) - problems.filter((p) => p.kind === 'blob-digest').length,
+    bytesChecked: partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
+    problems,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Parts whose SHA-256 differs from the manifest; images hurt are the ones the blob checks named. */
 function checksumProblems(
-  dir: string,
+  media: BundleFiles,
   manifest: TransferManifest,
   files: VerifyReport['files'],
   sums: Map<string, { sha256?: string; error?: string }>,
@@ -145,7 +138,7 @@ function checksumProblems(
   for (const archive of manifest.archives) {
     if (!checks.has(archive.name)) continue;
     for (const part of archive.parts) {
-      const got = sums.get(join(dir, part.file));
+      const got = sums.get(media.pathOf(part.file) ?? '');
       // A d8 bundle records no SHA-256: its parts are checked by their blobs and .gostsum sidecars.
       if (part.sha256 === '' || got?.sha256 === part.sha256) continue;
       const range = { start: part.start, end: part.start + part.size };

@@ -17,7 +17,13 @@ export interface VerifyProblem {
 export interface VerifyReport {
   ok: boolean;
   transferId: string;
-  files: Array<{ file: string; size: number; status: 'ok' | 'missing' | 'size' | 'checksum' }>;
+  /** Every file of the bundle; `folder` is the one holding it when the bundle spans several (sticks). */
+  files: Array<{
+    file: string;
+    size: number;
+    status: 'ok' | 'missing' | 'size' | 'checksum';
+    folder?: string;
+  }>;
   images: Array<{ source: string; target: string; ok: boolean }>;
   /** Blobs and manifests found intact. */
   blobsChecked: number;

@@ -3,7 +3,16 @@
 // copying stick by stick, opening a bundle spread over several sticks, report export to PDF, and the
 // ModuleSource a Deckhouse push answers with.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,25 +277,47 @@ describe('sticks', () => {
       .map((n) => join(work, n));
     const partial = await call('bundle:open', { folders: [sticks[0]!] });
     expect(partial.missing.length).toBeGreaterThan(0);
-    expect(partial.dir).toBe(join(sticks[0]!, `ferry-${manifest.transferId}`));
+    expect(partial.folders).toEqual([join(sticks[0]!, `ferry-${manifest.transferId}`)]);
 
     const whole = await call('bundle:open', { folders: sticks });
     expect(whole.missing).toEqual([]);
     expect(whole.transferId).toBe(manifest.transferId);
     expect(whole.signature).toMatchObject({ status: 'signed' });
     expect(new Set(whole.files.map((f) => f.stick)).size).toBe(sticks.length);
-    const { jobId } = await call('job:verify', {
-      bundleDir: whole.dir,
-      sticks: whole.files.map(({ file, stick }) => ({ file, stick })),
-    });
+    const { jobId } = await call('job:verify', { folders: whole.folders });
     const end = await settled(jobId);
     expect(end).toMatchObject({ status: 'succeeded', outcome: { kind: 'verify', value: { ok: true } } });
+    // The engine read each file off its own stick, and says which.
+    const verified = (end.outcome as { value: { files: Array<{ file: string; stick?: string }> } }).value;
+    expect(verified.files.map((f) => f.stick)).toEqual(
+      verified.files.map((f) => whole.files.find((w) => w.file === f.file)!.stick),
+    );
 
     expect(
       await failure(call('bundle:open', { folders: [sticks[0]!, join(work, 'nothing-here')] })),
     ).toMatchObject({
       code: 'FERRY_ERR_IO',
     });
+  });
+
+  it('opening sticks whose manifest names a hostile transfer id touches nothing outside them', async () => {
+    const sticks = readdirSync(work)
+      .filter((n) => /^stick-\d+$/.test(n))
+      .sort()
+      .map((n) => join(work, n, `ferry-${manifest.transferId}`));
+    const hostile = sticks.map((s, i) => {
+      const copy = join(work, `hostile-${i}`);
+      cpSync(s, copy, { recursive: true });
+      const m = JSON.parse(readFileSync(join(copy, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
+      writeFileSync(join(copy, 'ferry-manifest.json'), JSON.stringify({ ...m, transferId: '..' }));
+      return copy;
+    });
+    const home = join(work, 'home');
+    const before = readdirSync(home).sort();
+    const opened = await call('bundle:open', { folders: hostile });
+    expect(opened.transferId).toBe('..');
+    expect(readdirSync(home).sort()).toEqual(before);
+    expect(existsSync(join(home, 'staging'))).toBe(false);
   });
 });
 
@@ -311,7 +342,7 @@ describe('Deckhouse push', () => {
   let bundleDir: string;
   const pushed = async (target: { registry: string; insecure: boolean; caFile?: string }, dryRun = false) => {
     const { jobId } = await call('job:push', {
-      bundleDir,
+      folders: [bundleDir],
       target: { tlsSkipVerify: false, ...target },
       dryRun,
     });

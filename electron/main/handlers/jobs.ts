@@ -75,13 +75,13 @@ export async function runVerify(
   deps: JobDeps,
   context: JobContext,
 ): Promise<VerifyResult> {
-  const report = await verify(request.bundleDir, {
+  const report = await verify(request.folders, {
     station: deps.station,
     ...(request.trustedKeyFile ? { trustedKey: await readTrustedKey(request.trustedKeyFile) } : {}),
     signal: context.signal,
     onEvent: context.emit,
   });
-  const stickOf = new Map((request.sticks ?? []).map((s) => [s.file, s.stick]));
+  const stickOf = new Map(report.files.flatMap((f) => (f.folder ? [[f.file, f.folder] as const] : [])));
   // A damaged blob may span several chunk files (engine: "a, b"), and those may sit on several sticks.
   const withStick = <T extends { file?: string }>(x: T) => {
     const sticks = [...new Set((x.file ?? '').split(', ').flatMap((f) => stickOf.get(f) ?? []))];
@@ -93,7 +93,7 @@ export async function runVerify(
     seconds: report.seconds,
     blobsChecked: report.blobsChecked,
     bytesChecked: report.bytesChecked,
-    files: report.files.map(withStick),
+    files: report.files.map(({ folder: _folder, ...f }) => withStick(f)),
     images: report.images,
     problems: report.problems.map((p) =>
       withStick({ kind: p.kind, message: p.message, images: p.images, ...(p.file ? { file: p.file } : {}) }),
@@ -108,7 +108,7 @@ export async function runPush(
   context: JobContext,
 ): Promise<PushResult> {
   const report = await push({
-    bundleDir: request.bundleDir,
+    bundleDir: request.folders,
     target: request.target.registry.trim(),
     transport: transportFor(request.target, deps.credentials.source(), deps.env, 'target'),
     dryRun: request.dryRun,

@@ -2,7 +2,7 @@
 // 'electron': what it needs from Electron (dialogs, PDF printing, safeStorage inside the credential
 // store) is passed in, so the test bridge registers exactly these handlers over HTTP.
 
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { toFerryError, UsageError } from '../../engine/errors.ts';
@@ -80,7 +80,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'bundle:open': async (r) => {
       r.folders.forEach((f) => absolute(f, 'folder'));
-      return openBundle(r.folders, join(station.home, 'staging'));
+      return openBundle(r.folders);
     },
     'job:pull': async (r) => {
       absolute(r.bundleDir, 'bundle folder');
@@ -88,11 +88,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return jobs.start({ kind: 'pull', run: (c) => runPull(r, jobDeps, c) });
     },
     'job:verify': async (r) => {
-      absolute(r.bundleDir, 'bundle folder');
+      r.folders.forEach((f) => absolute(f, 'bundle folder'));
       return jobs.start({ kind: 'verify', run: (c) => runVerify(r, jobDeps, c) });
     },
     'job:push': async (r) => {
-      absolute(r.bundleDir, 'bundle folder');
+      r.folders.forEach((f) => absolute(f, 'bundle folder'));
       return jobs.start({ kind: 'push', run: (c) => runPush(r, jobDeps, c) });
     },
     'job:copy': async (r) => {

@@ -1,0 +1,111 @@
+// The one way into a bundle on the isolated side. Verify, push, inspect, the CLI and the app all open
+// bundles here, so they accept the same folders: a bundle folder, a stick holding one bundle folder,
+// or several sticks that each hold part of the chunks; and the same formats: Ferry's own (its
+// ferry-manifest.json) and the folders `d8 mirror pull` writes (a manifest is read from their
+// archives). Each archive is indexed once, whoever reads it afterwards.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BundleInvalidError } from '../errors.ts';
+import type { ArchivePart } from './archive-parts.ts';
+import { BundleFiles, readFolder } from './bundle-files.ts';
+import { describeD8Bundle } from './d8-format.ts';
+import {
+  readTransferManifest,
+  TRANSFER_MANIFEST,
+  type ArchiveRecord,
+  type TransferManifest,
+} from './transfer-manifest.ts';
+
+export type BundleFormat = 'ferry' | 'd8';
+
+export interface OpenedBundle {
+  format: BundleFormat;
+  /** The files on the media, across every folder given. */
+  files: BundleFiles;
+  manifest: TransferManifest;
+  /** The folder holding the transfer manifest and its signature (for a d8 bundle, the first folder). */
+  manifestDir: string;
+  close(): Promise<void>;
+}
+
+const chunkOrArchive = /\.tar(\.\d{4,}\.chunk)?$/;
+
+async function holdsBundle(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.some((n) => n === TRANSFER_MANIFEST || chunkOrArchive.test(n));
+}
+
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+/** The bundle folder in `folder`: itself, or its one subfolder (a stick's `ferry-<id>`) holding a bundle. */
+export async function locateBundle(folder: string): Promise<string> {
+  const entries = await readFolder(folder);
+  if (await holdsBundle(folder)) return folder;
+  const inside: string[] = [];
+  for (const name of entries.sort()) {
+    const sub = join(folder, name);
+    if ((await isDirectory(sub)) && (await holdsBundle(sub))) inside.push(sub);
+  }
+  if (inside.length === 1) return inside[0]!;
+  if (inside.length > 1) {
+    throw new BundleInvalidError(
+      `${folder} holds ${inside.length} transfers (${inside.join(', ')}): choose the folder of one of them`,
+    );
+  }
+  throw new BundleInvalidError(
+    `${folder} holds neither ${TRANSFER_MANIFEST} nor any .tar archive: point at the folder 'ferry pull' or 'd8 mirror pull' wrote, or the stick holding it`,
+  );
+}
+
+/** Opens a bundle from one folder or several (one per stick). The caller closes it. */
+export async function openBundle(folders: string | readonly string[]): Promise<OpenedBundle> {
+  const given = typeof folders === 'string' ? [folders] : [...folders];
+  if (given.length === 0) throw new BundleInvalidError('no bundle folder given');
+  const dirs = [...new Set(await Promise.all(given.map(locateBundle)))];
+  const files = await BundleFiles.list(dirs);
+  try {
+    if (!files.has(TRANSFER_MANIFEST)) {
+      const manifest = await describeD8Bundle(files);
+      return { format: 'd8', files, manifest, manifestDir: dirs[0]!, close: () => files.close() };
+    }
+    // Each stick of a Ferry transfer carries the manifest: all must name the same transfer.
+    const manifests = await Promise.all(
+      files
+        .foldersHolding(TRANSFER_MANIFEST)
+        .map(async (d) => ({ dir: d, manifest: await readTransferManifest(d) })),
+    );
+    const first = manifests[0]!;
+    for (const other of manifests.slice(1)) {
+      if (other.manifest.transferId !== first.manifest.transferId) {
+        throw new BundleInvalidError(
+          `${other.dir} belongs to transfer ${other.manifest.transferId}, ${first.dir} to ${first.manifest.transferId}: choose the sticks of one transfer`,
+        );
+      }
+    }
+    return {
+      format: 'ferry',
+      files,
+      manifest: first.manifest,
+      manifestDir: first.dir,
+      close: () => files.close(),
+    };
+  } catch (err) {
+    await files.close();
+    throw err;
+  }
+}
+
+/** An archive's parts where they lie on the media; undefined when one of them is on no folder. */
+export function partsOnMedia(files: BundleFiles, archive: ArchiveRecord): ArchivePart[] | undefined {
+  const parts: ArchivePart[] = [];
+  for (const p of archive.parts) {
+    const path = files.pathOf(p.file);
+    if (path === undefined) return undefined;
+    parts.push({ file: p.file, path, start: p.start, size: p.size });
+  }
+  return parts;
+}

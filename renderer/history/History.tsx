@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AuditStatus, HistoryFilter, TransferOutcome, TransferRow } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { formatBytes, formatTime } from '../format.ts';
 import { TransferDetailView } from './TransferDetailView.tsx';
@@ -15,6 +16,37 @@ const mark: Record<TransferOutcome, string> = {
   cancelled: '■',
   unfinished: '…',
 };
+
+/** One row a transfer; its id opens the transfer's detail. */
+const transferColumns = (open: (transferId: string) => void): Array<Column<TransferRow>> => [
+  {
+    header: 'Transfer',
+    cell: (r) => (
+      <button
+        type="button"
+        className="link mono"
+        onClick={() => open(r.transferId)}
+        aria-label={`Details of transfer ${r.transferId}`}
+      >
+        {r.transferId.slice(0, 8)}…
+      </button>
+    ),
+  },
+  { header: 'Started', cell: (r) => formatTime(r.startedAt) },
+  {
+    header: 'Steps',
+    cell: (r) =>
+      r.operations.map((o, i) => (
+        <span key={i} className={`chip chip-${o.outcome}`} title={`${o.kind}: ${o.outcome}`}>
+          {o.kind} {mark[o.outcome]}
+        </span>
+      )),
+  },
+  { header: 'Images', cell: (r) => r.images, num: true },
+  { header: 'Size', cell: (r) => formatBytes(r.bytes), num: true },
+  { header: 'Operator', cell: (r) => r.operator },
+  { header: 'Outcome', cell: (r) => r.outcome, cellClass: (r) => `outcome-${r.outcome}` },
+];
 
 interface Draft {
   from: string;
@@ -120,52 +152,13 @@ export function History() {
         <p role="status">No transfer matches. Clear a filter, or run a transfer first.</p>
       )}
       {rows && rows.length > 0 && (
-        <table className="transfers">
-          <caption>{rows.length} transfer(s), newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Transfer</th>
-              <th scope="col">Started</th>
-              <th scope="col">Steps</th>
-              <th scope="col" className="num">
-                Images
-              </th>
-              <th scope="col" className="num">
-                Size
-              </th>
-              <th scope="col">Operator</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.transferId}>
-                <td>
-                  <button
-                    type="button"
-                    className="link mono"
-                    onClick={() => setOpen(r.transferId)}
-                    aria-label={`Details of transfer ${r.transferId}`}
-                  >
-                    {r.transferId.slice(0, 8)}…
-                  </button>
-                </td>
-                <td>{formatTime(r.startedAt)}</td>
-                <td>
-                  {r.operations.map((o, i) => (
-                    <span key={i} className={`chip chip-${o.outcome}`} title={`${o.kind}: ${o.outcome}`}>
-                      {o.kind} {mark[o.outcome]}
-                    </span>
-                  ))}
-                </td>
-                <td className="num">{r.images}</td>
-                <td className="num">{formatBytes(r.bytes)}</td>
-                <td>{r.operator}</td>
-                <td className={`outcome-${r.outcome}`}>{r.outcome}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="transfers"
+          caption={`${rows.length} transfer(s), newest first`}
+          columns={transferColumns(setOpen)}
+          rows={rows}
+          rowKey={(r) => r.transferId}
+        />
       )}
     </section>
   );

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReportFormat, TransferDetail } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { formatBytes, formatTime, shortDigest } from '../format.ts';
@@ -11,6 +12,21 @@ const formats: Array<{ format: ReportFormat; label: string }> = [
   { format: 'csv', label: 'CSV' },
   { format: 'json', label: 'JSON' },
   { format: 'pdf', label: 'PDF' },
+];
+
+const imageColumns: Array<Column<TransferDetail['images'][number]>> = [
+  { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
+  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono', title: (i) => i.digest },
+  { header: 'Target', cell: (i) => i.target ?? '—', cellClass: 'mono' },
+  { header: 'Size', cell: (i) => (i.size !== undefined ? formatBytes(i.size) : '—'), num: true },
+  { header: 'State', cell: (i) => i.status ?? '—' },
+];
+
+const chunkColumns: Array<Column<TransferDetail['chunks'][number]>> = [
+  { header: 'File', cell: (c) => c.file, cellClass: 'mono' },
+  { header: 'Size', cell: (c) => formatBytes(c.size), num: true },
+  { header: 'SHA-256', cell: (c) => c.sha256, cellClass: 'mono small' },
+  { header: 'Media', cell: (c) => c.media ?? '—', cellClass: 'mono small' },
 ];
 
 export function TransferDetailView({ transferId, onBack }: { transferId: string; onBack: () => void }) {
@@ -87,56 +103,14 @@ export function TransferDetailView({ transferId, onBack }: { transferId: string;
               {saved}
             </span>
           </div>
-          <table className="images">
-            <caption>Images</caption>
-            <thead>
-              <tr>
-                <th scope="col">Image</th>
-                <th scope="col">Digest</th>
-                <th scope="col">Target</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.images.map((i, n) => (
-                <tr key={n}>
-                  <td className="mono">{i.source}</td>
-                  <td className="mono" title={i.digest}>
-                    {shortDigest(i.digest)}
-                  </td>
-                  <td className="mono">{i.target ?? '—'}</td>
-                  <td className="num">{i.size !== undefined ? formatBytes(i.size) : '—'}</td>
-                  <td>{i.status ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="chunks">
-            <caption>Files and media</caption>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">Media</th>
-              </tr>
-            </thead>
-            <tbody>
-              {detail.chunks.map((c) => (
-                <tr key={c.file}>
-                  <td className="mono">{c.file}</td>
-                  <td className="num">{formatBytes(c.size)}</td>
-                  <td className="mono small">{c.sha256}</td>
-                  <td className="mono small">{c.media ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable className="images" caption="Images" columns={imageColumns} rows={detail.images} />
+          <DataTable
+            className="chunks"
+            caption="Files and media"
+            columns={chunkColumns}
+            rows={detail.chunks}
+            rowKey={(c) => c.file}
+          />
         </>
       )}
     </section>

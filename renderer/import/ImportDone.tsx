@@ -1,7 +1,20 @@
 import type { PushResult } from '../../shared/dto.ts';
 import { CopyBox } from '../components/CopyBox.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { shortDigest } from '../format.ts';
+
+const pushedColumns: Array<Column<PushResult['images'][number]>> = [
+  { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
+  { header: 'Pushed to', cell: (i) => i.target, cellClass: 'mono' },
+  {
+    header: 'Digest',
+    cell: (i) => (i.digest ? shortDigest(i.digest) : '—'),
+    cellClass: 'mono',
+    title: (i) => i.digest,
+  },
+  { header: 'State', cell: (i) => (i.status === 'pushed' ? 'pushed' : `refused: ${i.error ?? ''}`) },
+];
 
 export function ImportDone({ result, onHome }: { result: PushResult; onHome: () => void }) {
   const pushed = result.images.filter((i) => i.status === 'pushed');
@@ -15,29 +28,13 @@ export function ImportDone({ result, onHome }: { result: PushResult; onHome: () 
           ? `; ${refused.length} refused (damaged or unreadable): verify again and copy the named files from the connected side.`
           : ', every digest unchanged.'}
       </p>
-      <table className="pushed">
-        <caption>Images</caption>
-        <thead>
-          <tr>
-            <th scope="col">Image</th>
-            <th scope="col">Pushed to</th>
-            <th scope="col">Digest</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.images.map((i, n) => (
-            <tr key={n} className={i.status === 'refused' ? 'bad' : ''}>
-              <td className="mono">{i.source}</td>
-              <td className="mono">{i.target}</td>
-              <td className="mono" title={i.digest}>
-                {i.digest ? shortDigest(i.digest) : '—'}
-              </td>
-              <td>{i.status === 'pushed' ? 'pushed' : `refused: ${i.error ?? ''}`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="pushed"
+        caption="Images"
+        columns={pushedColumns}
+        rows={result.images}
+        rowClass={(i) => (i.status === 'refused' ? 'bad' : '')}
+      />
       {result.receipt && (
         <>
           <p>

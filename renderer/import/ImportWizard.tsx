@@ -8,21 +8,19 @@ import {
   toConnection,
   type ConnectionDraft,
 } from '../components/ConnectionForm.tsx';
-import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
-import { Stepper } from '../components/Stepper.tsx';
-import { WizardNav } from '../components/WizardNav.tsx';
+import { Wizard, type WizardStep } from '../components/Wizard.tsx';
 import { useJob } from '../state/job-store.ts';
 import { BundleStep } from './BundleStep.tsx';
 import { ImportDone } from './ImportDone.tsx';
 import { TargetStep } from './TargetStep.tsx';
 import { VerifyStep } from './VerifyStep.tsx';
 
-const steps = ['Bundle', 'Verify', 'Target', 'Push', 'Done'];
+type StepId = 'bundle' | 'verify' | 'target' | 'push' | 'done';
 
 export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => void }) {
-  const [step, setStep] = useState(0);
+  const [step, setStep] = useState<StepId>('bundle');
   const [folders, setFolders] = useState<string[]>(['']);
   const [trustedKeyFile, setTrustedKeyFile] = useState('');
   const [summary, setSummary] = useState<BundleSummary>();
@@ -62,33 +60,24 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
       });
       setPushJob(started.jobId);
-      setStep(3);
+      setStep('push');
     } catch (err) {
       setError(errorOf(err));
     }
   };
 
   useEffect(() => {
-    if (step === 1 && !verifyJob) void startVerify();
+    if (step === 'verify' && !verifyJob) void startVerify();
   }, [step]);
   useEffect(() => {
-    if (pushed && !pushed.dryRun) setStep(4);
+    if (pushed && !pushed.dryRun) setStep('done');
   }, [pushed]);
 
-  const blocked = [
-    !summary
-      ? 'Open the bundle first.'
-      : summary.missing.length
-        ? 'Some files are missing: add the stick that holds them.'
-        : undefined,
-    !verified ? 'Wait for the check to finish.' : undefined,
-    !target.registry.trim() ? 'Type the target registry.' : undefined,
-  ];
-  return (
-    <div className="wizard">
-      <h1>Import and push</h1>
-      <Stepper steps={steps} current={step} label="Import steps" />
-      {step === 0 && (
+  const steps: Array<WizardStep<StepId>> = [
+    {
+      id: 'bundle',
+      title: 'Bundle',
+      render: () => (
         <BundleStep
           folders={folders}
           setFolders={setFolders}
@@ -100,53 +89,82 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
             setVerifyJob(undefined);
           }}
         />
-      )}
-      {step === 1 && summary && (
-        <VerifyStep
-          summary={summary}
-          view={verifyView}
-          result={verified}
-          onAgain={() => void startVerify()}
-        />
-      )}
-      {step === 2 && summary && (
-        <TargetStep
-          folders={summary.folders}
-          target={target}
-          setTarget={setTarget}
-          storage={info.credentialStorage}
-          trustedKeyFile={trustedKeyFile}
-        />
-      )}
-      {step === 3 && summary && (
-        <section>
-          <StepHeading>Pushing images</StepHeading>
-          <ProgressPanel
-            view={pushView}
-            items={[...new Set(summary.images.map((i) => i.source))]}
-            itemLabel="Images"
-            onRetry={() => void startPush()}
+      ),
+      nav: {
+        blocked: !summary
+          ? 'Open the bundle first.'
+          : summary.missing.length
+            ? 'Some files are missing: add the stick that holds them.'
+            : undefined,
+      },
+    },
+    {
+      id: 'verify',
+      title: 'Verify',
+      render: () =>
+        summary && (
+          <VerifyStep
+            summary={summary}
+            view={verifyView}
+            result={verified}
+            onAgain={() => void startVerify()}
           />
-        </section>
-      )}
-      {step === 4 && pushed && <ImportDone result={pushed} onHome={onHome} />}
-      {error && <ErrorNotice error={error} />}
-      {step < 2 && (
-        <WizardNav
-          onBack={step === 0 ? onHome : () => setStep(step - 1)}
-          onNext={() => setStep(step + 1)}
-          nextLabel={step === 1 && verified && !verified.ok ? 'Continue anyway' : 'Next'}
-          blocked={blocked[step]}
-        />
-      )}
-      {step === 2 && (
-        <WizardNav
-          onBack={() => setStep(1)}
-          onNext={() => void startPush()}
-          nextLabel="Push images"
-          blocked={blocked[2]}
-        />
-      )}
-    </div>
+        ),
+      nav: {
+        blocked: !verified ? 'Wait for the check to finish.' : undefined,
+        nextLabel: verified && !verified.ok ? 'Continue anyway' : 'Next',
+      },
+    },
+    {
+      id: 'target',
+      title: 'Target',
+      render: () =>
+        summary && (
+          <TargetStep
+            folders={summary.folders}
+            target={target}
+            setTarget={setTarget}
+            storage={info.credentialStorage}
+            trustedKeyFile={trustedKeyFile}
+          />
+        ),
+      nav: {
+        blocked: !target.registry.trim() ? 'Type the target registry.' : undefined,
+        nextLabel: 'Push images',
+        onNext: () => void startPush(),
+      },
+    },
+    {
+      id: 'push',
+      title: 'Push',
+      render: () =>
+        summary && (
+          <section>
+            <StepHeading>Pushing images</StepHeading>
+            <ProgressPanel
+              view={pushView}
+              items={[...new Set(summary.images.map((i) => i.source))]}
+              itemLabel="Images"
+              onRetry={() => void startPush()}
+            />
+          </section>
+        ),
+    },
+    {
+      id: 'done',
+      title: 'Done',
+      render: () => pushed && <ImportDone result={pushed} onHome={onHome} />,
+    },
+  ];
+  return (
+    <Wizard
+      title="Import and push"
+      label="Import steps"
+      steps={steps}
+      current={step}
+      go={setStep}
+      onHome={onHome}
+      error={error}
+    />
   );
 }

@@ -8,9 +8,16 @@ import {
   toConnection,
   type ConnectionDraft,
 } from '../components/ConnectionForm.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { useJob } from '../state/job-store.ts';
+
+const mappingColumns: Array<Column<PushResult['images'][number]>> = [
+  { header: 'From the bundle', cell: (i) => i.source, cellClass: 'mono' },
+  { header: 'Pushed to', cell: (i) => i.target, cellClass: 'mono' },
+  { header: 'State', cell: (i) => (i.status === 'planned' ? 'will be pushed' : `refused: ${i.error ?? ''}`) },
+];
 
 /** The private registry and path; a dry run shows where every image will go before anything is written. */
 export function TargetStep({
@@ -73,25 +80,13 @@ export function TargetStep({
       {error && <ErrorNotice error={error} />}
       {view?.error && <ErrorNotice error={view.error} />}
       {plan && (
-        <table className="mapping">
-          <caption>Dry run: nothing was written</caption>
-          <thead>
-            <tr>
-              <th scope="col">From the bundle</th>
-              <th scope="col">Pushed to</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plan.images.map((i, n) => (
-              <tr key={n} className={i.status === 'refused' ? 'bad' : ''}>
-                <td className="mono">{i.source}</td>
-                <td className="mono">{i.target}</td>
-                <td>{i.status === 'planned' ? 'will be pushed' : `refused: ${i.error ?? ''}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          className="mapping"
+          caption="Dry run: nothing was written"
+          columns={mappingColumns}
+          rows={plan.images}
+          rowClass={(i) => (i.status === 'refused' ? 'bad' : '')}
+        />
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import type { BundleSummary, VerifyResult } from '../../shared/dto.ts';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
@@ -6,6 +7,24 @@ import { formatBytes, formatDuration } from '../format.ts';
 import type { JobView } from '../state/job-store.ts';
 
 const fileState = { ok: 'intact', missing: 'MISSING', size: 'WRONG SIZE', checksum: 'DAMAGED' } as const;
+
+/** A file's stick is the one the verdict names, else the one the bundle was found on. */
+const fileColumns = (summary: BundleSummary): Array<Column<VerifyResult['files'][number]>> => [
+  { header: 'File', cell: (f) => f.file, cellClass: 'mono' },
+  {
+    header: 'Stick (folder)',
+    cell: (f) => f.stick ?? summary.files.find((x) => x.file === f.file)?.stick ?? '—',
+    cellClass: 'mono small',
+  },
+  { header: 'Size', cell: (f) => formatBytes(f.size), num: true },
+  { header: 'State', cell: (f) => fileState[f.status] },
+];
+
+const imageColumns: Array<Column<VerifyResult['images'][number]>> = [
+  { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
+  { header: 'Target path', cell: (i) => i.target, cellClass: 'mono' },
+  { header: 'State', cell: (i) => (i.ok ? 'intact' : 'DAMAGED') },
+];
 
 /** Every chunk against its checksum and every blob against its digest; damage names the file and stick. */
 export function VerifyStep({
@@ -55,50 +74,21 @@ export function VerifyStep({
           <p>
             <SignatureLine signature={result.signature} />
           </p>
-          <table className="files">
-            <caption>Files</caption>
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Stick (folder)</th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.files.map((f) => (
-                <tr key={f.file} className={f.status === 'ok' ? '' : 'bad'}>
-                  <td className="mono">{f.file}</td>
-                  <td className="mono small">
-                    {f.stick ?? summary.files.find((x) => x.file === f.file)?.stick ?? '—'}
-                  </td>
-                  <td className="num">{formatBytes(f.size)}</td>
-                  <td>{fileState[f.status]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="images">
-            <caption>Images</caption>
-            <thead>
-              <tr>
-                <th scope="col">Image</th>
-                <th scope="col">Target path</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.images.map((i, n) => (
-                <tr key={n} className={i.ok ? '' : 'bad'}>
-                  <td className="mono">{i.source}</td>
-                  <td className="mono">{i.target}</td>
-                  <td>{i.ok ? 'intact' : 'DAMAGED'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="files"
+            caption="Files"
+            columns={fileColumns(summary)}
+            rows={result.files}
+            rowKey={(f) => f.file}
+            rowClass={(f) => (f.status === 'ok' ? '' : 'bad')}
+          />
+          <DataTable
+            className="images"
+            caption="Images"
+            columns={imageColumns}
+            rows={result.images}
+            rowClass={(i) => (i.ok ? '' : 'bad')}
+          />
           <div className="actions">
             <button type="button" onClick={onAgain}>
               Verify again

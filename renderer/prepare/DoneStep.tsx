@@ -3,12 +3,19 @@ import type { PullResult, StickPlan } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { CopyBox } from '../components/CopyBox.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { checksumFile, formatBytes } from '../format.ts';
 import { stickBytes, type PrepareDraft } from './draft.ts';
 import { StickCopy } from './StickCopy.tsx';
+
+const checksumColumns: Array<Column<PullResult['files'][number]>> = [
+  { header: 'File', cell: (f) => f.file, cellClass: 'mono' },
+  { header: 'Size', cell: (f) => formatBytes(f.size), num: true },
+  { header: 'SHA-256', cell: (f) => f.sha256, cellClass: 'mono small' },
+];
 
 export function DoneStep({
   draft,
@@ -56,27 +63,13 @@ export function DoneStep({
           </dd>
         </div>
       </dl>
-      <table className="checksums">
-        <caption>Files and their SHA-256 checksums</caption>
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col">SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.files.map((f) => (
-            <tr key={f.file}>
-              <td className="mono">{f.file}</td>
-              <td className="num">{formatBytes(f.size)}</td>
-              <td className="mono small">{f.sha256}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="checksums"
+        caption="Files and their SHA-256 checksums"
+        columns={checksumColumns}
+        rows={result.files}
+        rowKey={(f) => f.file}
+      />
       <CopyBox
         id="sha256sums"
         label="Checksums (sha256sum format)"

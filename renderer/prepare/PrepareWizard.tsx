@@ -3,11 +3,9 @@ import type { AppInfo, PullResult } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { sendLogin } from '../components/ConnectionForm.tsx';
-import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
-import { Stepper } from '../components/Stepper.tsx';
-import { WizardNav } from '../components/WizardNav.tsx';
+import { Wizard, type WizardStep } from '../components/Wizard.tsx';
 import { useJob } from '../state/job-store.ts';
 import { DoneStep } from './DoneStep.tsx';
 import { initialDraft, selectionOf, type PrepareDraft } from './draft.ts';
@@ -16,10 +14,10 @@ import { MediaStep } from './MediaStep.tsx';
 import { ReviewStep } from './ReviewStep.tsx';
 import { SourceStep } from './SourceStep.tsx';
 
-const steps = ['Source', 'Images', 'Media', 'Review', 'Transfer', 'Done'];
+type StepId = 'source' | 'images' | 'media' | 'review' | 'transfer' | 'done';
 
 export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => void }) {
-  const [step, setStep] = useState(0);
+  const [step, setStep] = useState<StepId>('source');
   const [draft, setDraft] = useState<PrepareDraft>(initialDraft);
   const [jobId, setJobId] = useState<string>();
   const [result, setResult] = useState<PullResult>();
@@ -30,7 +28,7 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
   useEffect(() => {
     if (view?.status === 'succeeded' && view.outcome?.kind === 'pull') {
       setResult(view.outcome.value);
-      setStep(5);
+      setStep('done');
     }
   }, [view?.status]);
 
@@ -45,33 +43,61 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
         force,
       });
       setJobId(started.jobId);
-      setStep(4);
+      setStep('transfer');
     } catch (err) {
       setError(errorOf(err));
     }
   };
 
   const e = draft.estimate;
-  const blocked = [
-    draft.source.registry.trim() ? undefined : 'Type the registry address first.',
-    draft.preview && draft.preview.images.length > 0 && draft.preview.failed.length === 0
-      ? undefined
-      : 'The preview must list at least one image and no failures.',
-    !draft.bundleDir.trim()
-      ? 'Choose the bundle folder.'
-      : draft.drive && e && e.sticks > 1
-        ? `The bundle needs ${e.sticks} sticks: choose "A folder on this computer" and copy stick by stick afterwards.`
-        : undefined,
-  ];
-  return (
-    <div className="wizard">
-      <h1>Prepare a transfer</h1>
-      <Stepper steps={steps} current={step} label="Prepare steps" />
-      {step === 0 && <SourceStep draft={draft} set={set} storage={info.credentialStorage} />}
-      {step === 1 && <ImagesStep draft={draft} set={set} />}
-      {step === 2 && <MediaStep draft={draft} set={set} />}
-      {step === 3 && <ReviewStep draft={draft} set={set} />}
-      {step === 4 && (
+  const steps: Array<WizardStep<StepId>> = [
+    {
+      id: 'source',
+      title: 'Source',
+      render: () => <SourceStep draft={draft} set={set} storage={info.credentialStorage} />,
+      nav: {
+        blocked: draft.source.registry.trim() ? undefined : 'Type the registry address first.',
+        // A login typed but never tested is handed over on the way out; a failure shows, but does not
+        // hold the person here.
+        onNext: (goOn) => {
+          void sendLogin(draft.source).catch((err: unknown) => setError(errorOf(err)));
+          goOn();
+        },
+      },
+    },
+    {
+      id: 'images',
+      title: 'Images',
+      render: () => <ImagesStep draft={draft} set={set} />,
+      nav: {
+        blocked:
+          draft.preview && draft.preview.images.length > 0 && draft.preview.failed.length === 0
+            ? undefined
+            : 'The preview must list at least one image and no failures.',
+      },
+    },
+    {
+      id: 'media',
+      title: 'Media',
+      render: () => <MediaStep draft={draft} set={set} />,
+      nav: {
+        blocked: !draft.bundleDir.trim()
+          ? 'Choose the bundle folder.'
+          : draft.drive && e && e.sticks > 1
+            ? `The bundle needs ${e.sticks} sticks: choose "A folder on this computer" and copy stick by stick afterwards.`
+            : undefined,
+      },
+    },
+    {
+      id: 'review',
+      title: 'Review',
+      render: () => <ReviewStep draft={draft} set={set} />,
+      nav: { nextLabel: 'Start transfer', onNext: () => void start(draft.force) },
+    },
+    {
+      id: 'transfer',
+      title: 'Transfer',
+      render: () => (
         <section>
           <StepHeading>Pulling images</StepHeading>
           <ProgressPanel
@@ -81,26 +107,23 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
             onRetry={() => void start(false)}
           />
         </section>
-      )}
-      {step === 5 && result && <DoneStep draft={draft} result={result} onHome={onHome} />}
-      {error && <ErrorNotice error={error} />}
-      {step < 3 && (
-        <WizardNav
-          {...(step > 0 ? { onBack: () => setStep(step - 1) } : { onBack: onHome })}
-          onNext={() => {
-            if (step === 0) void sendLogin(draft.source).catch((err: unknown) => setError(errorOf(err)));
-            setStep(step + 1);
-          }}
-          blocked={blocked[step]}
-        />
-      )}
-      {step === 3 && (
-        <WizardNav
-          onBack={() => setStep(2)}
-          onNext={() => void start(draft.force)}
-          nextLabel="Start transfer"
-        />
-      )}
-    </div>
+      ),
+    },
+    {
+      id: 'done',
+      title: 'Done',
+      render: () => result && <DoneStep draft={draft} result={result} onHome={onHome} />,
+    },
+  ];
+  return (
+    <Wizard
+      title="Prepare a transfer"
+      label="Prepare steps"
+      steps={steps}
+      current={step}
+      go={setStep}
+      onHome={onHome}
+      error={error}
+    />
   );
 }

@@ -45,7 +45,8 @@ export class BundleFiles {
   static async list(dirs: string[]): Promise<BundleFiles> {
     const folders = new Map<string, string[]>();
     for (const dir of dirs) {
-      for (const name of (await readFolder(dir)).sort()) folders.set(name, [...(folders.get(name) ?? []), dir]);
+      for (const name of (await readFolder(dir)).sort())
+        folders.set(name, [...(folders.get(name) ?? []), dir]);
     }
     return new BundleFiles(dirs, folders);
   }

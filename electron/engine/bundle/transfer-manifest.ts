@@ -3,10 +3,12 @@
 // media against it; push maps images to targets from it; the ledger records it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ValidationError } from '../../../shared/validate.ts';
 import { BundleInvalidError } from '../errors.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { ArtifactKind } from '../plan/image-graph.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
+import { consistencyProblem, transferManifestShape } from './transfer-manifest-schema.ts';
 
 export const TRANSFER_MANIFEST = 'ferry-manifest.json';
 export const FORMAT_VERSION = 1;
@@ -107,19 +109,26 @@ export async function readTransferManifest(dir: string): Promise<TransferManifes
       cause: err,
     });
   }
-  const m = parsed as Partial<TransferManifest>;
-  if (
-    m.format !== 'ferry-bundle' ||
-    !Array.isArray(m.images) ||
-    !Array.isArray(m.archives) ||
-    !Array.isArray(m.blobs)
-  ) {
-    throw new BundleInvalidError(`${path} is not a Ferry transfer manifest`);
-  }
-  if ((m.formatVersion ?? 0) > INCREMENTAL_FORMAT_VERSION) {
+  const version = (parsed as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > INCREMENTAL_FORMAT_VERSION) {
     throw new BundleInvalidError(
-      `${path} has format version ${m.formatVersion}, newer than this Ferry understands (${INCREMENTAL_FORMAT_VERSION}): upgrade Ferry`,
+      `${path} has format version ${version}, newer than this Ferry understands (${INCREMENTAL_FORMAT_VERSION}): upgrade Ferry`,
     );
   }
-  return m as TransferManifest;
+  let manifest: TransferManifest;
+  try {
+    manifest = transferManifestShape(parsed, 'manifest');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    throw new BundleInvalidError(
+      `${path} is not a valid Ferry transfer manifest (${err.message}): copy it from the media again`,
+      { cause: err },
+    );
+  }
+  const problem = consistencyProblem(manifest);
+  if (problem)
+    throw new BundleInvalidError(
+      `${path} is not a valid Ferry transfer manifest (${problem}): copy it from the media again`,
+    );
+  return manifest;
 }

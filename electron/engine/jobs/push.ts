@@ -14,8 +14,9 @@ import { toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
-import { BundleReaderStore } from '../bundle/bundle-reader-store.ts';
+import { BundleSource } from '../bundle/bundle-source.ts';
 import { RegistryStore } from '../store/registry-store.ts';
+import { closeIfOpen } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import {
@@ -112,7 +113,7 @@ async function pushBundle(options: PushOptions): Promise<PushReport> {
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
   const modulesSuffix = normalizeModulesSuffix(options.modulesPathSuffix);
-  const bundle = await BundleReaderStore.open(options.bundleDir);
+  const bundle = await BundleSource.open(options.bundleDir);
   const transport = createTransport(options.transport);
   try {
     emit({
@@ -239,7 +240,7 @@ async function pushBundle(options: PushOptions): Promise<PushReport> {
       ok: refused.length + unreadable.length === 0,
     };
   } finally {
-    await bundle.close();
+    await closeIfOpen(bundle);
     await transport.close();
   }
 }

@@ -1,17 +1,17 @@
 // The bundle as a copy source (push). Repositories are the images' target paths relative to the
 // push root; manifests and blobs are read straight out of the archive parts by offset (each tar is
-// indexed by its headers). The registry store checks each blob's digest while uploading it, so a
-// damaged byte fails that blob — and the images that need it — instead of landing in the registry.
-import { createHash } from 'node:crypto';
+// indexed by its headers). The copy checks each blob's digest as it reads it, so a damaged byte
+// fails that blob — and the images that need it — instead of landing in the registry.
 import { findArchives } from './archive-parts.ts';
 import { ArchiveReader } from './archive-reader.ts';
 import { indexTar } from './tar-index.ts';
 import type { TransferManifest } from './transfer-manifest.ts';
 import { readBundleManifest } from './d8-format.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
+import { createDigestHasher, parseDigest } from '../oci/digest.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, GetBlobOptions, Store } from '../store/store.ts';
+import type { BlobSource, BlobStream, Closer, GetBlobOptions, ManifestHead } from '../store/store.ts';
 
 interface Located {
   reader: ArchiveReader;
@@ -19,8 +19,7 @@ interface Located {
   size: number;
 }
 
-export class BundleReaderStore implements Store {
-  readonly kind = 'bundle' as const;
+export class BundleSource implements BlobSource, Closer {
   readonly name: string;
   readonly manifest: TransferManifest;
   private readonly blobs: Map<string, Located>;
@@ -60,7 +59,7 @@ export class BundleReaderStore implements Store {
 
   /** Opens a bundle folder: the transfer manifest (or, for a bundle `d8 mirror pull` wrote, one read
    *  from its archives' index.json files), then every archive indexed by its tar headers. */
-  static async open(dir: string): Promise<BundleReaderStore> {
+  static async open(dir: string): Promise<BundleSource> {
     const manifest = await readBundleManifest(dir);
     const onDisk = await findArchives(dir);
     const blobs = new Map<string, Located>();
@@ -78,7 +77,7 @@ export class BundleReaderStore implements Store {
         if (m) blobs.set(`${m[1]}:${m[2]}`, { reader, offset: f.offset, size: f.size });
       }
     }
-    return new BundleReaderStore(dir, manifest, blobs, readers);
+    return new BundleSource(dir, manifest, blobs, readers);
   }
 
   private locate(digest: string): Located {
@@ -98,8 +97,9 @@ export class BundleReaderStore implements Store {
     const digest = this.digestFor(repository, reference);
     const at = this.locate(digest);
     const bytes = await at.reader.read(at.offset, at.size);
-    const [alg, hex] = digest.split(':') as [string, string];
-    if (createHash(alg).update(bytes).digest('hex') !== hex) {
+    const hasher = createDigestHasher(parseDigest(digest).algorithm);
+    hasher.update(bytes);
+    if (hasher.digest() !== digest) {
       const files = at.reader
         .partsOf(at.offset, at.size)
         .map((p) => p.file)
@@ -111,7 +111,7 @@ export class BundleReaderStore implements Store {
     return { bytes, digest, mediaType: this.mediaTypes.get(digest) ?? detectMediaType(bytes) };
   }
 
-  async headManifest(repository: string, reference: string) {
+  async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
     try {
       const digest = this.digestFor(repository, reference);
       const at = this.blobs.get(digest);
@@ -125,12 +125,7 @@ export class BundleReaderStore implements Store {
     }
   }
 
-  async hasBlob(_repository: string, digest: string): Promise<boolean> {
-    return this.blobs.has(digest);
-  }
-
-  /** Raw bytes by offset. Every store's putBlob checks the digest while it streams, so a damaged
-   *  blob fails its upload (and the images that need it) without a second hash here. */
+  /** Raw bytes by offset, unchecked: the copy verifies every blob it reads. */
   async getBlob(_repository: string, digest: string, options: GetBlobOptions = {}): Promise<BlobStream> {
     const at = this.locate(digest);
     const offset = options.offset ?? 0;
@@ -143,18 +138,6 @@ export class BundleReaderStore implements Store {
 
   async referrers(_repository: string, digest: string): Promise<Descriptor[]> {
     return this.referrersBySubject.get(digest) ?? [];
-  }
-
-  async putManifest(): Promise<void> {
-    throw new BundleInvalidError('a bundle opened for reading cannot be written');
-  }
-
-  async putBlob(): Promise<void> {
-    throw new BundleInvalidError('a bundle opened for reading cannot be written');
-  }
-
-  async mountBlob(): Promise<boolean> {
-    return false;
   }
 
   async close(): Promise<void> {

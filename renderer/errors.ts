@@ -41,6 +41,10 @@ const advice: Record<ErrorCode, Advice> = {
     title: 'Content does not match its digest',
     next: 'Copy the named files from the connected side again, then verify again.',
   },
+  FERRY_ERR_SHORT_READ: {
+    title: 'The data ended early',
+    next: 'The connection or the media cut a blob short: try again, or copy the named files from the connected side again.',
+  },
   FERRY_ERR_VERIFY_FAILED: {
     title: 'Verification failed',
     next: 'Copy the named files from the connected side again, then verify again.',

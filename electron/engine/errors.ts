@@ -71,6 +71,13 @@ export class DigestMismatchError extends FerryError {
     super(ErrorCodes.DIGEST_MISMATCH, message, options);
   }
 }
+/** Fewer bytes arrived than the descriptor says (the stream ended early). */
+export class ShortReadError extends FerryError {
+  constructor(message: string, options?: FerryErrorOptions) {
+    super(ErrorCodes.SHORT_READ, message, options);
+  }
+}
+
 export class VerifyFailedError extends FerryError {
   constructor(message: string, options?: FerryErrorOptions) {
     super(ErrorCodes.VERIFY_FAILED, message, options);

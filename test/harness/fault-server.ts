@@ -546,3 +546,32 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       }),
   };
 }
+
+/** Seeds `repository:tag` with a one-layer OCI image (a small config and `layer`); returns the
+ *  reference and the layer's digest. */
+export function addOneLayerImage(
+  server: FaultServer,
+  repository: string,
+  tag: string,
+  layer: Buffer,
+): { ref: string; layerDigest: string } {
+  const layerDigest = server.addBlob(repository, layer);
+  const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+  const configDigest = server.addBlob(repository, config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: configDigest,
+        size: config.length,
+      },
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length },
+      ],
+    }),
+  );
+  server.addManifest(repository, manifest, 'application/vnd.oci.image.manifest.v1+json', tag);
+  return { ref: `${server.host}/${repository}:${tag}`, layerDigest };
+}

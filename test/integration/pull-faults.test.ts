@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
-import { startFaultServer, type FaultServer } from '../harness/fault-server.ts';
+import { addOneLayerImage, startFaultServer, type FaultServer } from '../harness/fault-server.ts';
 import { ferry } from '../support/cli.ts';
 
 let server: FaultServer;
@@ -23,26 +23,7 @@ beforeAll(async () => {
     password: 'token-pass-1234',
     referrersApi: false,
   });
-  const layer = randomBytes(3 << 20);
-  layerDigest = server.addBlob('vendor/big', layer);
-  const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
-  const configDigest = server.addBlob('vendor/big', config);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: configDigest,
-        size: config.length,
-      },
-      layers: [
-        { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length },
-      ],
-    }),
-  );
-  server.addManifest('vendor/big', manifest, 'application/vnd.oci.image.manifest.v1+json', '1.0');
-  ref = `${server.host}/vendor/big:1.0`;
+  ({ ref, layerDigest } = addOneLayerImage(server, 'vendor/big', '1.0', randomBytes(3 << 20)));
   work = mkdtempSync(join(tmpdir(), 'ferry-faults-'));
 });
 afterAll(async () => {

@@ -2,6 +2,7 @@
 // the chunks by offset, so a 100 GB bundle needs no reassembled copy on disk.
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { BundleInvalidError } from '../errors.ts';
 import type { ArchivePart } from './archive-parts.ts';
 
 const READ_SIZE = 1 << 20;
@@ -68,7 +69,13 @@ export class ArchiveReader {
         this.read(position, Math.min(READ_SIZE, end - position)).then(
           (buf) => {
             if (buf.length === 0) {
-              readable.destroy(new Error(`archive ends at byte ${position}, before byte ${end}`));
+              const files = this.partsOf(position, end - position).map((p) => p.file);
+              readable.destroy(
+                new BundleInvalidError(
+                  `${files.join(', ') || 'the archive'} ends at byte ${position} of the archive, before byte ${end}: the file is cut short (copy it from the media again)`,
+                  { details: { files, position, end } },
+                ),
+              );
               return;
             }
             position += buf.length;

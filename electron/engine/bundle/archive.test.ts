@@ -110,3 +110,21 @@ describe('planned tar archives', () => {
     );
   });
 });
+
+describe('reading a damaged archive', () => {
+  it('reports a chunk cut short as an invalid bundle naming the archive, not as a bug', async () => {
+    const dir = tmp();
+    const file = join(dir, 'images.tar.0000.chunk');
+    writeFileSync(file, randomBytes(40));
+    // The part says 100 bytes (as the transfer manifest does); the file on the stick holds 40.
+    const reader = new ArchiveReader([{ file: 'images.tar.0000.chunk', path: file, start: 0, size: 100 }]);
+    const chunks: Buffer[] = [];
+    const err = await (async () => {
+      for await (const c of reader.stream(0, 100)) chunks.push(c as Buffer);
+    })().catch((e: unknown) => e);
+    await reader.close();
+    expect(err).toBeInstanceOf(BundleInvalidError);
+    expect((err as Error).message).toContain('images.tar.0000.chunk');
+    expect(Buffer.concat(chunks)).toHaveLength(40);
+  });
+});

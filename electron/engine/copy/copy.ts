@@ -2,11 +2,16 @@
 // Blobs first (parallel, each digest once: uploaded to one repository, mounted into the others),
 // then each image's manifests, children before the index and the tag. A failed blob fails only the
 // images that need it; what failed is reported, never silently dropped.
+//
+// Every blob is verified here, once, as it leaves the source (go-containerregistry's
+// verify.ReadCloser, regclient's BReader): the sink receives a stream that fails — before it ends —
+// if the bytes do not match the descriptor's digest and size, so no sink commits a damaged blob.
+import type { Readable } from 'node:stream';
 import { CancelledError, toFerryError, type FerryError } from '../errors.ts';
+import { DigestVerifier } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/types.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSink, BlobSource } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
-import { resumableBlobStream } from './blob-stream.ts';
 import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
 export interface CopyProgress {
@@ -40,9 +45,30 @@ function isGlobal(err: FerryError): boolean {
   ].includes(err.code);
 }
 
+/** The blob's bytes from the source, checked against the descriptor on the way through. */
+async function verifiedBlob(
+  src: BlobSource,
+  repository: string,
+  blob: Descriptor,
+  onBytes: (n: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<Readable> {
+  const { stream } = await src.getBlob(repository, blob.digest, signal ? { signal } : {});
+  const verifier = new DigestVerifier(blob, `blob ${blob.digest} from ${src.name}/${repository}`);
+  stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
+  stream.once('error', (err) => verifier.destroy(err));
+  // The sink meets a failure through its own reads; this only keeps one raised before its first
+  // read (or after it stopped reading) from being an unhandled 'error' event.
+  verifier.on('error', () => {});
+  verifier.once('close', () => {
+    if (!stream.destroyed) stream.destroy();
+  });
+  return stream.pipe(verifier);
+}
+
 export async function copyPlan(
-  src: Store,
-  dst: Store,
+  src: BlobSource,
+  dst: BlobSink,
   plan: CopyPlan,
   options: CopyOptions = {},
 ): Promise<CopyResult> {
@@ -91,11 +117,12 @@ export async function copyPlan(
               how = how === 'present' ? 'mounted' : how;
               continue;
             }
-            const stream = resumableBlobStream(src, from, blob, {
-              ...(signal ? { signal } : {}),
-              onBytes: (n) => progress?.onBytes?.(n),
-            });
-            await dst.putBlob(repo, blob, stream, signal);
+            const stream = await verifiedBlob(src, from, blob, (n) => progress?.onBytes?.(n), signal);
+            try {
+              await dst.putBlob(repo, blob, stream, signal);
+            } finally {
+              if (!stream.destroyed) stream.destroy();
+            }
             holder ??= repo;
             how = 'copied';
           }
@@ -139,7 +166,7 @@ export async function copyPlan(
 }
 
 /** Children before parents, then the tag; artifacts after the image they are about. */
-async function putManifests(dst: Store, image: ImageGraph, signal?: AbortSignal): Promise<void> {
+async function putManifests(dst: BlobSink, image: ImageGraph, signal?: AbortSignal): Promise<void> {
   const repo = image.request.target.repository;
   for (const m of image.manifests) {
     if (m.digest === image.root.digest) continue;

@@ -1,13 +1,13 @@
 // Walks a source store from a reference to everything that must travel with it: child manifests of
 // indexes (all platforms by default, whole index unchanged), blobs, cosign tag-scheme artifacts and
 // OCI 1.1 referrers (with the tag-schema fallback index carried byte-for-byte).
-import { createHash } from 'node:crypto';
 import { DigestMismatchError, UsageError } from '../errors.ts';
+import { sha256Digest } from '../oci/digest.ts';
 import { cosignTag, referrersFallbackTag, type CosignKind } from '../oci/annotations.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
 import { formatPlatform, platformMatches } from '../oci/platform.ts';
 import { MediaTypes, type Descriptor, type ImageIndex, type RawManifest } from '../oci/types.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSource } from '../store/store.ts';
 import type { ArtifactGraph, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 
 export interface ResolveOptions {
@@ -22,18 +22,14 @@ interface Walk {
   platforms: Set<string>;
 }
 
-function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
 async function fetchByDigest(
-  src: Store,
+  src: BlobSource,
   repository: string,
   digest: string,
   signal?: AbortSignal,
 ): Promise<RawManifest> {
   const m = await src.getManifest(repository, digest, signal);
-  if (digest.startsWith('sha256:') && digestOf(m.bytes) !== digest) {
+  if (digest.startsWith('sha256:') && sha256Digest(m.bytes) !== digest) {
     throw new DigestMismatchError(`manifest ${repository}@${digest} served with other bytes: refused`);
   }
   return m;
@@ -41,7 +37,7 @@ async function fetchByDigest(
 
 /** Adds a manifest and everything under it (children first) to the walk. */
 async function walkManifest(
-  src: Store,
+  src: BlobSource,
   repository: string,
   raw: RawManifest,
   walk: Walk,
@@ -64,7 +60,7 @@ async function walkManifest(
 
 /** With a platform filter: the one matching child, or a new index of the matching children. */
 async function filterPlatforms(
-  src: Store,
+  src: BlobSource,
   request: ImageRequest,
   root: RawManifest,
   signal?: AbortSignal,
@@ -83,11 +79,11 @@ async function filterPlatforms(
     return fetchByDigest(src, request.source.repository, matching[0]!.digest, signal);
   const index: ImageIndex = { ...parsed, manifests: matching };
   const bytes = Buffer.from(JSON.stringify(index));
-  return { bytes, digest: digestOf(bytes), mediaType: root.mediaType || MediaTypes.ociIndex };
+  return { bytes, digest: sha256Digest(bytes), mediaType: root.mediaType || MediaTypes.ociIndex };
 }
 
 async function resolveArtifact(
-  src: Store,
+  src: BlobSource,
   repository: string,
   root: RawManifest,
   kind: ArtifactGraph['kind'],
@@ -109,7 +105,7 @@ async function resolveArtifact(
 
 /** Cosign tags and referrers of one manifest digest, asked for all at once. */
 async function artifactsOf(
-  src: Store,
+  src: BlobSource,
   repository: string,
   digest: string,
   signal?: AbortSignal,
@@ -152,14 +148,14 @@ async function artifactsOf(
 
 /** Resolves one requested image into everything that must travel with it. */
 export async function resolveImage(
-  src: Store,
+  src: BlobSource,
   request: ImageRequest,
   options: ResolveOptions = {},
 ): Promise<ImageGraph> {
   const { signal } = options;
   const repository = request.source.repository;
   const served = await src.getManifest(repository, request.source.reference, signal);
-  if (request.source.reference.includes(':') && digestOf(served.bytes) !== request.source.reference) {
+  if (request.source.reference.includes(':') && sha256Digest(served.bytes) !== request.source.reference) {
     throw new DigestMismatchError(`${request.sourceText} served with other bytes than its digest: refused`);
   }
   const root = await filterPlatforms(src, request, served, signal);

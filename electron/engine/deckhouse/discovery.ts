@@ -5,17 +5,17 @@
 // - an OCI image manifest with one 1 KiB layer (an empty tar: two zero blocks, uncompressed) and
 // - a config for linux/amd64 whose labels say what it is:
 //   `io.deckhouse.module: <name>` and `io.ferry.role: module-discovery`.
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { sha256Digest } from '../oci/digest.ts';
 import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSink } from '../store/store.ts';
 
 const EMPTY_TAR = Buffer.alloc(1024);
 
 function descriptor(bytes: Buffer, mediaType: string): Descriptor {
   return {
     mediaType,
-    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    digest: sha256Digest(bytes),
     size: bytes.length,
   };
 }
@@ -60,7 +60,7 @@ export function discoveryImage(module: string): DiscoveryImage {
 
 /** Tags `<repository>:<module>` for every module (blobs uploaded once, skipped when present). */
 export async function pushModuleDiscoveryTags(
-  store: Store,
+  store: BlobSink,
   repository: string,
   modules: string[],
   signal?: AbortSignal,

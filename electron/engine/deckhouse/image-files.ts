@@ -10,7 +10,7 @@ import { extract } from 'tar-stream';
 import { BundleInvalidError, RegistryError } from '../errors.ts';
 import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
 import type { Descriptor } from '../oci/types.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSource } from '../store/store.ts';
 
 /** Files larger than this are not metadata: refuse rather than hold them in memory. */
 const MAX_FILE_BYTES = 32 << 20;
@@ -47,7 +47,7 @@ async function peekCompression(source: Readable): Promise<{ body: Readable; infl
 
 /** Looks for `wanted` paths in one layer; returns what it found. */
 async function searchLayer(
-  store: Store,
+  store: BlobSource,
   repository: string,
   layer: Descriptor,
   wanted: Set<string>,
@@ -103,7 +103,7 @@ async function searchLayer(
  * the linux/amd64 image is read (metadata files are the same in every platform's image).
  */
 export async function readImageFiles(
-  store: Store,
+  store: BlobSource,
   repository: string,
   reference: string,
   paths: string[],
@@ -137,7 +137,7 @@ export async function readImageFiles(
 
 /** A JSON file out of an image, parsed; undefined when no layer holds it. */
 export async function readImageJson(
-  store: Store,
+  store: BlobSource,
   repository: string,
   reference: string,
   path: string,

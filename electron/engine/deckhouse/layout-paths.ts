@@ -8,7 +8,7 @@
 import type { ImageGraph } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
 import { pathProblem } from '../ref/grammar.ts';
-import type { Placement } from '../bundle/bundle-writer-store.ts';
+import type { Placement } from '../bundle/bundle-sink.ts';
 import { archiveForPath, joinPath, moduleOfPath, moduleOfRecord } from '../bundle/d8-layout.ts';
 
 export const DEFAULT_MODULES_SUFFIX = '/modules';

@@ -4,14 +4,14 @@
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { ImageRequest } from '../plan/image-graph.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSource } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
 import type { ChannelVersion, ReleaseChannel } from './channels.ts';
 import { readImageJson } from './image-files.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
 
 export class PlanContext {
-  readonly store: Store;
+  readonly store: BlobSource;
   readonly registry: string;
   /** Edition root repository in the source, e.g. 'deckhouse/ee'. */
   readonly root: string;
@@ -21,7 +21,7 @@ export class PlanContext {
   private readonly requests = new Map<string, ImageRequest>();
 
   constructor(options: {
-    store: Store;
+    store: BlobSource;
     registry: string;
     root: string;
     signal?: AbortSignal;

@@ -9,7 +9,7 @@ import type { ImageRequest } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
 import { isValidTag } from '../ref/reference.ts';
-import type { Store } from '../store/store.ts';
+import type { BlobSource } from '../store/store.ts';
 import { normalizeModulesSuffix } from './layout-paths.ts';
 import { parseModuleFilter, type ModuleFilter } from './module-filter.ts';
 import { PlanContext } from './plan-context.ts';
@@ -100,7 +100,7 @@ export interface PlanOptions {
 
 /** Reads the source and returns every image the pull must carry. `store` is the source registry. */
 export async function planDeckhouse(
-  store: Store,
+  store: BlobSource,
   selection: ParsedSelection,
   options: PlanOptions = {},
 ): Promise<DeckhousePlan> {

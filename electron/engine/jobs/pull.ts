@@ -17,8 +17,9 @@ import { copyPlan } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
 import { BundleNotEmptyError, UsageError } from '../errors.ts';
-import { BundleWriterStore, type Placement } from '../bundle/bundle-writer-store.ts';
+import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
 import { RegistryStore } from '../store/registry-store.ts';
+import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import { ferryVersion } from '../version.ts';
@@ -176,7 +177,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     if (!s) stores.set(registry, (s = new RegistryStore(registry, transport)));
     return s;
   };
-  let writer: BundleWriterStore | undefined;
+  let writer: (BlobSink & PlannedSink<SealedBundle>) | undefined;
   try {
     const fp = fingerprint(options);
     const statePath = join(stateDir, 'plan.json');
@@ -230,7 +231,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         message: `incremental: leaving out ${omitted.length} blob(s), ${formatBytes(omittedBytes)} that ${omitted[0]?.registry ?? 'the target'} already holds (per imported receipts)`,
       });
     }
-    const bundle = new BundleWriterStore(dir, {
+    const bundle: BlobSink & PlannedSink<SealedBundle> = new BundleSink(dir, {
       stateDir,
       ...(omitted.length ? { leaveOut: new Set(omitted.map((o) => o.digest)) } : {}),
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
@@ -297,7 +298,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     return manifest;
   } finally {
     // Closing the part files on failure too: a full disk must be freeable (and unmountable) at once.
-    await writer?.close();
+    await closeIfOpen(writer);
     await transport.close();
   }
 }

@@ -14,7 +14,7 @@ import { toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
-import { BundleReaderStore } from '../bundle/bundle-reader-store.ts';
+import { BundleSource } from '../bundle/bundle-source.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
@@ -121,7 +121,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
   const modulesSuffix = normalizeModulesSuffix(options.modulesPathSuffix);
-  const bundle = await BundleReaderStore.of(opened);
+  const bundle = await BundleSource.of(opened);
   const transport = createTransport(options.transport);
   try {
     emit({

@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../shared/errors.ts';
-import { DigestMismatchError, FerryError, InvalidReferenceError } from '../errors.ts';
+import { DigestMismatchError, FerryError, InvalidReferenceError, ShortReadError } from '../errors.ts';
 import {
   createDigestHasher,
   digestHex,
@@ -147,14 +147,15 @@ describe('DigestVerifier', () => {
     expect(err.details).toMatchObject({ expectedDigest: digest, actualDigest: sha256Digest(damaged) });
   });
 
-  it('fails when fewer bytes than the size arrive', async () => {
+  it('fails with a short read (FERRY_ERR_SHORT_READ) when fewer bytes than the size arrive', async () => {
     const short = data.subarray(0, data.length - 1);
     // Even with the digest of the short content, the size must match.
     const { error } = await runVerifier(split(short, 16 * 1024), {
       digest: sha256Digest(short),
       size: data.length,
     });
-    expect(error).toBeInstanceOf(DigestMismatchError);
+    expect(error).toBeInstanceOf(ShortReadError);
+    expect((error as ShortReadError).code).toBe('FERRY_ERR_SHORT_READ');
     expect((error as Error).message).toContain(`expected ${data.length} bytes, got ${data.length - 1}`);
   });
 

@@ -3,7 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ErrorCodes } from '../../../shared/errors.ts';
-import { DigestMismatchError, FerryError, InvalidReferenceError } from '../errors.ts';
+import { DigestMismatchError, FerryError, InvalidReferenceError, ShortReadError } from '../errors.ts';
 import { digestProblem, type DigestAlgorithm } from '../ref/grammar.ts';
 
 export type { DigestAlgorithm } from '../ref/grammar.ts';
@@ -64,8 +64,9 @@ export interface ExpectedContent {
 }
 
 /**
- * A pass-through stream that hashes every byte and fails with DigestMismatchError at the end if
- * the digest or size differ from what was expected — or as soon as more bytes than `size` arrive,
+ * A pass-through stream that hashes every byte and fails at the end if the digest or size differ
+ * from what was expected (DigestMismatchError; ShortReadError when fewer bytes than `size` came),
+ * or as soon as more bytes than `size` arrive,
  * so a runaway download stops early. Put it in the pipeline before the bytes are committed
  * (renamed into place, reported as done).
  */
@@ -118,7 +119,7 @@ export class DigestVerifier extends Transform {
     this.#actual = `${this.#algorithm}:${this.#hash.digest('hex')}`;
     const { size, digest } = this.expected;
     if (size !== undefined && this.#bytes !== size) {
-      callback(this.#mismatch(`expected ${size} bytes, got ${this.#bytes} (truncated)`));
+      callback(this.#mismatch(`expected ${size} bytes, got ${this.#bytes} (truncated)`, ShortReadError));
     } else if (this.#actual !== digest) {
       callback(this.#mismatch(`expected ${digest}, got ${this.#actual}`));
     } else {
@@ -126,10 +127,14 @@ export class DigestVerifier extends Transform {
     }
   }
 
-  #mismatch(what: string): DigestMismatchError {
-    const subject =
-      this.label === this.expected.digest ? this.label : `${this.label} (${this.expected.digest})`;
-    return new DigestMismatchError(`${subject}: content does not match: ${what}`, {
+  #mismatch(
+    what: string,
+    Kind: typeof DigestMismatchError | typeof ShortReadError = DigestMismatchError,
+  ): FerryError {
+    const subject = this.label.includes(this.expected.digest)
+      ? this.label
+      : `${this.label} (${this.expected.digest})`;
+    return new Kind(`${subject}: content does not match: ${what}: refused`, {
       details: {
         label: this.label,
         expectedDigest: this.expected.digest,

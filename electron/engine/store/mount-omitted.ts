@@ -1,5 +1,5 @@
 // Pushing an incremental bundle: the blobs an incremental pull left out are not in the bundle, but
-// receipts said the target registry holds them. This wraps the target store so that "is the blob
+// receipts said the target registry holds them. This decorates the target sink so that "is the blob
 // there?" also mounts such a blob from the repository the receipt names into the one being pushed —
 // a cross-repository mount, no bytes sent. If the registry no longer holds it, the images needing it
 // fail with a message that says so, instead of "not in the bundle".
@@ -7,17 +7,15 @@ import type { Readable } from 'node:stream';
 import { NotFoundError } from '../errors.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, GetBlobOptions, Store } from './store.ts';
+import type { BlobSink } from './store.ts';
 
-export class OmittedBlobMounter implements Store {
-  readonly kind: Store['kind'];
+export class OmittedBlobMounter implements BlobSink {
   readonly name: string;
-  readonly #inner: Store;
+  readonly #inner: BlobSink;
   readonly #omitted: Map<string, OmittedBlob>;
 
-  constructor(inner: Store, omitted: OmittedBlob[]) {
+  constructor(inner: BlobSink, omitted: OmittedBlob[]) {
     this.#inner = inner;
-    this.kind = inner.kind;
     this.name = inner.name;
     this.#omitted = new Map(omitted.map((o) => [o.digest, o]));
   }
@@ -35,14 +33,6 @@ export class OmittedBlobMounter implements Store {
     );
   }
 
-  getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<RawManifest> {
-    return this.#inner.getManifest(repository, reference, signal);
-  }
-
-  headManifest(repository: string, reference: string, signal?: AbortSignal) {
-    return this.#inner.headManifest(repository, reference, signal);
-  }
-
   putManifest(
     repository: string,
     reference: string,
@@ -50,10 +40,6 @@ export class OmittedBlobMounter implements Store {
     signal?: AbortSignal,
   ): Promise<void> {
     return this.#inner.putManifest(repository, reference, manifest, signal);
-  }
-
-  getBlob(repository: string, digest: string, options?: GetBlobOptions): Promise<BlobStream> {
-    return this.#inner.getBlob(repository, digest, options);
   }
 
   putBlob(repository: string, descriptor: Descriptor, stream: Readable, signal?: AbortSignal): Promise<void> {
@@ -67,13 +53,5 @@ export class OmittedBlobMounter implements Store {
     signal?: AbortSignal,
   ): Promise<boolean> {
     return this.#inner.mountBlob(repository, digest, fromRepository, signal);
-  }
-
-  listTags(repository: string, signal?: AbortSignal): Promise<string[]> {
-    return this.#inner.listTags(repository, signal);
-  }
-
-  referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
-    return this.#inner.referrers(repository, digest, signal);
   }
 }

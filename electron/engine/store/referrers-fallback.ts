@@ -3,11 +3,11 @@
 // pushing such a manifest to a registry that did not confirm the subject (no OCI-Subject header),
 // the registry store adds it to that index — one update at a time per subject, so concurrent pushes
 // of two referrers do not lose one.
-import { createHash } from 'node:crypto';
 import { NotFoundError } from '../errors.ts';
 import { referrersFallbackTag } from '../oci/annotations.ts';
+import { sha256Digest } from '../oci/digest.ts';
 import { MediaTypes, type Descriptor, type ImageIndex, type RawManifest } from '../oci/types.ts';
-import type { Store } from './store.ts';
+import type { BlobSink, BlobSource } from './store.ts';
 
 interface WithSubject {
   subject?: Descriptor;
@@ -28,7 +28,7 @@ export function subjectOf(manifest: RawManifest): Descriptor | undefined {
 const queues = new Map<string, Promise<void>>();
 
 export function addToReferrersFallback(
-  store: Store,
+  store: BlobSource & BlobSink,
   repository: string,
   manifest: RawManifest,
   signal?: AbortSignal,
@@ -48,7 +48,7 @@ export function addToReferrersFallback(
 }
 
 async function update(
-  store: Store,
+  store: BlobSource & BlobSink,
   repository: string,
   subject: string,
   manifest: RawManifest,
@@ -74,6 +74,6 @@ async function update(
     ...(parsed.annotations ? { annotations: parsed.annotations } : {}),
   });
   const bytes = Buffer.from(JSON.stringify(index));
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = sha256Digest(bytes);
   await store.putManifest(repository, tag, { bytes, digest, mediaType: MediaTypes.ociIndex }, signal);
 }

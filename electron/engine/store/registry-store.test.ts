@@ -21,7 +21,7 @@ import { createTransport } from '../transport/transport.ts';
 import type { Transport, TransportOptions } from '../transport/types.ts';
 import { copyPlan } from '../copy/copy.ts';
 import { RegistryStore } from './registry-store.ts';
-import type { Store } from './store.ts';
+import type { BlobSource } from './store.ts';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -185,7 +185,7 @@ describe.each<RegistryVariant>(['http', 'tls', 'tls-auth'])('RegistryStore on a 
     // The copy reads blobs from its source only through getBlob().
     const neverRead = {
       getBlob: () => Promise.reject(new Error('the body must not be read')),
-    } as unknown as Store;
+    } as unknown as BlobSource;
     const how: string[] = [];
     await copyPlan(
       neverRead,

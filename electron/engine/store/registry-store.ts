@@ -1,4 +1,4 @@
-// The Store interface over a live registry, speaking the OCI distribution spec v2 API.
+// A live registry as a copy source and sink (store.ts), speaking the OCI distribution spec v2 API.
 //
 // Manifests come back byte-for-byte with their digest checked (against the reference when it is a
 // digest, and against Docker-Content-Digest). Blobs stream: downloads resume with Range (a server
@@ -33,7 +33,7 @@ import { nextLink } from '../transport/link-header.ts';
 import type { RepositoryScope, Transport, TransportRequest } from '../transport/types.ts';
 import { addToReferrersFallback } from './referrers-fallback.ts';
 import { BlobUploader } from './registry-upload.ts';
-import type { BlobStream, GetBlobOptions, Store } from './store.ts';
+import type { BlobSink, BlobSource, BlobStream, GetBlobOptions, ManifestHead } from './store.ts';
 
 export interface RegistryStoreOptions {
   /** `n` for tag list pages; default: the registry's own page size. */
@@ -52,8 +52,7 @@ const manifestAccept = acceptedManifestTypes.join(', ');
 const pull = (repository: string): RepositoryScope[] => [{ repository, actions: ['pull'] }];
 const push = (repository: string): RepositoryScope[] => [{ repository, actions: ['pull', 'push'] }];
 
-export class RegistryStore implements Store {
-  readonly kind = 'registry' as const;
+export class RegistryStore implements BlobSource, BlobSink {
   /** The registry as the user named it ('docker.io', '127.0.0.1:5000'). */
   readonly name: string;
   /** The host HTTP goes to (Docker Hub's API lives on registry-1.docker.io). */
@@ -112,7 +111,7 @@ export class RegistryStore implements Store {
     repository: string,
     reference: string,
     signal?: AbortSignal,
-  ): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
+  ): Promise<ManifestHead | undefined> {
     this.#checkName(repository, reference);
     const res = await this.#request({
       method: 'HEAD',
@@ -264,7 +263,7 @@ export class RegistryStore implements Store {
     signal?: AbortSignal,
   ): Promise<void> {
     this.#checkName(repository, descriptor.digest);
-    // No HEAD here: the copy asked hasBlob() just before (Store contract: putBlob uploads).
+    // No HEAD here: the copy asked hasBlob() just before (BlobSink contract: putBlob uploads).
     await this.#uploader.upload(repository, descriptor, stream, signal);
   }
 

@@ -1,15 +1,23 @@
 // Blob uploads to one registry (OCI distribution spec v2): POST opens an upload session, then a
-// monolithic PUT streams the body through a DigestVerifier. If the registry refuses the monolithic
+// monolithic PUT streams the body (verified by the copy as it leaves its source: the stream fails
+// before it ends on a mismatch, so the PUT never completes). If the registry refuses the monolithic
 // PUT early, a chunked upload (PATCH with Content-Range, then PUT) takes over, replaying the few
 // bytes already sent. A PATCH that fails is re-sent from the offset the registry reports holding.
 // RegistryStore owns the transport; this class only receives the request function it needs.
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { AuthError, DigestMismatchError, FerryError, ForbiddenError, RegistryError } from '../errors.ts';
-import { DigestVerifier } from '../oci/digest.ts';
+import {
+  AuthError,
+  CancelledError,
+  DigestMismatchError,
+  type FerryError,
+  ForbiddenError,
+  RegistryError,
+} from '../errors.ts';
 import type { Descriptor } from '../oci/types.ts';
 import { discardBody, headerValue, readBodyText } from '../transport/body.ts';
-import { statusError } from '../transport/errors.ts';
+import { isTransient, statusError } from '../transport/errors.ts';
 import { fixedChunks, ReplayableBody } from '../transport/replayable-body.ts';
 import type { RepositoryScope, TransportRequest } from '../transport/types.ts';
 
@@ -46,21 +54,14 @@ export class BlobUploader {
     this.#options = options;
   }
 
-  /** Uploads a blob, checking its digest and size while the bytes stream (DigestMismatchError). */
+  /** Uploads a blob from a stream that fails if its bytes do not match the descriptor. */
   async upload(
     repository: string,
     descriptor: Descriptor,
     stream: Readable,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { digest } = descriptor;
-    const verifier = new DigestVerifier(
-      { digest, size: descriptor.size },
-      `blob for ${this.#registry.name}/${repository}`,
-    );
-    stream.once('error', (err) => verifier.destroy(err));
-    stream.pipe(verifier);
-    const body = new ReplayableBody(verifier, this.#options.replayWindow);
+    const body = new ReplayableBody(stream, this.#options.replayWindow);
     try {
       try {
         if (this.#options.chunkedUploads) await this.#uploadChunked(repository, descriptor, body, signal);
@@ -76,7 +77,6 @@ export class BlobUploader {
       throw body.failed ? body.error : err;
     } finally {
       if (!stream.destroyed) stream.destroy();
-      if (!verifier.destroyed) verifier.destroy();
     }
   }
 
@@ -213,8 +213,13 @@ export class BlobUploader {
         }
         throw await this.#fail(res, `upload chunk at byte ${start}`, repository);
       } catch (err) {
-        if (!isTransient(err) || attempt >= this.#options.chunkRetries) throw err;
-        await delay(250 * 2 ** attempt, signal);
+        // 416: the registry holds another offset than this chunk assumed; it says which below.
+        if (!(isTransient(err) || statusOf(err) === 416) || attempt >= this.#options.chunkRetries) throw err;
+        await sleep(250 * 2 ** attempt, undefined, signal ? { signal } : {}).catch((abort: unknown) => {
+          throw new CancelledError(`cancelled while re-sending a chunk to ${this.#registry.name}`, {
+            cause: abort,
+          });
+        });
         const confirmed = await this.#uploadedBytes(repository, location, signal);
         if (confirmed < offset || confirmed > offset + chunk.length) throw err;
         sent = confirmed - offset;
@@ -261,31 +266,13 @@ function withDigest(location: string, digest: string): string {
   return url.href;
 }
 
-/** Whether a failed monolithic PUT may be retried as a chunked upload (not for auth or bad content). */
+/** Whether a failed monolithic PUT may be retried as a chunked upload (not for auth or bad content:
+ *  statusError makes a registry's DIGEST_INVALID or SIZE_INVALID a DigestMismatchError). */
 function canFallBack(err: unknown): boolean {
-  if (err instanceof AuthError || err instanceof ForbiddenError || err instanceof DigestMismatchError)
-    return false;
-  if (err instanceof FerryError && /DIGEST_INVALID|SIZE_INVALID/.test(err.message)) return false;
-  return true;
+  return !(err instanceof AuthError || err instanceof ForbiddenError || err instanceof DigestMismatchError);
 }
 
-function isTransient(err: unknown): boolean {
-  if (!(err instanceof FerryError)) return false;
-  if (err.code === 'FERRY_ERR_UNREACHABLE') return true;
-  const status = (err.details as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' && (status >= 500 || status === 408 || status === 429 || status === 416);
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
+function statusOf(err: unknown): number | undefined {
+  const status = ((err as FerryError | undefined)?.details as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
 }

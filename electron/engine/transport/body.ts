@@ -3,6 +3,11 @@
 import type { Readable } from 'node:stream';
 import { RegistryError } from '../errors.ts';
 
+/** True for a request body that can be sent again (none, or bytes in memory); a stream cannot. */
+export function isReplayable(body: unknown): boolean {
+  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+}
+
 /** Manifests are small; the distribution spec lets registries refuse anything above 4 MiB. */
 export const maxManifestBytes = 16 * 1024 * 1024;
 

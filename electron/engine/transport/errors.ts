@@ -2,9 +2,11 @@
 // the registry and says what to do; none carries a secret (FerryError redacts, and credentials are
 // registered as secrets before they are ever sent).
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { ErrorCodes } from '../../../shared/errors.ts';
 import {
   AuthError,
   CancelledError,
+  DigestMismatchError,
   FerryError,
   ForbiddenError,
   NotFoundError,
@@ -132,6 +134,16 @@ export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
   });
 }
 
+/** The `code`s of a distribution-spec error body ('DIGEST_INVALID', 'BLOB_UPLOAD_UNKNOWN', ...). */
+export function registryErrorCodes(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ code?: unknown }> };
+    return (parsed.errors ?? []).flatMap((e) => (typeof e.code === 'string' ? [e.code] : []));
+  } catch {
+    return [];
+  }
+}
+
 /** The `errors` array of a distribution-spec error body, as one short line. */
 export function describeErrorBody(body: string): string {
   try {
@@ -169,9 +181,17 @@ export function statusError(
   const suffix = detail === '' ? '' : `: ${detail}`;
   const what = ctx.what === undefined ? '' : ` for ${ctx.what}`;
   const repo = ctx.repository ?? '';
-  const details = { host: ctx.host, status, repository: repo };
+  const registryCodes = registryErrorCodes(body);
+  const details = { host: ctx.host, status, repository: repo, registryCodes };
   if (status === 400 && /HTTP request to an HTTPS server/i.test(body)) {
     return new TlsError(`registry ${ctx.host} speaks HTTPS, not plain HTTP: drop --insecure`, { details });
+  }
+  if (status === 400 && registryCodes.some((c) => c === 'DIGEST_INVALID' || c === 'SIZE_INVALID')) {
+    // The registry hashed what it received and it is not what was announced: refused content.
+    return new DigestMismatchError(
+      `registry ${ctx.host} refused the content${what}: it does not match its digest or size (400)${suffix}`,
+      { details },
+    );
   }
   if (status === 401) return authRefused(ctx.host, repo, 'check the registry login', true);
   if (status === 403) {
@@ -191,6 +211,47 @@ export function statusError(
     );
   }
   return new RegistryError(`registry ${ctx.host} answered ${status}${what}${suffix}`, { details });
+}
+
+/** Codes of network failures worth trying again (undici's retry interceptor retries these). */
+export const transientErrorCodes: readonly string[] = [
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+];
+
+/** HTTP statuses that say "not now" rather than "no": worth asking again. */
+export const transientStatuses: readonly number[] = [408, 429, 500, 502, 503, 504];
+
+/**
+ * True for a failure that says nothing about the request itself — a dropped or timed-out
+ * connection, an overloaded registry, a body cut short — so the same request may succeed if sent
+ * again. Decided on structured fields only (`code`, `details.status`, `details.code`), never on
+ * message text.
+ */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof FerryError) {
+    if (err.code === ErrorCodes.SHORT_READ) return true;
+    const details = (err.details ?? {}) as { status?: unknown; code?: unknown };
+    if (typeof details.status === 'number') return transientStatuses.includes(details.status);
+    return (
+      err.code === ErrorCodes.UNREACHABLE &&
+      typeof details.code === 'string' &&
+      transientErrorCodes.includes(details.code)
+    );
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && transientErrorCodes.includes(code);
 }
 
 /** Re-emits a response body's stream errors as FerryErrors (a blob stream outlives request()). */

@@ -7,24 +7,12 @@
 // TLS failures, PATCH (an upload chunk is re-sent by the store after asking the registry where the
 // upload stands), and any request whose streamed body was already read (undici refuses those).
 import type { Dispatcher, RetryHandler } from 'undici';
+import { isReplayable } from './body.ts';
+import { transientErrorCodes, transientStatuses } from './errors.ts';
 
-export const retryStatusCodes: readonly number[] = [408, 429, 500, 502, 503, 504];
+export const retryStatusCodes: readonly number[] = transientStatuses;
 
-export const retryErrorCodes: readonly string[] = [
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ENETDOWN',
-  'EHOSTDOWN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-];
+export const retryErrorCodes: readonly string[] = transientErrorCodes;
 
 export const retryMethods: readonly Dispatcher.HttpMethod[] = [
   'GET',
@@ -102,9 +90,7 @@ export function createRetryPolicy(
     const retryable = isStatus ? statuses.has(statusCode) : code !== undefined && codes.has(code);
     // A streamed body is consumed by the first attempt: re-sending it would wait forever for bytes
     // that never come. The caller (registry-store's upload) decides how to resend those.
-    const body = (opts as { body?: unknown }).body;
-    const replayable =
-      body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+    const replayable = isReplayable((opts as { body?: unknown }).body);
     if (!retryable || !replayable || !methods.has(opts.method) || state.counter > options.retries) {
       callback(err);
       return;

@@ -9,24 +9,20 @@
 import { interceptors, type Dispatcher } from 'undici';
 import { FerryError } from '../errors.ts';
 import { Authenticator } from './auth.ts';
-import { discardBody, readBodyText } from './body.ts';
+import { discardBody, isReplayable, readBodyText } from './body.ts';
 import { timeoutFromEnv } from './duration.ts';
 import { authRefused, mapTransportError, statusError } from './errors.ts';
 import { createBaseDispatcher } from './proxy.ts';
 import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } from './retry.ts';
 import type { SendToUrl } from './token.ts';
 import { tlsConnectOptions } from './tls.ts';
-import type { RequestBody, Transport, TransportOptions, TransportRequest } from './types.ts';
+import type { Transport, TransportOptions, TransportRequest } from './types.ts';
 
 export const defaultTimeoutMs = 60_000;
 export const defaultRetries = 4;
 export const defaultMaxConnectionsPerHost = 8;
 export const defaultLoginHint = 'check --source-login/--source-password or docker login';
 const defaultUserAgent = 'ferry/0.1 (+container image transfer)';
-
-function isReplayable(body: RequestBody | undefined): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
-}
 
 /**
  * Plain HTTP sent to a TLS port: Go servers (distribution, harbor, ...) answer a bare 400 with no

@@ -1,16 +1,16 @@
 // The bundle as a copy source (push). Repositories are the images' target paths relative to the
 // push root; manifests and blobs are read straight out of the archive parts by offset (each tar is
-// indexed by its headers). The registry store checks each blob's digest while uploading it, so a
-// damaged byte fails that blob — and the images that need it — instead of landing in the registry.
-import { createHash } from 'node:crypto';
+// indexed by its headers). The copy checks each blob's digest as it reads it, so a damaged byte
+// fails that blob — and the images that need it — instead of landing in the registry.
 import type { ArchiveReader } from './archive-reader.ts';
 import { parseBlobPath } from './oci-layout-files.ts';
 import { partsOnMedia, type OpenedBundle } from './open-bundle.ts';
 import type { TransferManifest } from './transfer-manifest.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
+import { createDigestHasher, parseDigest } from '../oci/digest.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobStream, GetBlobOptions, Store } from '../store/store.ts';
+import type { BlobSource, BlobStream, GetBlobOptions, ManifestHead } from '../store/store.ts';
 
 interface Located {
   reader: ArchiveReader;
@@ -18,8 +18,7 @@ interface Located {
   size: number;
 }
 
-export class BundleReaderStore implements Store {
-  readonly kind = 'bundle' as const;
+export class BundleSource implements BlobSource {
   readonly name: string;
   readonly manifest: TransferManifest;
   private readonly blobs: Map<string, Located>;
@@ -52,7 +51,7 @@ export class BundleReaderStore implements Store {
 
   /** The opened bundle's images as a copy source; every archive it lists must be on the media. The
    *  bundle's owner closes it (this store reads through its archive readers). */
-  static async of(bundle: OpenedBundle): Promise<BundleReaderStore> {
+  static async of(bundle: OpenedBundle): Promise<BundleSource> {
     const blobs = new Map<string, Located>();
     for (const record of bundle.manifest.archives) {
       const parts = partsOnMedia(bundle.files, record);
@@ -66,7 +65,7 @@ export class BundleReaderStore implements Store {
         if (blob) blobs.set(blob.digest, { reader, offset: f.offset, size: f.size });
       }
     }
-    return new BundleReaderStore(bundle.files.where, bundle.manifest, blobs);
+    return new BundleSource(bundle.files.where, bundle.manifest, blobs);
   }
 
   private locate(digest: string): Located {
@@ -86,8 +85,9 @@ export class BundleReaderStore implements Store {
     const digest = this.digestFor(repository, reference);
     const at = this.locate(digest);
     const bytes = await at.reader.read(at.offset, at.size);
-    const [alg, hex] = digest.split(':') as [string, string];
-    if (createHash(alg).update(bytes).digest('hex') !== hex) {
+    const hasher = createDigestHasher(parseDigest(digest).algorithm);
+    hasher.update(bytes);
+    if (hasher.digest() !== digest) {
       const files = at.reader
         .partsOf(at.offset, at.size)
         .map((p) => p.file)
@@ -99,7 +99,7 @@ export class BundleReaderStore implements Store {
     return { bytes, digest, mediaType: this.mediaTypes.get(digest) ?? detectMediaType(bytes) };
   }
 
-  async headManifest(repository: string, reference: string) {
+  async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
     try {
       const digest = this.digestFor(repository, reference);
       const at = this.blobs.get(digest);
@@ -113,12 +113,7 @@ export class BundleReaderStore implements Store {
     }
   }
 
-  async hasBlob(_repository: string, digest: string): Promise<boolean> {
-    return this.blobs.has(digest);
-  }
-
-  /** Raw bytes by offset. Every store's putBlob checks the digest while it streams, so a damaged
-   *  blob fails its upload (and the images that need it) without a second hash here. */
+  /** Raw bytes by offset, unchecked: the copy verifies every blob it reads. */
   async getBlob(_repository: string, digest: string, options: GetBlobOptions = {}): Promise<BlobStream> {
     const at = this.locate(digest);
     const offset = options.offset ?? 0;
@@ -131,17 +126,5 @@ export class BundleReaderStore implements Store {
 
   async referrers(_repository: string, digest: string): Promise<Descriptor[]> {
     return this.referrersBySubject.get(digest) ?? [];
-  }
-
-  async putManifest(): Promise<void> {
-    throw new BundleInvalidError('a bundle opened for reading cannot be written');
-  }
-
-  async putBlob(): Promise<void> {
-    throw new BundleInvalidError('a bundle opened for reading cannot be written');
-  }
-
-  async mountBlob(): Promise<boolean> {
-    return false;
   }
 }

@@ -45,10 +45,6 @@ const advice: Record<ErrorCode, Advice> = {
     title: 'The data ended early',
     next: 'The connection or the media cut a blob short: try again, or copy the named files from the connected side again.',
   },
-  FERRY_ERR_VERIFY_FAILED: {
-    title: 'Verification failed',
-    next: 'Copy the named files from the connected side again, then verify again.',
-  },
   FERRY_ERR_BUNDLE_INVALID: {
     title: 'Not a Ferry bundle',
     next: 'Choose the folder a Ferry pull wrote (it holds ferry-manifest.json), or the stick that carries it.',

@@ -21,7 +21,6 @@ const external = [
   'yaml',
   'tar-stream',
   'semver',
-  /^@noble\//,
 ];
 
 /**

@@ -17,7 +17,6 @@ const byCode: Record<ErrorCode, number> = {
   [ErrorCodes.BUNDLE_NOT_EMPTY]: ExitCodes.usage,
   [ErrorCodes.DIGEST_MISMATCH]: ExitCodes.verification,
   [ErrorCodes.SHORT_READ]: ExitCodes.verification,
-  [ErrorCodes.VERIFY_FAILED]: ExitCodes.verification,
   [ErrorCodes.BUNDLE_INVALID]: ExitCodes.verification,
   [ErrorCodes.SIGNATURE]: ExitCodes.verification,
   [ErrorCodes.UNREACHABLE]: ExitCodes.registry,

@@ -78,11 +78,6 @@ export class ShortReadError extends FerryError {
   }
 }
 
-export class VerifyFailedError extends FerryError {
-  constructor(message: string, options?: FerryErrorOptions) {
-    super(ErrorCodes.VERIFY_FAILED, message, options);
-  }
-}
 export class BundleInvalidError extends FerryError {
   constructor(message: string, options?: FerryErrorOptions) {
     super(ErrorCodes.BUNDLE_INVALID, message, options);

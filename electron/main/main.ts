@@ -13,7 +13,7 @@ import { createDispatcher } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import { eventSender, registerIpc } from './ipc/register.ts';
 import { JobRunner } from './jobs/job-runner.ts';
-import { createDriveLister } from './media/drives.ts';
+import { createDriveLister } from '../engine/media/drives.ts';
 import { APP_URL, hardenContents, hardenSession, isAppUrl } from './security.ts';
 import { electronShell } from './shell.ts';
 import { createMainWindow } from './window.ts';

@@ -41,7 +41,8 @@ export const engineLayers: Record<string, string[]> = {
   bundle: [...base, 'hash', 'ref', 'oci', 'plan', 'store'],
   verify: [...base, 'hash', 'ref', 'oci', 'plan', 'bundle'],
   signing: [...base, 'bundle'],
-  ledger: [...base, 'ref', 'plan', 'bundle', 'verify', 'signing'],
+  media: [...base, 'hash', 'oci', 'bundle', 'signing'],
+  ledger: [...base, 'ref', 'plan', 'bundle', 'verify', 'signing', 'media'],
   deckhouse: [...base, 'hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle'],
   jobs: [
     ...base,

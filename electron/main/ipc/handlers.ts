@@ -9,15 +9,14 @@ import { toFerryError, UsageError } from '../../engine/errors.ts';
 import type { Station } from '../../engine/ledger/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { openBundle } from '../handlers/bundle.ts';
-import { copyToStick } from '../handlers/copy-to-stick.ts';
+import { copyToStick } from '../../engine/media/copy-to-stick.ts';
 import { auditStatus, listTransfers, renderReport, transferDetail } from '../handlers/history.ts';
 import { previewSelection } from '../handlers/images.ts';
 import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
 import { testConnection } from '../handlers/registry.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
-import { estimateMedia } from '../media/chunk-fit.ts';
-import { planSticks } from '../media/stick-plan.ts';
-import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
+import { estimateMedia } from '../../engine/media/chunk-fit.ts';
+import { planBundleSticks } from '../../engine/media/bundle-sticks.ts';
 import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -73,11 +72,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'media:list': async () => deps.listDrives(),
     'media:estimate': async (r) => estimateMedia(r),
-    'media:plan': async (r) => {
-      const manifest = await readTransferManifest(absolute(r.bundleDir, 'bundle folder'));
-      const files = manifest.archives.flatMap((a) => a.parts.map((p) => ({ file: p.file, size: p.size })));
-      return planSticks(files, r.stickBytes);
-    },
+    'media:plan': async (r) =>
+      (await planBundleSticks(absolute(r.bundleDir, 'bundle folder'), r.stickBytes)).plan,
     'bundle:open': async (r) => {
       r.folders.forEach((f) => absolute(f, 'folder'));
       return openBundle(r.folders, join(station.home, 'staging'));
@@ -98,7 +94,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:copy': async (r) => {
       absolute(r.bundleDir, 'bundle folder');
       absolute(r.destination, 'stick folder');
-      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, c) });
+      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, { signal: c.signal, onEvent: c.emit }) });
     },
     'job:cancel': async (r) => control(jobs.cancel(r.jobId), r.jobId),
     'job:pause': async (r) => control(jobs.pause(r.jobId), r.jobId),

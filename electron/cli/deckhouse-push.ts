@@ -1,18 +1,18 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
 import { readFile } from 'node:fs/promises';
-import { joinPath } from '../engine/bundle/d8-layout.ts';
-import { normalizeModulesSuffix } from '../engine/deckhouse/layout-paths.ts';
 import {
+  IoError,
+  joinPath,
   moduleSourceFile,
-  moduleSourcePreview,
   type ModuleSourceOptions,
-} from '../engine/deckhouse/module-source.ts';
-import { IoError } from '../engine/errors.ts';
-import type { PushReport } from '../engine/jobs/push.ts';
-import { parseRepositoryPath } from '../engine/ref/reference.ts';
+  moduleSourcePreview,
+  normalizeModulesSuffix,
+  parseRepositoryPath,
+  type PushReport,
+  writeFileAtomic,
+} from '../engine/api.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
-import { writeFileAtomic } from '../engine/util/write-file-atomic.ts';
 
 export const deckhousePushFlags: Record<string, OptionSpec> = {
   'modules-path-suffix': {

@@ -1,13 +1,14 @@
 // Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
-import { registerSecret } from '../engine/redact.ts';
-import { UsageError } from '../engine/errors.ts';
 import {
   chainCredentials,
+  type Credentials,
   dockerConfigCredentials,
+  registerSecret,
   staticCredentials,
-} from '../engine/transport/docker-config.ts';
-import { timeoutFromEnv } from '../engine/transport/duration.ts';
-import type { Credentials, TransportOptions } from '../engine/transport/types.ts';
+  timeoutFromEnv,
+  type TransportOptions,
+  UsageError,
+} from '../engine/api.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const transportFlags: Record<string, OptionSpec> = {

@@ -1,6 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { readBundleManifest } from '../../engine/bundle/d8-format.ts';
-import { UsageError } from '../../engine/errors.ts';
+import { readBundleManifest, UsageError } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 

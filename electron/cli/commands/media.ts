@@ -4,11 +4,15 @@
 // The same plan and copy the desktop app's Done step runs.
 import { stat } from 'node:fs/promises';
 import { formatBytes } from '../../../shared/format.ts';
-import { UsageError } from '../../engine/errors.ts';
-import { copyOntoSticks, planBundleSticks } from '../../engine/media/bundle-sticks.ts';
-import { estimateMedia } from '../../engine/media/chunk-fit.ts';
-import { describeVolume, type Volume } from '../../engine/media/volume.ts';
-import { parseSize } from '../../engine/util/size.ts';
+import {
+  copyOntoSticks,
+  describeVolume,
+  estimateMedia,
+  parseSize,
+  planBundleSticks,
+  UsageError,
+  type Volume,
+} from '../../engine/api.ts';
 import type { Command, CommandIO, ParsedArgs } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
 

@@ -1,10 +1,12 @@
 // `ferry push`: a verified bundle into the private registry, digests unchanged.
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
-import { UsageError } from '../../engine/errors.ts';
-import { push } from '../../engine/jobs/push.ts';
-import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import { describeSignature } from '../../engine/signing/manifest-signature.ts';
+import {
+  describeSignature,
+  parseRepositoryPath,
+  pullSecretYaml,
+  push,
+  UsageError,
+  writeFileAtomic,
+} from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';

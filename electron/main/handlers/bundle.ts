@@ -6,16 +6,15 @@ import { mkdir, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleSummary, SignatureInfo } from '../../../shared/dto.ts';
 import {
+  BundleInvalidError,
+  checkManifestSignature,
+  IoError,
+  MANIFEST_SIGNATURE,
   readTransferManifest,
+  type SignatureCheck,
   TRANSFER_MANIFEST,
   type TransferManifest,
-} from '../../engine/bundle/transfer-manifest.ts';
-import { BundleInvalidError, IoError } from '../../engine/errors.ts';
-import {
-  checkManifestSignature,
-  MANIFEST_SIGNATURE,
-  type SignatureCheck,
-} from '../../engine/signing/manifest-signature.ts';
+} from '../../engine/api.ts';
 
 export function signatureInfo(check: SignatureCheck): SignatureInfo {
   switch (check.status) {

@@ -10,22 +10,23 @@ import type {
   VerifyResult,
 } from '../../../shared/dto.ts';
 import { mkdir } from 'node:fs/promises';
-import { issueReceipt, writeReceipt } from '../../engine/ledger/receipts.ts';
-import type { Station } from '../../engine/ledger/station.ts';
-import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
-import { pull } from '../../engine/jobs/pull.ts';
-import { push } from '../../engine/jobs/push.ts';
-import { verify } from '../../engine/jobs/verify.ts';
-import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import { checkManifestSignature } from '../../engine/signing/manifest-signature.ts';
-import { readTrustedKey } from '../../engine/signing/public-key.ts';
+import {
+  checkManifestSignature,
+  issueReceipt,
+  parseRepositoryPath,
+  pull,
+  pullSecretYaml,
+  push,
+  readTrustedKey,
+  type Station,
+  verify,
+  writeReceipt,
+} from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';
 import { transportFor } from './connection.ts';
-import { deckhouseSelection } from './deckhouse.ts';
-import { imageRequests } from './images.ts';
+import { pullSelectionOf } from './selection.ts';
 import { moduleSourceYaml } from './module-source.ts';
 
 export interface JobDeps {
@@ -51,14 +52,7 @@ export async function runPull(
     signal: context.signal,
     onEvent: context.emit,
   };
-  const manifest = request.deckhouse
-    ? (
-        await pullDeckhouse({
-          ...options,
-          selection: deckhouseSelection(request.source.registry, request.deckhouse),
-        })
-      ).manifest
-    : await pull({ ...options, images: await imageRequests(request) });
+  const manifest = await pull({ ...options, ...(await pullSelectionOf(request)) });
   return {
     transferId: manifest.transferId,
     bundleDir: request.bundleDir,

@@ -5,9 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { RegistryConnection } from '../../../shared/dto.ts';
-import { moduleSource, type ModuleSourceOptions } from '../../engine/deckhouse/module-source.ts';
-import { IoError } from '../../engine/errors.ts';
-import type { RegistryLogin } from '../../engine/k8s/pull-secret.ts';
+import { IoError, moduleSource, type ModuleSourceOptions, type RegistryLogin } from '../../engine/api.ts';
 
 async function caOf(connection: RegistryConnection): Promise<string | undefined> {
   if (!connection.caFile) return undefined;

@@ -5,19 +5,24 @@
 import { isAbsolute, join } from 'node:path';
 import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
-import { toFerryError, UsageError } from '../../engine/errors.ts';
-import type { Station } from '../../engine/ledger/station.ts';
+import {
+  copyToStick,
+  estimateMedia,
+  planBundleSticks,
+  previewPull,
+  type Station,
+  toFerryError,
+  UsageError,
+  writeFileAtomic,
+} from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { openBundle } from '../handlers/bundle.ts';
-import { copyToStick } from '../../engine/media/copy-to-stick.ts';
-import { auditStatus, listTransfers, renderReport, transferDetail } from '../handlers/history.ts';
-import { previewSelection } from '../handlers/images.ts';
+import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
+import { pullSelectionOf } from '../handlers/selection.ts';
+import { transportFor } from '../handlers/connection.ts';
 import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
 import { testConnection } from '../handlers/registry.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
-import { estimateMedia } from '../../engine/media/chunk-fit.ts';
-import { planBundleSticks } from '../../engine/media/bundle-sticks.ts';
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -68,7 +73,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env),
     'images:preview': async (r) => {
       absolute(r.imagesFile, 'images file');
-      return previewSelection(r, logins(), env);
+      return previewPull(await pullSelectionOf(r), {
+        transport: transportFor(r.source, logins(), env, 'source'),
+        signatures: r.signatures,
+      });
     },
     'media:list': async () => deps.listDrives(),
     'media:estimate': async (r) => estimateMedia(r),
@@ -111,9 +119,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
           );
         }
-        content = await deps.shell.printToPdf(renderReport(station, r.transferId, 'html'));
+        content = await deps.shell.printToPdf(reportText(station, r.transferId, 'html'));
       } else {
-        content = renderReport(station, r.transferId, r.format);
+        content = reportText(station, r.transferId, r.format);
       }
       const path = await deps.shell.saveAs('Export report', `${base}.${r.format}`);
       if (path === null) return { path: null };

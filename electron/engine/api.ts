@@ -70,16 +70,15 @@ export { copyToStick } from './media/copy-to-stick.ts';
 export { describeVolume, type Volume } from './media/volume.ts';
 
 // ---- push (isolated side) and what a cluster needs afterwards ----
-export { push, type PushReport } from './jobs/push.ts';
-export { pullSecretYaml, type RegistryLogin } from './k8s/pull-secret.ts';
-export { joinPath } from './bundle/d8-layout.ts';
-export { normalizeModulesSuffix } from './deckhouse/layout-paths.ts';
+export { pushTransfer as push, type PushTransferOptions } from './jobs/push-transfer.ts';
+export type { PushReport } from './jobs/push.ts';
 export {
-  moduleSource,
-  moduleSourceFile,
-  moduleSourcePreview,
-  type ModuleSourceOptions,
-} from './deckhouse/module-source.ts';
+  pushOutputs,
+  type ModuleSourceOutput,
+  type PushOutputs,
+  type PushOutputsRequest,
+} from './jobs/push-outputs.ts';
+export { pullSecretYaml } from './k8s/pull-secret.ts';
 export { importReceipt, issueReceipt, writeReceipt } from './ledger/receipts.ts';
 
 // ---- the ledger's views: history, reports, the chain audit ----

@@ -2,8 +2,8 @@
 import {
   describeSignature,
   parseRepositoryPath,
-  pullSecretYaml,
   push,
+  pushOutputs,
   UsageError,
   writeFileAtomic,
 } from '../../engine/api.ts';
@@ -75,12 +75,21 @@ export const pushCommand: Command = {
       onEvent: progress,
     });
     progress.done();
-    if (v['pull-secret'] && !v['dry-run']) {
-      await writeFileAtomic(
-        v['pull-secret'] as string,
-        pullSecretYaml({ host: registry, username: username!, password: password! }),
-        0o600,
-      );
+    const outputs = v['dry-run']
+      ? {}
+      : await pushOutputs({
+          target,
+          report,
+          login: { username, password },
+          insecure: v.insecure === true,
+          ...(io.env.SSL_CERT_FILE
+            ? { ca: { file: io.env.SSL_CERT_FILE, name: `SSL_CERT_FILE ${io.env.SSL_CERT_FILE}` } }
+            : {}),
+          moduleSource: v['module-source'] !== undefined,
+          ...(v['modules-path-suffix'] ? { modulesPathSuffix: v['modules-path-suffix'] as string } : {}),
+        });
+    if (v['pull-secret'] && outputs.pullSecret) {
+      await writeFileAtomic(v['pull-secret'] as string, outputs.pullSecret, 0o600);
     }
     if (v.json) {
       io.stdout.write(`${JSON.stringify({ type: 'result', ...report })}\n`);
@@ -103,7 +112,7 @@ export const pushCommand: Command = {
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }
-    await reportModuleSource(args, io, target, report, { username, password });
+    await reportModuleSource(args, io, outputs);
     return report.ok ? ExitCodes.ok : ExitCodes.verification;
   },
 };

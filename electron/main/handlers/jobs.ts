@@ -1,6 +1,5 @@
 // The long jobs as thin adapters over the engine's own jobs — the same pull, verify and push the CLI
 // runs — with the station's ledger and key, the app's logins, and progress streamed as job events.
-import { join } from 'node:path';
 import type {
   PullJobRequest,
   PullResult,
@@ -9,25 +8,21 @@ import type {
   VerifyJobRequest,
   VerifyResult,
 } from '../../../shared/dto.ts';
-import { mkdir } from 'node:fs/promises';
 import {
   checkManifestSignature,
-  issueReceipt,
   parseRepositoryPath,
   pull,
-  pullSecretYaml,
   push,
+  pushOutputs,
   readTrustedKey,
   type Station,
   verify,
-  writeReceipt,
 } from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';
 import { transportFor } from './connection.ts';
 import { pullSelectionOf } from './selection.ts';
-import { moduleSourceYaml } from './module-source.ts';
 
 export interface JobDeps {
   station: Station;
@@ -127,27 +122,26 @@ export async function runPush(
   if (request.dryRun) return result;
   const { registry } = parseRepositoryPath(request.target.registry.trim());
   const held = deps.credentials.get(registry);
-  const login = held?.password
-    ? { host: registry, username: held.username, password: held.password }
-    : undefined;
-  if (login) result.pullSecretYaml = pullSecretYaml(login);
-  // A Deckhouse bundle (push reports its modules): the ModuleSource that points a cluster at them.
-  if (report.modules) {
-    result.moduleSourceYaml = await moduleSourceYaml(
-      request.target,
-      registry,
-      report.modules.repository,
-      login,
-    );
-  }
-  if (report.images.some((i) => i.status === 'pushed')) {
+  const outputs = await pushOutputs({
+    target: request.target.registry.trim(),
+    report,
+    ...(held ? { login: held } : {}),
+    insecure: request.target.insecure,
+    ...(request.target.caFile
+      ? {
+          ca: {
+            file: request.target.caFile,
+            name: `the CA file ${request.target.caFile}`,
+            hint: "; check the Target step's CA file and push again",
+          },
+        }
+      : {}),
     // The receipt travels back to the connected side: what arrived, signed by this station.
-    const folder = join(deps.station.home, 'receipts');
-    await mkdir(folder, { recursive: true });
-    const file = join(folder, `${report.transferId}.receipt.json`);
-    const receipt = issueReceipt(deps.station, report.transferId);
-    await writeReceipt(file, receipt);
-    result.receipt = { file, json: `${JSON.stringify(receipt, null, 2)}\n` };
-  }
+    receipt: deps.station,
+  });
+  if (outputs.pullSecret) result.pullSecretYaml = outputs.pullSecret;
+  // A Deckhouse bundle (push reports its modules): the ModuleSource that points a cluster at them.
+  if (outputs.moduleSource) result.moduleSourceYaml = outputs.moduleSource.yaml;
+  if (outputs.receipt) result.receipt = outputs.receipt;
   return result;
 }

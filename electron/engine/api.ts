@@ -11,7 +11,6 @@ export {
   AuthError,
   BundleInvalidError,
   CancelledError,
-  DiskFullError,
   FerryError,
   ForbiddenError,
   IoError,
@@ -63,7 +62,7 @@ export {
 export { verify, type VerifyJobReport } from './jobs/verify.ts';
 
 // ---- sticks: drives, how many sticks a transfer takes, the copy onto them ----
-export { createDriveLister, type DriveListerOptions } from './media/drives.ts';
+export { createDriveLister } from './media/drives.ts';
 export { estimateMedia } from './media/chunk-fit.ts';
 export { copyOntoSticks, planBundleSticks } from './media/bundle-sticks.ts';
 export { copyToStick } from './media/copy-to-stick.ts';

@@ -1,7 +1,6 @@
 // `d8 mirror pull`'s flags on `ferry pull`: `--source` without --image/--images-file selects the
 // Deckhouse mode (as do d8's own selection flags given alone, with d8's default source).
-import { UsageError } from '../engine/errors.ts';
-import type { DeckhouseSelection } from '../engine/deckhouse/planner.ts';
+import { type DeckhouseSelection, UsageError } from '../engine/api.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const DEFAULT_DECKHOUSE_SOURCE = 'registry.deckhouse.ru/deckhouse/ee';

@@ -1,12 +1,14 @@
 // Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
-import { registerSecret } from '../engine/redact.ts';
-import { UsageError } from '../engine/errors.ts';
 import {
   chainCredentials,
+  type Credentials,
   dockerConfigCredentials,
+  registerSecret,
   staticCredentials,
-} from '../engine/transport/docker-config.ts';
-import type { Credentials, TransportOptions } from '../engine/transport/types.ts';
+  timeoutFromEnv,
+  type TransportOptions,
+  UsageError,
+} from '../engine/api.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const transportFlags: Record<string, OptionSpec> = {
@@ -48,7 +50,8 @@ export function transportOptions(
     );
   }
   sources.push(dockerConfigCredentials(env));
-  const timeout = env.D8_MIRROR_TIMEOUT ? parseDuration(env.D8_MIRROR_TIMEOUT) : undefined;
+  // Read here too (the transport reads it again) so a malformed value stops the command before any work.
+  const timeout = timeoutFromEnv(env);
   return {
     insecure: args.values.insecure === true,
     tlsSkipVerify: args.values['tls-skip-verify'] === true,
@@ -57,11 +60,4 @@ export function transportOptions(
     env,
     ...(timeout ? { timeoutMs: timeout } : {}),
   };
-}
-
-function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`D8_MIRROR_TIMEOUT '${text}' is not a duration: use e.g. 90s or 5m`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
-  return Number(m[1]) * factor;
 }

@@ -4,16 +4,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { closeLedgers } from '../engine/ledger/ledger.ts';
-import { Station } from '../engine/ledger/station.ts';
-import { ferryVersion } from '../engine/version.ts';
+import { closeLedgers, createDriveLister, ferryVersion, Station } from '../engine/api.ts';
 import { registerAppProtocol, appSchemePrivileges } from './app-protocol.ts';
 import { CredentialStore } from './credentials/credential-store.ts';
 import { createDispatcher } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import { eventSender, registerIpc } from './ipc/register.ts';
 import { JobRunner } from './jobs/job-runner.ts';
-import { createDriveLister } from './media/drives.ts';
 import { APP_URL, hardenContents, hardenSession, isAppUrl } from './security.ts';
 import { electronShell } from './shell.ts';
 import { createMainWindow } from './window.ts';

@@ -9,7 +9,8 @@
 // - each engine folder imports only the engine folders `engineLayers` allows it (an import is
 //   resolved to the file it names, never judged by its spelling);
 // - the engine never imports the CLI, the main process, the preload or the renderer;
-// - the CLI never imports the main process, and neither imports the preload or the renderer.
+// - the CLI never imports the main process, and neither imports the preload or the renderer;
+// - the CLI and the main process import from the engine only its facade, electron/engine/api.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -41,12 +42,19 @@ export const engineLayers: Record<string, string[]> = {
   bundle: [...base, 'hash', 'ref', 'oci', 'plan', 'store'],
   verify: [...base, 'hash', 'ref', 'oci', 'plan', 'bundle'],
   signing: [...base, 'bundle'],
-  ledger: [...base, 'ref', 'plan', 'bundle', 'verify', 'signing'],
+  media: [...base, 'hash', 'oci', 'bundle', 'signing'],
+  ledger: [...base, 'ref', 'plan', 'bundle', 'verify', 'signing', 'media'],
   deckhouse: [...base, 'hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle'],
   jobs: [
     ...base,
     ...['hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle', 'verify'],
-    ...['signing', 'ledger', 'deckhouse'],
+    ...['signing', 'media', 'ledger', 'deckhouse'],
+  ],
+  // The facade: what the CLI and the main process may import, and all they may import.
+  api: [
+    ...base,
+    ...['hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle', 'verify'],
+    ...['signing', 'media', 'ledger', 'deckhouse', 'jobs'],
   ],
 };
 
@@ -99,6 +107,10 @@ const forbiddenLayers: Record<string, string[]> = {
   'electron/preload': ['electron/engine', 'electron/cli', 'electron/main', 'renderer'],
 };
 
+/** The CLI and the main process are adapters: they see the engine only through its facade. */
+const adapters = ['electron/cli', 'electron/main'];
+const engineFacade = 'electron/engine/api.ts';
+
 /** Checks the layer folders under `root` (the project, or a fixture tree shaped like it). */
 export function findBoundaryViolations(root: string): Violation[] {
   const out: Violation[] = [];
@@ -130,6 +142,9 @@ export function findBoundaryViolations(root: string): Violation[] {
         }
         if (isTest || !targetLayer) continue;
         if (forbiddenLayers[layer]?.includes(targetLayer)) push(`${layer} must not import ${targetLayer}`);
+        if (adapters.includes(layer) && targetLayer === 'electron/engine' && target !== engineFacade) {
+          push(`${layer} imports the engine only through ${engineFacade}`);
+        }
         if (layer === 'electron/engine' && targetLayer === 'electron/engine') {
           const from = engineUnitOf(rel);
           const to = engineUnitOf(target);

@@ -15,8 +15,8 @@ import { CredentialStore, type SafeStorageLike } from '../../electron/main/crede
 import { createDispatcher } from '../../electron/main/ipc/dispatcher.ts';
 import { createHandlers, type Shell } from '../../electron/main/ipc/handlers.ts';
 import { JobRunner } from '../../electron/main/jobs/job-runner.ts';
-import { createDriveLister } from '../../electron/main/media/drives.ts';
-import type { LinuxRoots } from '../../electron/main/media/linux-drives.ts';
+import { createDriveLister } from '../../electron/engine/media/drives.ts';
+import type { LinuxRoots } from '../../electron/engine/media/linux-drives.ts';
 import { contentType, rendererFile } from '../../electron/main/renderer-files.ts';
 import { fakeSafeStorage } from './fake-safe-storage.ts';
 import { bridgeShim } from './shim.ts';

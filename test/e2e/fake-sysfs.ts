@@ -3,7 +3,7 @@
 // serials) against mount points that are real folders (statfs answers for them).
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { LinuxRoots } from '../../electron/main/media/linux-drives.ts';
+import type { LinuxRoots } from '../../electron/engine/media/linux-drives.ts';
 
 export interface FakeStick {
   disk: string;

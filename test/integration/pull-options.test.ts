@@ -133,4 +133,19 @@ describe('pull options', () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(work, 'helper-asked'), 'utf8').trim()).toBe(secure.host);
   });
+  it('accepts D8_MIRROR_TIMEOUT as a Go duration (1m30s), as the app and d8 do', async () => {
+    const r = await ferry(['pull', fresh(), '--image', `${plain.host}/vendor/app:v1.0`, '--insecure'], {
+      D8_MIRROR_TIMEOUT: '1m30s',
+    });
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+  });
+
+  it('names a malformed D8_MIRROR_TIMEOUT with the one duration grammar', async () => {
+    const r = await ferry(['pull', fresh(), '--image', `${plain.host}/vendor/app:v1.0`, '--insecure'], {
+      D8_MIRROR_TIMEOUT: '5 minutes',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid D8_MIRROR_TIMEOUT '5 minutes': use a Go duration such as 90s/);
+  });
 });

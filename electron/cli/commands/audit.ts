@@ -1,6 +1,5 @@
 // `ferry audit verify`: was the ledger edited? Recomputes the hash chain; names the first broken entry.
-import { UsageError } from '../../engine/errors.ts';
-import { auditLedger } from '../../engine/ledger/audit.ts';
+import { auditLedger, UsageError } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { stationFor } from '../station.ts';

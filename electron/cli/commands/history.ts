@@ -1,6 +1,5 @@
 // `ferry history`: every pull, verify and push recorded on this station, newest first.
-import { UsageError } from '../../engine/errors.ts';
-import { history, parseSince, type OperationSummary } from '../../engine/ledger/history.ts';
+import { history, type OperationSummary, parseSince, UsageError } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';

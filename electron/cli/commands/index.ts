@@ -15,6 +15,12 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./pull.ts')).pullCommand,
   },
   {
+    name: 'media',
+    summary:
+      'plan how many sticks a transfer takes (and the chunk size that fits), or copy a bundle onto them',
+    load: async () => (await import('./media.ts')).mediaCommand,
+  },
+  {
     name: 'inspect',
     summary: 'show what a bundle holds: images, digests, targets, archives and chunks',
     load: async () => (await import('./inspect.ts')).inspectCommand,

@@ -1,6 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { openBundle } from '../../engine/bundle/open-bundle.ts';
-import { UsageError } from '../../engine/errors.ts';
+import { openBundle, UsageError } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 

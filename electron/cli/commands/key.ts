@@ -1,10 +1,9 @@
 // `ferry key`: the station's Ed25519 key that signs bundles and receipts. `show` prints the public key
 // and its fingerprint (created on first use); `export` writes the public key for `--trusted-key`.
 
-import { UsageError } from '../../engine/errors.ts';
+import { UsageError, writeFileAtomic } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export const keyCommand: Command = {
   name: 'key',

@@ -1,13 +1,18 @@
 // `ferry pull`: images from registries into a bundle folder of USB-sized chunks.
-import { UsageError } from '../../engine/errors.ts';
-import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';
-import { pull } from '../../engine/jobs/pull.ts';
-import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import {
+  imageRequest,
+  parsePlatform,
+  parseSize,
+  previewPull,
+  pull,
+  readImagesFile,
+  sourceRegistries,
+  UsageError,
+  type PullSelection,
+} from '../../engine/api.ts';
+import { printPreview } from '../pull-preview.ts';
 import { deckhousePullFlags, deckhouseSelectionFrom } from '../deckhouse-flags.ts';
-import { parsePlatform } from '../../engine/oci/platform.ts';
 import { formatBytes } from '../../../shared/format.ts';
-import { parseSize } from '../../engine/util/size.ts';
 import type { Command } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor } from '../station.ts';
@@ -83,6 +88,10 @@ export const pullCommand: Command = {
       help: 'with --incremental: use only receipts of pushes to this registry',
     },
     ...operatorFlag,
+    'dry-run': {
+      type: 'boolean',
+      help: 'show what would travel and how many bytes (manifests only); write nothing',
+    },
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
   async run(args, io) {
@@ -114,16 +123,23 @@ export const pullCommand: Command = {
         'nothing to pull: pass --image <ref> or --images-file <file>, or --source <registry/path/edition> for a Deckhouse distribution',
       );
     }
-    const sourceHosts = selection
-      ? [parseRepositoryPath(selection.source).registry]
-      : [...new Set(images.map((i) => i.source.registry))];
+    const what: PullSelection = selection ? { deckhouse: selection } : { images };
     const transport = transportOptions(
       args,
       io.env,
       { username, password },
-      sourceHosts,
+      sourceRegistries(what),
       'check --source-login/--source-password, --license or docker login',
     );
+    if (v['dry-run']) {
+      const preview = await previewPull(what, {
+        transport,
+        signatures: v['no-signatures'] !== true,
+        concurrency: concurrencyOf(args),
+        signal: io.signal,
+      });
+      return printPreview(io, preview, { json: v.json === true, bundleDir });
+    }
 
     const progress = progressRenderer(io, v.json === true);
     if (v['incremental-target'] && !v.incremental)
@@ -145,9 +161,7 @@ export const pullCommand: Command = {
       signal: io.signal,
       onEvent: progress,
     };
-    const manifest = selection
-      ? (await pullDeckhouse({ ...common, selection })).manifest
-      : await pull({ ...common, images });
+    const manifest = await pull({ ...common, ...what });
     progress.done();
     const omitted = manifest.omitted ?? [];
     const saved = omitted.reduce((n, o) => n + o.size, 0);

@@ -1,10 +1,12 @@
 // `ferry push`: a verified bundle into the private registry, digests unchanged.
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
-import { UsageError } from '../../engine/errors.ts';
-import { push } from '../../engine/jobs/push.ts';
-import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import { describeSignature } from '../../engine/signing/manifest-signature.ts';
+import {
+  describeSignature,
+  parseRepositoryPath,
+  push,
+  pushOutputs,
+  UsageError,
+  writeFileAtomic,
+} from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';
@@ -75,12 +77,21 @@ export const pushCommand: Command = {
       onEvent: progress,
     });
     progress.done();
-    if (v['pull-secret'] && !v['dry-run']) {
-      await writeFileAtomic(
-        v['pull-secret'] as string,
-        pullSecretYaml({ host: registry, username: username!, password: password! }),
-        0o600,
-      );
+    const outputs = v['dry-run']
+      ? {}
+      : await pushOutputs({
+          target,
+          report,
+          login: { username, password },
+          insecure: v.insecure === true,
+          ...(io.env.SSL_CERT_FILE
+            ? { ca: { file: io.env.SSL_CERT_FILE, name: `SSL_CERT_FILE ${io.env.SSL_CERT_FILE}` } }
+            : {}),
+          moduleSource: v['module-source'] !== undefined,
+          ...(v['modules-path-suffix'] ? { modulesPathSuffix: v['modules-path-suffix'] as string } : {}),
+        });
+    if (v['pull-secret'] && outputs.pullSecret) {
+      await writeFileAtomic(v['pull-secret'] as string, outputs.pullSecret, 0o600);
     }
     if (v.json) {
       io.stdout.write(`${JSON.stringify({ type: 'result', ...report })}\n`);
@@ -103,7 +114,7 @@ export const pushCommand: Command = {
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }
-    await reportModuleSource(args, io, target, report, { username, password });
+    await reportModuleSource(args, io, outputs);
     return report.ok ? ExitCodes.ok : ExitCodes.verification;
   },
 };

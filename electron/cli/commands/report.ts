@@ -1,13 +1,9 @@
 // `ferry report`: one transfer as an auditor needs it — HTML to print, CSV for a spreadsheet, JSON.
 
 import { extname } from 'node:path';
-import { UsageError } from '../../engine/errors.ts';
-import { transferReport } from '../../engine/ledger/report.ts';
-import { reportCsv } from '../../engine/ledger/report-csv.ts';
-import { reportHtml } from '../../engine/ledger/report-html.ts';
+import { renderReport, transferReport, UsageError, writeFileAtomic } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -35,12 +31,7 @@ export const reportCommand: Command = {
       throw new UsageError(`--format '${format as string}' must be html, csv or json`);
     const station = stationFor(args, io);
     const report = transferReport(station.ledger, transferId, station.host);
-    const text =
-      format === 'html'
-        ? reportHtml(report)
-        : format === 'csv'
-          ? reportCsv(report)
-          : `${JSON.stringify(report, null, 2)}\n`;
+    const text = renderReport(report, format);
     if (out) {
       await writeFileAtomic(out, text);
       io.stderr.write(

@@ -1,7 +1,5 @@
 // `ferry secret`: the kubernetes.io/dockerconfigjson Secret a cluster needs for imagePullSecrets.
-import { UsageError } from '../../engine/errors.ts';
-import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
+import { parseRepositoryPath, pullSecretYaml, UsageError } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 
 export const secretCommand: Command = {

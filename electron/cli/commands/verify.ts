@@ -1,7 +1,5 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
-import { UsageError } from '../../engine/errors.ts';
-import { verify } from '../../engine/jobs/verify.ts';
-import { describeSignature } from '../../engine/signing/manifest-signature.ts';
+import { describeSignature, UsageError, verify } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';

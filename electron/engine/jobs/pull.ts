@@ -15,15 +15,12 @@ import {
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { resolveImage } from '../copy/resolve.ts';
 import { BundleNotEmptyError, UsageError } from '../errors.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
-import { RegistryStore } from '../store/registry-store.ts';
 import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import { ferryVersion } from '../version.ts';
-import { createLimiter } from '../util/limit.ts';
 import { blobsInTarget } from '../ledger/receipts.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
@@ -33,6 +30,7 @@ import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
 import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 export const MIN_CHUNK_SIZE = 1 << 20;
@@ -171,12 +169,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
   await mkdir(stateDir, { recursive: true });
 
   const transport = createTransport(options.transport);
-  const stores = new Map<string, RegistryStore>();
-  const storeFor = (registry: string) => {
-    let s = stores.get(registry);
-    if (!s) stores.set(registry, (s = new RegistryStore(registry, transport)));
-    return s;
-  };
+  const storeFor = registryStores(transport);
   let writer: (BlobSink & PlannedSink<SealedBundle>) | undefined;
   try {
     const fp = fingerprint(options);
@@ -198,17 +191,11 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         await mkdir(stateDir, { recursive: true });
       }
       emit({ type: 'phase', phase: 'plan', message: `resolving ${options.images.length} image(s)` });
-      const limit = createLimiter(options.concurrency ?? 8);
-      const images = await Promise.all(
-        options.images.map((req) =>
-          limit(() =>
-            resolveImage(storeFor(req.source.registry), req, {
-              signatures: options.signatures !== false,
-              ...(options.signal ? { signal: options.signal } : {}),
-            }),
-          ),
-        ),
-      );
+      const images = await resolveRequests(options.images, storeFor, {
+        signatures: options.signatures !== false,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       plan = { images };
       const omitted = hooks.inTarget ? blobsToLeaveOut(plan, hooks.inTarget) : [];
       state = {

@@ -7,9 +7,9 @@ import { copyPlan } from '../copy/copy.ts';
 import type { ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
 import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
-import { pushModuleDiscoveryTags } from '../deckhouse/discovery.ts';
-import { joinPath, moduleOfRecord } from '../bundle/d8-layout.ts';
-import { normalizeModulesSuffix, pushRepository } from '../deckhouse/layout-paths.ts';
+import { joinPath } from '../bundle/d8-layout.ts';
+import type { PushLayout } from '../bundle/push-layout.ts';
+import type { ImageRecord } from '../bundle/transfer-manifest.ts';
 import { toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
@@ -36,8 +36,11 @@ export interface PushOptions {
   transport: TransportOptions;
   concurrency?: number;
   dryRun?: boolean;
-  /** Deckhouse bundles: where modules go under the target path (default '/modules', as d8). */
-  modulesPathSuffix?: string;
+  /**
+   * Where images go beyond `<target path>/<repository>`, and what follows the copy (Deckhouse
+   * modules): made for the target's path, the push-side twin of pull's `placement`.
+   */
+  layout?: (prefix: string) => PushLayout;
   /** The station whose ledger records the push (dry runs are not recorded). */
   station?: Station;
   /** Refuse a bundle not signed by this key. */
@@ -120,7 +123,9 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
   const emit = options.onEvent ?? (() => {});
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
-  const modulesSuffix = normalizeModulesSuffix(options.modulesPathSuffix);
+  const layout = options.layout?.(prefix);
+  const targetOf = (record: ImageRecord) =>
+    layout ? layout.targetOf(record) : joinPath(prefix, record.target.repository);
   const bundle = await BundleSource.of(opened);
   const transport = createTransport(options.transport);
   try {
@@ -130,11 +135,10 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       message: `reading ${bundle.manifest.images.length} image(s) from the bundle`,
     });
     const limit = createLimiter(options.concurrency ?? 8);
-    // Deckhouse bundles: the module each image belongs to, for the discovery tags.
-    const moduleOf = new Map<ImageRequest, string>();
-    const modulesRepository = joinPath(prefix, modulesSuffix);
+    // The record each request came from, for the layout's after-copy step.
+    const recordOf = new Map<ImageRequest, ImageRecord>();
     // Every destination is valid before any read starts (a throw mid-way would leave reads running).
-    for (const record of bundle.manifest.images) pushRepository(prefix, record, modulesSuffix);
+    for (const record of bundle.manifest.images) targetOf(record);
     const resolved = await Promise.all(
       bundle.manifest.images.map((record) =>
         limit(async () => {
@@ -146,12 +150,11 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
               reference: record.target.tag ?? record.digest,
             },
             target: {
-              repository: pushRepository(prefix, record, modulesSuffix),
+              repository: targetOf(record),
               ...(record.target.tag ? { tag: record.target.tag } : {}),
             },
           };
-          const module = moduleOfRecord(record);
-          if (module) moduleOf.set(request, module);
+          recordOf.set(request, record);
           try {
             return { image: await resolveImage(bundle, request, { signatures: true }) };
           } catch (err) {
@@ -175,13 +178,12 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
         : [],
     );
 
-    const allModules = [...new Set(moduleOf.values())].sort();
     if (options.dryRun) {
       return {
         transferId: bundle.manifest.transferId,
         registry,
         ok: unreadable.length === 0,
-        ...(allModules.length ? { modules: { repository: modulesRepository, names: allModules } } : {}),
+        ...layout?.planned(bundle.manifest.images),
         images: [
           ...images.map((i) => ({
             source: i.request.sourceText,
@@ -225,25 +227,19 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       status: 'refused' as const,
       error: error.message,
     }));
-    // Discovery tags only for modules that arrived whole: a cluster must not list a module it cannot pull.
-    const broken = new Set(
-      [...result.failed.map((f) => f.image.request), ...resolved.flatMap((r) => (r.error ? [r.request] : []))]
-        .map((r) => moduleOf.get(r))
-        .filter((m) => m !== undefined),
+    const failed = [
+      ...result.failed.map((f) => f.image.request),
+      ...resolved.flatMap((r) => (r.error ? [r.request] : [])),
+    ].flatMap((r) => recordOf.get(r) ?? []);
+    const extras = await layout?.afterCopy(
+      target,
+      { records: bundle.manifest.images, failed },
+      { registry, ...(options.signal ? { signal: options.signal } : {}), onEvent: emit },
     );
-    const modules = allModules.filter((m) => !broken.has(m));
-    if (modules.length) {
-      emit({
-        type: 'log',
-        level: 'info',
-        message: `tagging ${modules.length} module(s) in ${registry}/${modulesRepository}`,
-      });
-      await pushModuleDiscoveryTags(target, modulesRepository, modules, options.signal);
-    }
     return {
       transferId: bundle.manifest.transferId,
       registry,
-      ...(allModules.length ? { modules: { repository: modulesRepository, names: modules } } : {}),
+      ...extras,
       images: [...pushed, ...refused, ...unreadable],
       ok: refused.length + unreadable.length === 0,
     };

@@ -3,7 +3,7 @@
 import type { ChunkRecord } from '../bundle/transfer-manifest.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
 import type { VerifyProblem } from '../verify/verify-report.ts';
-import type { MediaInfo } from './media.ts';
+import type { MediaInfo } from '../media/media-info.ts';
 
 export type Direction = 'pull' | 'verify' | 'push';
 export type OutcomeStatus = 'succeeded' | 'partial' | 'failed' | 'refused' | 'cancelled';

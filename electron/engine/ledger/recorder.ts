@@ -23,7 +23,7 @@ import type {
 } from './bodies.ts';
 import type { NewEntry } from './entry.ts';
 import type { Ledger } from './ledger.ts';
-import { describeMedia } from './media.ts';
+import { describeMedia } from '../media/media-info.ts';
 import type { Station } from './station.ts';
 
 export interface OperationStart {

@@ -7,6 +7,7 @@ import {
   manifestReference,
   parseReference,
   parseRepositoryPath,
+  qualifyReference,
   referenceName,
   registryEndpoint,
   type Reference,
@@ -236,5 +237,20 @@ describe('isValidTag', () => {
     ['a b', false],
   ])('%s → %s', (tag, valid) => {
     expect(isValidTag(tag)).toBe(valid);
+  });
+});
+
+describe('qualifyReference', () => {
+  it('puts a name without a host under the default registry and path', () => {
+    expect(qualifyReference('vendor/app:1', '127.0.0.1:5000')).toBe('127.0.0.1:5000/vendor/app:1');
+    expect(qualifyReference(' app@sha256:ab ', 'registry.local/mirror')).toBe(
+      'registry.local/mirror/app@sha256:ab',
+    );
+  });
+
+  it('keeps a first component that is a host (dot, port, localhost, IPv6), and a name with no default', () => {
+    for (const ref of ['quay.io/org/tool:1', 'localhost/x', 'localhost:5000/x', '[::1]:5000/x:1'])
+      expect(qualifyReference(ref, '127.0.0.1:5000')).toBe(ref);
+    expect(qualifyReference('alpine', ' ')).toBe('alpine');
   });
 });

@@ -179,3 +179,16 @@ export function parseRepositoryPath(input: string): { registry: string; path: st
 export function isValidTag(tag: string): boolean {
   return tagRegExp.test(tag);
 }
+
+/**
+ * A reference typed against a default registry (`registry[/path]`): a name without a registry host
+ * comes from there, so with `127.0.0.1:5000` the name `vendor/app:1` is `127.0.0.1:5000/vendor/app:1`.
+ * A first component that looks like a host keeps its own registry (distribution's rule, as in
+ * parseReference). An empty default leaves the name as typed (Docker Hub).
+ */
+export function qualifyReference(text: string, defaultRegistry: string): string {
+  const ref = text.trim();
+  if (splitDomain(ref).domain !== undefined || !defaultRegistry.trim()) return ref;
+  const { registry, path } = parseRepositoryPath(defaultRegistry.trim());
+  return `${registry}/${path ? `${path}/` : ''}${ref}`;
+}

@@ -8,10 +8,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CredentialStorage, LoginRequest, SavedLogin } from '../../../shared/dto.ts';
-import { IoError, UsageError } from '../../engine/errors.ts';
-import { registerSecret } from '../../engine/redact.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import type { CredentialSource, Credentials } from '../../engine/transport/types.ts';
+import {
+  type Credentials,
+  type CredentialSource,
+  IoError,
+  parseRepositoryPath,
+  registerSecret,
+  UsageError,
+} from '../../engine/api.ts';
 
 /** The part of Electron's safeStorage this store uses. */
 export interface SafeStorageLike {

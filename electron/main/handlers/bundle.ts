@@ -4,9 +4,12 @@
 // read straight off them and a damaged file is traced to the stick it is on; nothing is copied or
 // linked on disk.
 import type { BundleSummary, SignatureInfo } from '../../../shared/dto.ts';
-import { openBundle as openEngineBundle } from '../../engine/bundle/open-bundle.ts';
-import type { TransferManifest } from '../../engine/bundle/transfer-manifest.ts';
-import { checkManifestSignature, type SignatureCheck } from '../../engine/signing/manifest-signature.ts';
+import {
+  checkManifestSignature,
+  openBundle as openEngineBundle,
+  type SignatureCheck,
+  type TransferManifest,
+} from '../../engine/api.ts';
 
 export function signatureInfo(check: SignatureCheck): SignatureInfo {
   switch (check.status) {

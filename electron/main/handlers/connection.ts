@@ -2,8 +2,12 @@
 // the app holds, as the engine's transport options. docker's config.json (and its credential
 // helpers) still applies after the app's own logins, as it does for the CLI.
 import type { RegistryConnection } from '../../../shared/dto.ts';
-import { chainCredentials, dockerConfigCredentials } from '../../engine/transport/docker-config.ts';
-import type { CredentialSource, TransportOptions } from '../../engine/transport/types.ts';
+import {
+  chainCredentials,
+  type CredentialSource,
+  dockerConfigCredentials,
+  type TransportOptions,
+} from '../../engine/api.ts';
 
 export type Side = 'source' | 'target';
 

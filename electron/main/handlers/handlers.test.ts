@@ -31,7 +31,7 @@ import { CredentialStore } from '../credentials/credential-store.ts';
 import { createDispatcher } from '../ipc/dispatcher.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
-import { STICK_RESERVE } from '../media/stick-plan.ts';
+import { STICK_RESERVE } from '../../engine/media/stick-plan.ts';
 
 let work: string;
 let source: RunningRegistry;

@@ -9,13 +9,17 @@ import type {
   TransferDetail,
   TransferRow,
 } from '../../../shared/dto.ts';
-import { auditLedger } from '../../engine/ledger/audit.ts';
-import { history, parseSince, type OperationSummary } from '../../engine/ledger/history.ts';
-import { reportCsv } from '../../engine/ledger/report-csv.ts';
-import { reportHtml } from '../../engine/ledger/report-html.ts';
-import { transferReport, type TransferReport } from '../../engine/ledger/report.ts';
-import type { Station } from '../../engine/ledger/station.ts';
-import { UsageError } from '../../engine/errors.ts';
+import {
+  auditLedger,
+  history,
+  type OperationSummary,
+  parseSince,
+  renderReport,
+  type Station,
+  transferReport,
+  type TransferReport,
+  UsageError,
+} from '../../engine/api.ts';
 
 function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
   const ordered = [...ops].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
@@ -143,18 +147,10 @@ export function auditStatus(station: Station): AuditStatus {
 }
 
 /** The report file's text (PDF is printed from the HTML by the caller). */
-export function renderReport(
+export function reportText(
   station: Station,
   transferId: string,
   format: Exclude<ReportFormat, 'pdf'>,
 ): string {
-  const report = transferReport(station.ledger, transferId, station.host);
-  switch (format) {
-    case 'html':
-      return reportHtml(report);
-    case 'csv':
-      return reportCsv(report);
-    case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
-  }
+  return renderReport(transferReport(station.ledger, transferId, station.host), format);
 }

@@ -1,6 +1,5 @@
 // The long jobs as thin adapters over the engine's own jobs — the same pull, verify and push the CLI
 // runs — with the station's ledger and key, the app's logins, and progress streamed as job events.
-import { join } from 'node:path';
 import type {
   PullJobRequest,
   PullResult,
@@ -9,24 +8,21 @@ import type {
   VerifyJobRequest,
   VerifyResult,
 } from '../../../shared/dto.ts';
-import { mkdir } from 'node:fs/promises';
-import { issueReceipt, writeReceipt } from '../../engine/ledger/receipts.ts';
-import type { Station } from '../../engine/ledger/station.ts';
-import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
-import { pull } from '../../engine/jobs/pull.ts';
-import { push } from '../../engine/jobs/push.ts';
-import { verify } from '../../engine/jobs/verify.ts';
-import { pullSecretYaml } from '../../engine/k8s/pull-secret.ts';
-import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import { checkManifestSignature } from '../../engine/signing/manifest-signature.ts';
-import { readTrustedKey } from '../../engine/signing/public-key.ts';
+import {
+  checkManifestSignature,
+  parseRepositoryPath,
+  pull,
+  push,
+  pushOutputs,
+  readTrustedKey,
+  type Station,
+  verify,
+} from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';
 import { transportFor } from './connection.ts';
-import { deckhouseSelection } from './deckhouse.ts';
-import { imageRequests } from './images.ts';
-import { moduleSourceYaml } from './module-source.ts';
+import { pullSelectionOf } from './selection.ts';
 
 export interface JobDeps {
   station: Station;
@@ -51,14 +47,7 @@ export async function runPull(
     signal: context.signal,
     onEvent: context.emit,
   };
-  const manifest = request.deckhouse
-    ? (
-        await pullDeckhouse({
-          ...options,
-          selection: deckhouseSelection(request.source.registry, request.deckhouse),
-        })
-      ).manifest
-    : await pull({ ...options, images: await imageRequests(request) });
+  const manifest = await pull({ ...options, ...(await pullSelectionOf(request)) });
   return {
     transferId: manifest.transferId,
     bundleDir: request.bundleDir,
@@ -133,27 +122,26 @@ export async function runPush(
   if (request.dryRun) return result;
   const { registry } = parseRepositoryPath(request.target.registry.trim());
   const held = deps.credentials.get(registry);
-  const login = held?.password
-    ? { host: registry, username: held.username, password: held.password }
-    : undefined;
-  if (login) result.pullSecretYaml = pullSecretYaml(login);
-  // A Deckhouse bundle (push reports its modules): the ModuleSource that points a cluster at them.
-  if (report.modules) {
-    result.moduleSourceYaml = await moduleSourceYaml(
-      request.target,
-      registry,
-      report.modules.repository,
-      login,
-    );
-  }
-  if (report.images.some((i) => i.status === 'pushed')) {
+  const outputs = await pushOutputs({
+    target: request.target.registry.trim(),
+    report,
+    ...(held ? { login: held } : {}),
+    insecure: request.target.insecure,
+    ...(request.target.caFile
+      ? {
+          ca: {
+            file: request.target.caFile,
+            name: `the CA file ${request.target.caFile}`,
+            hint: "; check the Target step's CA file and push again",
+          },
+        }
+      : {}),
     // The receipt travels back to the connected side: what arrived, signed by this station.
-    const folder = join(deps.station.home, 'receipts');
-    await mkdir(folder, { recursive: true });
-    const file = join(folder, `${report.transferId}.receipt.json`);
-    const receipt = issueReceipt(deps.station, report.transferId);
-    await writeReceipt(file, receipt);
-    result.receipt = { file, json: `${JSON.stringify(receipt, null, 2)}\n` };
-  }
+    receipt: deps.station,
+  });
+  if (outputs.pullSecret) result.pullSecretYaml = outputs.pullSecret;
+  // A Deckhouse bundle (push reports its modules): the ModuleSource that points a cluster at them.
+  if (outputs.moduleSource) result.moduleSourceYaml = outputs.moduleSource.yaml;
+  if (outputs.receipt) result.receipt = outputs.receipt;
   return result;
 }

@@ -2,35 +2,18 @@
 // it reachable, does it speak the registry API, does it want a login?) and then, if it wants one,
 // with the login the app holds — so the answer says which of those failed.
 import type { ConnectionCheck, RegistryConnection } from '../../../shared/dto.ts';
-import { AuthError } from '../../engine/errors.ts';
-import { parseRepositoryPath, registryEndpoint } from '../../engine/ref/reference.ts';
-import { discardBody } from '../../engine/transport/body.ts';
-import { createTransport } from '../../engine/transport/transport.ts';
-import type { CredentialSource } from '../../engine/transport/types.ts';
+import { AuthError, type CredentialSource, parseRepositoryPath, pingRegistry } from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { transportFor, type Side } from './connection.ts';
 
-async function ping(
+function ping(
   connection: RegistryConnection,
   logins: CredentialSource | undefined,
   env: NodeJS.ProcessEnv,
   side: Side,
 ): Promise<string> {
   const { registry } = parseRepositoryPath(connection.registry.trim());
-  const endpoint = registryEndpoint(registry);
-  // No retries: a test should answer in seconds, not after a minute of backoff.
-  const transport = createTransport({
-    ...transportFor(connection, logins, env, side),
-    retries: 0,
-    timeoutMs: 15_000,
-  });
-  try {
-    const res = await transport.request(endpoint, { method: 'GET', path: '/v2/' });
-    await discardBody(res.body);
-    return transport.baseUrl(endpoint);
-  } finally {
-    await transport.close();
-  }
+  return pingRegistry(registry, transportFor(connection, logins, env, side));
 }
 
 export async function testConnection(

@@ -5,20 +5,24 @@
 import { isAbsolute } from 'node:path';
 import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
-import { toFerryError, UsageError } from '../../engine/errors.ts';
-import type { Station } from '../../engine/ledger/station.ts';
+import {
+  copyToStick,
+  estimateMedia,
+  planBundleSticks,
+  previewPull,
+  type Station,
+  toFerryError,
+  UsageError,
+  writeFileAtomic,
+} from '../../engine/api.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { openBundle } from '../handlers/bundle.ts';
-import { copyToStick } from '../handlers/copy-to-stick.ts';
-import { auditStatus, listTransfers, renderReport, transferDetail } from '../handlers/history.ts';
-import { previewSelection } from '../handlers/images.ts';
+import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
+import { pullSelectionOf } from '../handlers/selection.ts';
+import { transportFor } from '../handlers/connection.ts';
 import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
 import { testConnection } from '../handlers/registry.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
-import { estimateMedia } from '../media/chunk-fit.ts';
-import { planSticks } from '../media/stick-plan.ts';
-import { readTransferManifest } from '../../engine/bundle/transfer-manifest.ts';
-import { writeFileAtomic } from '../../engine/util/write-file-atomic.ts';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -69,15 +73,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env),
     'images:preview': async (r) => {
       absolute(r.imagesFile, 'images file');
-      return previewSelection(r, logins(), env);
+      return previewPull(await pullSelectionOf(r), {
+        transport: transportFor(r.source, logins(), env, 'source'),
+        signatures: r.signatures,
+      });
     },
     'media:list': async () => deps.listDrives(),
     'media:estimate': async (r) => estimateMedia(r),
-    'media:plan': async (r) => {
-      const manifest = await readTransferManifest(absolute(r.bundleDir, 'bundle folder'));
-      const files = manifest.archives.flatMap((a) => a.parts.map((p) => ({ file: p.file, size: p.size })));
-      return planSticks(files, r.stickBytes);
-    },
+    'media:plan': async (r) =>
+      (await planBundleSticks(absolute(r.bundleDir, 'bundle folder'), r.stickBytes)).plan,
     'bundle:open': async (r) => {
       r.folders.forEach((f) => absolute(f, 'folder'));
       return openBundle(r.folders);
@@ -98,7 +102,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:copy': async (r) => {
       absolute(r.bundleDir, 'bundle folder');
       absolute(r.destination, 'stick folder');
-      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, c) });
+      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, { signal: c.signal, onEvent: c.emit }) });
     },
     'job:cancel': async (r) => control(jobs.cancel(r.jobId), r.jobId),
     'job:pause': async (r) => control(jobs.pause(r.jobId), r.jobId),
@@ -115,9 +119,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
           );
         }
-        content = await deps.shell.printToPdf(renderReport(station, r.transferId, 'html'));
+        content = await deps.shell.printToPdf(reportText(station, r.transferId, 'html'));
       } else {
-        content = renderReport(station, r.transferId, r.format);
+        content = reportText(station, r.transferId, r.format);
       }
       const path = await deps.shell.saveAs('Export report', `${base}.${r.format}`);
       if (path === null) return { path: null };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateMedia, fitChunkSize } from './chunk-fit.ts';
 import { FAT32_MAX_FILE } from './filesystems.ts';
-import { planSticks, STICK_RESERVE } from './stick-plan.ts';
+import { planOntoSticks, planSticks, STICK_RESERVE } from './stick-plan.ts';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -83,6 +83,15 @@ describe('stick plan', () => {
   it('refuses a file larger than a stick, asking for a smaller chunk size', () => {
     expect(() => planSticks([chunk(0, 9 * GiB)], 8 * GiB)).toThrow(
       /does not fit on a stick .*choose a chunk size below/,
+    );
+  });
+
+  it('fills the sticks plugged in, each with its own free space, and says when they are too few', () => {
+    const files = [chunk(0, 3 * GiB), chunk(1, 3 * GiB), chunk(2, GiB)];
+    const sticks = planOntoSticks(files, [4 * GiB, 8 * GiB]);
+    expect(sticks.map((s) => s.files.length)).toEqual([1, 2]);
+    expect(() => planOntoSticks(files, [4 * GiB, 4 * GiB])).toThrow(
+      /needs more than the 2 stick\(s\) given: 1 file\(s\), 1\.0 GiB still have no stick/,
     );
   });
 });

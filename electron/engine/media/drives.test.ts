@@ -8,6 +8,7 @@ import { fakeLinuxRoots } from '../../../test/e2e/fake-sysfs.ts';
 import { createDriveLister } from './drives.ts';
 import { FAT32_MAX_FILE } from './filesystems.ts';
 import { listLinuxDrives, parseMounts } from './linux-drives.ts';
+import { describeMedia } from './media-info.ts';
 import { parseMacMounts } from './mac-drives.ts';
 import { parseWindowsVolumes } from './windows-drives.ts';
 
@@ -93,6 +94,26 @@ describe('Linux removable drives', () => {
         options: ['rw', 'uid=1000'],
       },
     ]);
+  });
+
+  it('describes the stick a folder sits on, for the ledger, from the same tables', () => {
+    const inside = join(sticks.fat, 'ferry-1234');
+    mkdirSync(inside, { recursive: true });
+    expect(describeMedia(inside, roots)).toEqual({
+      bundleDir: inside,
+      mountPoint: sticks.fat,
+      fileSystem: 'vfat',
+      device: '/dev/sdb1',
+      removable: true,
+      label: 'FERRY 01',
+      serial: '4C530001',
+    });
+    // An internal disk: where it is mounted, and that it is not removable.
+    expect(describeMedia(sticks.internal, roots)).toMatchObject({
+      mountPoint: sticks.internal,
+      fileSystem: 'ext4',
+      removable: false,
+    });
   });
 });
 

@@ -27,15 +27,8 @@ import {
 import { BundleInvalidError } from '../errors.ts';
 import * as annotations from '../oci/annotations.ts';
 import { digestHex } from '../oci/digest.ts';
-import {
-  blobDescriptors,
-  childDescriptors,
-  detectMediaType,
-  isImageIndex,
-  isIndexMediaType,
-  isManifestMediaType,
-  parseManifest,
-} from '../oci/manifest.ts';
+import { detectMediaType, isIndexMediaType, isManifestMediaType } from '../oci/manifest.ts';
+import { walkManifestGraph } from '../oci/manifest-graph.ts';
 import { formatPlatform } from '../oci/platform.ts';
 import type { Descriptor } from '../oci/types.ts';
 import { isValidTag } from '../ref/reference.ts';
@@ -89,32 +82,32 @@ async function readJson(index: ArchiveIndex, file: TarFile): Promise<unknown> {
   }
 }
 
-/** Everything an image needs (manifests and blobs), as far as this archive holds it; and its platforms. */
+/** Everything an image needs (manifests and blobs), as far as this archive holds it; its platforms; and
+ *  the media type its own bytes declare. */
 async function walk(
   index: ArchiveIndex,
-  digest: string,
+  root: Descriptor,
   contents: Set<string>,
   platforms: Set<string>,
 ): Promise<string | undefined> {
-  contents.add(digest);
-  const file = index.blobs.get(digest);
-  if (!file || file.size > MAX_MANIFEST_BYTES) return undefined;
-  const bytes = await index.reader.read(file.offset, file.size);
-  let parsed;
-  try {
-    parsed = parseManifest(bytes, undefined, { source: 'bundle', label: digest });
-  } catch {
-    return undefined; // damaged or not a manifest: verify names it, push refuses it
-  }
-  if (isImageIndex(parsed)) {
-    for (const child of childDescriptors(parsed)) {
-      if (child.platform) platforms.add(formatPlatform(child.platform));
-      await walk(index, child.digest, contents, platforms);
-    }
-  } else {
-    for (const b of blobDescriptors(parsed)) if (!b.foreign) contents.add(b.digest);
-  }
-  return detectMediaType(bytes);
+  let detected: string | undefined;
+  await walkManifestGraph([root], {
+    read: async (d, parent) => {
+      contents.add(d.digest);
+      if (parent && d.platform) platforms.add(formatPlatform(d.platform));
+      const file = index.blobs.get(d.digest);
+      if (!file || file.size > MAX_MANIFEST_BYTES) return undefined;
+      return index.reader.read(file.offset, file.size);
+    },
+    invalid: () => {}, // damaged or not a manifest: verify names it, push refuses it
+    manifest: (d, bytes) => {
+      if (d.digest === root.digest) detected = detectMediaType(bytes);
+    },
+    blob: (b) => {
+      if (!b.foreign) contents.add(b.digest);
+    },
+  });
+  return detected;
 }
 
 async function imagesOfLayout(index: ArchiveIndex, file: TarFile): Promise<ImageRecord[]> {
@@ -135,7 +128,7 @@ async function imagesOfLayout(index: ArchiveIndex, file: TarFile): Promise<Image
     const repository = entry.annotations?.[TARGET_ANNOTATION] ?? layoutPath;
     const contents = new Set<string>();
     const platforms = new Set<string>();
-    const detected = await walk(index, entry.digest, contents, platforms);
+    const detected = await walk(index, entry, contents, platforms);
     const known = isManifestMediaType(entry.mediaType ?? '') || isIndexMediaType(entry.mediaType ?? '');
     const tag = pushTagOf(entry);
     out.push({

@@ -8,7 +8,7 @@ import type { ArchiveReader } from '../bundle/archive-reader.ts';
 import { parseBlobPath } from '../bundle/oci-layout-files.ts';
 import type { TarFile } from '../bundle/tar-index.ts';
 import { CancelledError } from '../errors.ts';
-import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
+import { walkManifestGraph } from '../oci/manifest-graph.ts';
 import type { Descriptor } from '../oci/types.ts';
 import type { VerifyProblem } from './verify-report.ts';
 
@@ -84,33 +84,24 @@ export class ArchiveCheck {
         });
         continue;
       }
-      const queue = [...(index.manifests ?? [])].map((d) => ({ d, from: 'index.json' }));
-      const seen = new Set<string>();
-      while (queue.length) {
-        const { d, from } = queue.shift()!;
-        if (seen.has(d.digest)) continue;
-        seen.add(d.digest);
-        const entry = this.present(layout, d.digest, from);
-        if (!entry || entry.size > MAX_MANIFEST) continue;
-        const bytes = await this.reader.read(entry.offset, entry.size);
-        if (!this.checkDigest(entry, d.digest, bytes)) continue;
-        let parsed;
-        try {
-          parsed = parseManifest(bytes, d.mediaType, { source: 'bundle', label: d.digest });
-        } catch (err) {
+      await walkManifestGraph(index.manifests ?? [], {
+        read: async (d, parent) => {
+          const entry = this.present(layout, d.digest, parent?.digest ?? 'index.json');
+          if (!entry || entry.size > MAX_MANIFEST) return undefined;
+          const bytes = await this.reader.read(entry.offset, entry.size);
+          return this.checkDigest(entry, d.digest, bytes) ? bytes : undefined;
+        },
+        invalid: (d, err) =>
           this.problems.push({
             kind: 'manifest',
             digest: d.digest,
             message: (err as Error).message,
             images: this.ctx.imagesNeeding(d.digest),
-          });
-          continue;
-        }
-        if (isImageIndex(parsed))
-          queue.push(...childDescriptors(parsed).map((c) => ({ d: c, from: d.digest })));
-        else
-          for (const b of blobDescriptors(parsed)) if (!b.foreign) this.present(layout, b.digest, d.digest);
-      }
+          }),
+        blob: (b, parent) => {
+          if (!b.foreign) this.present(layout, b.digest, parent.digest);
+        },
+      });
     }
   }
 

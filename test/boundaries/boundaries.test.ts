@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { engineLayers, findBoundaryViolations } from './check.ts';
@@ -39,5 +40,18 @@ describe('layer boundaries', () => {
         .map((a) => `${unit} → ${a}`),
     );
     expect(upward).toEqual([]);
+  });
+
+  it('docs/architecture.md shows the layer table as it is', () => {
+    const doc = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
+    const table = /<!-- engine-layers:start -->([\s\S]*?)<!-- engine-layers:end -->/.exec(doc)?.[1] ?? '';
+    const rows = Object.fromEntries(
+      table
+        .split('\n')
+        .map((line) => /^\| (\w+) \| (.+) \|$/.exec(line))
+        .filter((m): m is RegExpExecArray => m !== null && m[1] !== 'unit')
+        .map((m) => [m[1]!, m[2] === '—' ? [] : m[2]!.split(', ')]),
+    );
+    expect(rows).toEqual(engineLayers);
   });
 });

@@ -7,7 +7,7 @@ import { parseBlobPath } from './oci-layout-files.ts';
 import { partsOnMedia, type OpenedBundle } from './open-bundle.ts';
 import type { TransferManifest } from './transfer-manifest.ts';
 import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../errors.ts';
-import { createDigestHasher, parseDigest } from '../oci/digest.ts';
+import { digestLike } from '../oci/digest.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
 import type { BlobSource, BlobStream, GetBlobOptions, ManifestHead } from '../store/store.ts';
@@ -85,9 +85,7 @@ export class BundleSource implements BlobSource {
     const digest = this.digestFor(repository, reference);
     const at = this.locate(digest);
     const bytes = await at.reader.read(at.offset, at.size);
-    const hasher = createDigestHasher(parseDigest(digest).algorithm);
-    hasher.update(bytes);
-    if (hasher.digest() !== digest) {
+    if (digestLike(bytes, digest) !== digest) {
       const files = at.reader
         .partsOf(at.offset, at.size)
         .map((p) => p.file)

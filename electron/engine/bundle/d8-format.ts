@@ -31,7 +31,7 @@ import { detectMediaType, isIndexMediaType, isManifestMediaType } from '../oci/m
 import { walkManifestGraph } from '../oci/manifest-graph.ts';
 import { formatPlatform } from '../oci/platform.ts';
 import type { Descriptor } from '../oci/types.ts';
-import { isValidTag } from '../ref/reference.ts';
+import { isValidTag, parseReference } from '../ref/reference.ts';
 import { ferryVersion } from '../version.ts';
 import { layoutTargetPath } from './d8-layout.ts';
 
@@ -40,6 +40,15 @@ export const D8_BUNDLE_FORMAT_VERSION = 0;
 
 const MAX_INDEX_BYTES = 64 << 20;
 const MAX_MANIFEST_BYTES = 4 << 20;
+/** The tag of a full reference, if it is one and has a tag. */
+function tagOfReference(text: string): string | undefined {
+  try {
+    return parseReference(text).tag;
+  } catch {
+    return undefined; // not a reference: the digest names the image
+  }
+}
+
 /** The tag d8's push would use for an index.json entry. */
 export function pushTagOf(d: Descriptor): string {
   const a = d.annotations ?? {};
@@ -48,12 +57,8 @@ export function pushTagOf(d: Descriptor): string {
   const ref = a[annotations.refName];
   if (ref !== undefined) {
     if (isValidTag(ref)) return ref;
-    const name = ref.split('@')[0]!;
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/')) {
-      const tag = name.slice(colon + 1);
-      if (isValidTag(tag)) return tag;
-    }
+    const tag = tagOfReference(ref);
+    if (tag !== undefined) return tag;
   }
   return digestHex(d.digest);
 }

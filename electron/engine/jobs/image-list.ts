@@ -6,8 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { parsePlatform } from '../oci/platform.ts';
 import type { Platform } from '../oci/types.ts';
-import { formatReference, parseReference } from '../ref/reference.ts';
-import { isValidTag } from '../ref/reference.ts';
+import { formatReference, parseReference, parseTargetPath } from '../ref/reference.ts';
 import type { ImageRequest } from '../plan/image-graph.ts';
 
 export function imageRequest(text: string, platforms: Platform[] = [], target?: string): ImageRequest {
@@ -16,15 +15,9 @@ export function imageRequest(text: string, platforms: Platform[] = [], target?: 
   let repository = ref.repository;
   let tag = ref.tag;
   if (target !== undefined) {
-    const colon = target.lastIndexOf(':');
-    const hasTag = colon > target.lastIndexOf('/');
-    repository = (hasTag ? target.slice(0, colon) : target).replace(/^\/+|\/+$/g, '');
-    if (hasTag) {
-      tag = target.slice(colon + 1);
-      if (!isValidTag(tag)) throw new UsageError(`target '${target}' has an invalid tag '${tag}'`);
-    }
-    // Validate the repository path through the grammar, on a placeholder registry.
-    parseReference(`localhost/${repository}:x`);
+    const parsed = parseTargetPath(target);
+    repository = parsed.repository;
+    tag = parsed.tag ?? tag;
   }
   return {
     sourceText: formatReference(ref),

@@ -57,6 +57,13 @@ export function createDigestHasher(algorithm: DigestAlgorithm = 'sha256'): Diges
   };
 }
 
+/** The digest of `bytes` in the algorithm of `like` (a digest string; sha256 when it is not one). */
+export function digestLike(bytes: Buffer | Uint8Array, like: string): string {
+  const hasher = createDigestHasher(isDigest(like) ? parseDigest(like).algorithm : 'sha256');
+  hasher.update(bytes);
+  return hasher.digest();
+}
+
 export interface ExpectedContent {
   digest: string;
   /** Exact byte count, when known (descriptors always know it). */

@@ -176,6 +176,21 @@ export function parseRepositoryPath(input: string): { registry: string; path: st
   return { registry: normaliseRegistry(domain), path };
 }
 
+/**
+ * A destination under the push root: `repo/path[:tag]`, relative (no registry), as an images file's
+ * `target` gives it. Leading and trailing '/' are tolerated; the path and tag follow the grammar.
+ */
+export function parseTargetPath(input: string): { repository: string; tag?: string } {
+  const { name, tag } = splitTag(input.trim());
+  const repository = name.replace(/^\/+|\/+$/g, '');
+  const fail = (problem: string) =>
+    new InvalidReferenceError(`invalid target '${input}': ${problem}`, { details: { input } });
+  const pathIssue = pathProblem(repository);
+  if (pathIssue) throw fail(pathIssue);
+  if (tag !== undefined && !isValidTag(tag)) throw fail(`the tag '${tag}' is invalid`);
+  return tag === undefined ? { repository } : { repository, tag };
+}
+
 export function isValidTag(tag: string): boolean {
   return tagRegExp.test(tag);
 }

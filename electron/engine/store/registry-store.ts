@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici';
 import type { FerryError } from '../errors.ts';
 import { DigestMismatchError, InvalidReferenceError, NotFoundError, RegistryError } from '../errors.ts';
 import { referrersFallbackTag } from '../oci/annotations.ts';
-import { createDigestHasher, isDigest, parseDigest, sha256Digest } from '../oci/digest.ts';
+import { digestLike, isDigest, parseDigest, sha256Digest } from '../oci/digest.ts';
 import {
   acceptedManifestTypes,
   detectMediaType,
@@ -157,7 +157,7 @@ export class RegistryStore implements BlobSource, BlobSink {
   ): Promise<void> {
     this.#checkName(repository, reference);
     const label = this.#label(repository, reference);
-    const actual = digestOf(manifest.bytes, manifest.digest);
+    const actual = digestLike(manifest.bytes, manifest.digest);
     if (actual !== manifest.digest) {
       throw new DigestMismatchError(`manifest for ${label}: bytes hash to ${actual}, not ${manifest.digest}`);
     }
@@ -423,13 +423,6 @@ export class RegistryStore implements BlobSource, BlobSink {
   }
 }
 
-/** The digest of bytes in the algorithm of `like` (a digest string). */
-function digestOf(bytes: Buffer, like: string): string {
-  const hasher = createDigestHasher(isDigest(like) ? parseDigest(like).algorithm : 'sha256');
-  hasher.update(bytes);
-  return hasher.digest();
-}
-
 /** Checks manifest bytes against the digest asked for and the one the registry announced. */
 function verifyManifestDigest(
   bytes: Buffer,
@@ -439,7 +432,7 @@ function verifyManifestDigest(
 ): string {
   for (const expected of [requested, served]) {
     if (expected === undefined || expected === '' || !isDigest(expected)) continue;
-    const actual = digestOf(bytes, expected);
+    const actual = digestLike(bytes, expected);
     if (actual !== expected) {
       throw new DigestMismatchError(`manifest ${label}: content hashes to ${actual}, expected ${expected}`, {
         details: { expectedDigest: expected, actualDigest: actual },

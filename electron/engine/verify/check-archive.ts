@@ -3,11 +3,11 @@
 // it references checked to be present. Blob contents are hashed on request: all of them (--deep,
 // or a d8 bundle that records no chunk checksums) or those lying in a chunk whose checksum failed,
 // to name the damaged blob and the images it belongs to.
-import { createHash } from 'node:crypto';
 import type { ArchiveReader } from '../bundle/archive-reader.ts';
 import { parseBlobPath } from '../bundle/oci-layout-files.ts';
 import type { TarFile } from '../bundle/tar-index.ts';
 import { CancelledError } from '../errors.ts';
+import { createDigestHasher, digestLike, parseDigest } from '../oci/digest.ts';
 import { walkManifestGraph } from '../oci/manifest-graph.ts';
 import type { Descriptor } from '../oci/types.ts';
 import type { VerifyProblem } from './verify-report.ts';
@@ -110,14 +110,13 @@ export class ArchiveCheck {
     for (const blobs of this.layouts.values()) {
       for (const [digest, entry] of blobs) {
         if (this.hashed.has(entry) || !which(entry)) continue;
-        const [algorithm] = digest.split(':') as [string];
-        const hash = createHash(algorithm);
+        const hash = createDigestHasher(parseDigest(digest).algorithm);
         for (let pos = entry.offset; pos < entry.offset + entry.size; pos += READ) {
           if (this.ctx.signal?.aborted) throw new CancelledError();
           hash.update(await this.reader.read(pos, Math.min(READ, entry.offset + entry.size - pos)));
         }
         this.bytesHashed += entry.size;
-        this.checkDigest(entry, digest, undefined, `${algorithm}:${hash.digest('hex')}`);
+        this.checkDigest(entry, digest, undefined, hash.digest());
       }
     }
   }
@@ -141,8 +140,7 @@ export class ArchiveCheck {
   }
 
   private checkDigest(entry: TarFile, digest: string, bytes?: Buffer, actual?: string): boolean {
-    const [algorithm] = digest.split(':') as [string];
-    const got = actual ?? `${algorithm}:${createHash(algorithm).update(bytes!).digest('hex')}`;
+    const got = actual ?? digestLike(bytes!, digest);
     if (bytes) this.bytesHashed += bytes.length;
     const ok = got === digest;
     this.hashed.set(entry, ok);

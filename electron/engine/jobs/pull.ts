@@ -13,9 +13,9 @@ import {
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
-import { copyPlan } from '../copy/copy.ts';
+import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { resolveImage } from '../copy/resolve.ts';
+import { createTagLists, resolveImage } from '../copy/resolve.ts';
 import { BundleNotEmptyError, UsageError } from '../errors.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
 import { RegistryStore } from '../store/registry-store.ts';
@@ -170,7 +170,9 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
   await prepareFolder(dir, stateDir, options.force === true, resume);
   await mkdir(stateDir, { recursive: true });
 
-  const transport = createTransport(options.transport);
+  const concurrency = options.concurrency ?? defaultConcurrency;
+  // As many connections as transfers run at once (undici's pool would queue the rest).
+  const transport = createTransport({ maxConnectionsPerHost: concurrency, ...options.transport });
   const stores = new Map<string, RegistryStore>();
   const storeFor = (registry: string) => {
     let s = stores.get(registry);
@@ -198,12 +200,15 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         await mkdir(stateDir, { recursive: true });
       }
       emit({ type: 'phase', phase: 'plan', message: `resolving ${options.images.length} image(s)` });
-      const limit = createLimiter(options.concurrency ?? 8);
+      const limit = createLimiter(concurrency);
+      // One tag list per repository for the whole plan (cosign and referrers-fallback tags).
+      const tagLists = createTagLists();
       const images = await Promise.all(
         options.images.map((req) =>
           limit(() =>
             resolveImage(storeFor(req.source.registry), req, {
               signatures: options.signatures !== false,
+              tagLists,
               ...(options.signal ? { signal: options.signal } : {}),
             }),
           ),
@@ -259,7 +264,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         bundle,
         { images },
         {
-          concurrency: options.concurrency ?? 8,
+          concurrency,
           failFast: true,
           ...(options.signal ? { signal: options.signal } : {}),
           progress: meter.copyProgress(),

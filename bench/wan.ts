@@ -131,6 +131,7 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
   const manifests = await manifestDigests(seed, registry.host);
   const work = tempDir(`wan-${scenario.name}`);
   const ferry: number[] = [];
+  const ferryCpu: number[] = [];
   const skopeo: number[] = [];
   const curl: number[] = [];
   let ferryRequests = new Map<string, number>();
@@ -148,6 +149,7 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
       const manifest = checkBundle(viaProxy, bundle);
       rmSync(bundle, { recursive: true, force: true });
       ferry.push(pulled.seconds);
+      ferryCpu.push(pulled.cpuSeconds);
 
       const layouts = join(work, `skopeo-${round}`);
       proxy.reset();
@@ -185,6 +187,7 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
       '',
     ],
     ['connections', String(ferryConnections), String(skopeoConnections), '', ''],
+    ['client CPU', runList(ferryCpu), '', '', ''],
   ]);
   printTable('goals', [
     ['ferry/limit', ratio(vsLimit), `≤ ${scenario.goals.limit}`, goal(vsLimit <= scenario.goals.limit)],

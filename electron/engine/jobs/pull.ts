@@ -200,7 +200,9 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         await mkdir(stateDir, { recursive: true });
       }
       emit({ type: 'phase', phase: 'plan', message: `resolving ${options.images.length} image(s)` });
-      const limit = createLimiter(concurrency);
+      // Resolving is a chain of small requests per image (index, children, tag list): several
+      // images per connection keep the pool busy, which on a WAN means fewer idle round trips.
+      const limit = createLimiter(concurrency * 4);
       // One tag list per repository for the whole plan (cosign and referrers-fallback tags).
       const tagLists = createTagLists();
       const images = await Promise.all(

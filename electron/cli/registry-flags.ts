@@ -1,6 +1,7 @@
 // Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
 import {
   chainCredentials,
+  defaultConcurrency,
   type Credentials,
   dockerConfigCredentials,
   registerSecret,
@@ -14,12 +15,16 @@ import type { OptionSpec, ParsedArgs } from './command.ts';
 export const transportFlags: Record<string, OptionSpec> = {
   insecure: { type: 'boolean', help: 'use plain HTTP to the registry' },
   'tls-skip-verify': { type: 'boolean', help: 'accept any TLS certificate (prefer SSL_CERT_FILE=<ca.pem>)' },
-  concurrency: { type: 'string', arg: 'N', help: 'parallel transfers per registry (default 8)' },
+  concurrency: {
+    type: 'string',
+    arg: 'N',
+    help: `parallel transfers and connections per registry (default ${defaultConcurrency})`,
+  },
 };
 
 export function concurrencyOf(args: ParsedArgs): number {
   const raw = args.values.concurrency as string | undefined;
-  if (raw === undefined) return 8;
+  if (raw === undefined) return defaultConcurrency;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 64)
     throw new UsageError(`--concurrency '${raw}' must be a whole number from 1 to 64`);

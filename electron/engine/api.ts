@@ -29,6 +29,7 @@ export type { ImageRequest } from './plan/image-graph.ts';
 export type { DeckhouseSelection } from './deckhouse/planner.ts';
 export { chainCredentials, dockerConfigCredentials, staticCredentials } from './transport/docker-config.ts';
 export { timeoutFromEnv } from './transport/duration.ts';
+export { defaultConcurrency } from './copy/copy.ts';
 export type { CredentialSource, Credentials, TransportOptions } from './transport/types.ts';
 export { pingRegistry } from './jobs/registry-ping.ts';
 

@@ -14,6 +14,13 @@ import type { BlobSink, BlobSource } from '../store/store.ts';
 import { createLimiter } from '../util/limit.ts';
 import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
+/**
+ * Transfers at once per registry, and connections to it (pull and push open one per transfer).
+ * 16, not 8: on a WAN link each request waits a round trip, and 8 connections left a 50 ms,
+ * 200 Mbit/s link mostly idle; on loopback 16 costs nothing measurable on two cores.
+ */
+export const defaultConcurrency = 16;
+
 export interface CopyProgress {
   /** Bytes moved so far (blobs skipped because already present count too, once). */
   onBytes?(n: number): void;
@@ -73,7 +80,7 @@ export async function copyPlan(
   options: CopyOptions = {},
 ): Promise<CopyResult> {
   const { signal, progress } = options;
-  const limit = createLimiter(options.concurrency ?? 8);
+  const limit = createLimiter(options.concurrency ?? defaultConcurrency);
   const checkCancel = () => {
     if (signal?.aborted) throw new CancelledError();
   };

@@ -13,7 +13,7 @@ import {
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
-import { copyPlan } from '../copy/copy.ts';
+import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { BundleNotEmptyError, UsageError } from '../errors.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
@@ -168,7 +168,9 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
   await prepareFolder(dir, stateDir, options.force === true, resume);
   await mkdir(stateDir, { recursive: true });
 
-  const transport = createTransport(options.transport);
+  const concurrency = options.concurrency ?? defaultConcurrency;
+  // As many connections as transfers run at once (undici's pool would queue the rest).
+  const transport = createTransport({ maxConnectionsPerHost: concurrency, ...options.transport });
   const storeFor = registryStores(transport);
   let writer: (BlobSink & PlannedSink<SealedBundle>) | undefined;
   try {
@@ -193,7 +195,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       emit({ type: 'phase', phase: 'plan', message: `resolving ${options.images.length} image(s)` });
       const images = await resolveRequests(options.images, storeFor, {
         signatures: options.signatures !== false,
-        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       plan = { images };
@@ -246,7 +248,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         bundle,
         { images },
         {
-          concurrency: options.concurrency ?? 8,
+          concurrency,
           failFast: true,
           ...(options.signal ? { signal: options.signal } : {}),
           progress: meter.copyProgress(),

@@ -3,7 +3,7 @@
 // Damaged images are refused and listed; the intact ones are pushed; nothing else is written.
 import { formatBytes } from '../../../shared/format.ts';
 import type { JobEventListener } from '../../../shared/jobs.ts';
-import { copyPlan } from '../copy/copy.ts';
+import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
 import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
@@ -127,14 +127,16 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
   const targetOf = (record: ImageRecord) =>
     layout ? layout.targetOf(record) : joinPath(prefix, record.target.repository);
   const bundle = await BundleSource.of(opened);
-  const transport = createTransport(options.transport);
+  const concurrency = options.concurrency ?? defaultConcurrency;
+  // As many connections as transfers run at once (undici's pool would queue the rest).
+  const transport = createTransport({ maxConnectionsPerHost: concurrency, ...options.transport });
   try {
     emit({
       type: 'phase',
       phase: 'plan',
       message: `reading ${bundle.manifest.images.length} image(s) from the bundle`,
     });
-    const limit = createLimiter(options.concurrency ?? 8);
+    const limit = createLimiter(concurrency);
     // The record each request came from, for the layout's after-copy step.
     const recordOf = new Map<ImageRequest, ImageRecord>();
     // Every destination is valid before any read starts (a throw mid-way would leave reads running).
@@ -209,7 +211,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       omitted.length ? new OmittedBlobMounter(target, omitted) : target,
       { images },
       {
-        concurrency: options.concurrency ?? 8,
+        concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
         progress: meter.copyProgress(),
       },

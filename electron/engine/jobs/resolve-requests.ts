@@ -2,7 +2,8 @@
 // transport, a bounded number of requests in flight. Pull needs every image (the first failure
 // stops it); the preview shows what resolved and names what did not.
 import type { ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { resolveImage } from '../copy/resolve.ts';
+import { defaultConcurrency } from '../copy/copy.ts';
+import { createTagLists, resolveImage } from '../copy/resolve.ts';
 import { toFerryError, type FerryError } from '../errors.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import type { Transport } from '../transport/types.ts';
@@ -22,16 +23,22 @@ export function registryStores(transport: Transport): StoreFor {
 
 export interface ResolveRequestsOptions {
   signatures: boolean;
+  /** Transfers (and connections) per registry. */
   concurrency?: number;
   signal?: AbortSignal;
 }
 
 function resolver(storeFor: StoreFor, options: ResolveRequestsOptions) {
-  const limit = createLimiter(options.concurrency ?? 8);
+  // Resolving is a chain of small requests per image (index, children, tag list): several images per
+  // connection keep the pool busy, which on a WAN means fewer idle round trips.
+  const limit = createLimiter((options.concurrency ?? defaultConcurrency) * 4);
+  // One tag list per repository for the whole run (cosign and referrers-fallback tags).
+  const tagLists = createTagLists();
   return (request: ImageRequest) =>
     limit(() =>
       resolveImage(storeFor(request.source.registry), request, {
         signatures: options.signatures,
+        tagLists,
         ...(options.signal ? { signal: options.signal } : {}),
       }),
     );

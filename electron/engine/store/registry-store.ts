@@ -59,6 +59,8 @@ export class RegistryStore implements BlobSource, BlobSink {
   readonly endpoint: string;
   readonly #transport: Transport;
   #noReferrersApi = false;
+  /** Settles when the first referrers API call has, which tells whether the registry has the API. */
+  #referrersProbe: Promise<void> | undefined;
   readonly #tagPageSize: number | undefined;
   readonly #uploader: BlobUploader;
 
@@ -321,17 +323,35 @@ export class RegistryStore implements BlobSource, BlobSink {
     return tags;
   }
 
-  async referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
+  async referrers(
+    repository: string,
+    digest: string,
+    signal?: AbortSignal,
+    knownTags?: ReadonlySet<string>,
+  ): Promise<Descriptor[]> {
     this.#checkName(repository, digest);
+    // A registry either has the API or not. The first call finds out; calls made meanwhile wait for
+    // its answer instead of each asking the API (one 404 per registry, not one per manifest).
+    const earlier = this.#referrersProbe;
+    if (earlier !== undefined) await earlier;
     if (!this.#noReferrersApi) {
-      const viaApi = await this.#referrersApi(repository, digest, signal);
+      const asked = this.#referrersApi(repository, digest, signal);
+      // A probe that failed (network) decides nothing: later calls ask the API again themselves.
+      this.#referrersProbe ??= asked.then(
+        (found) => {
+          if (found === undefined) this.#noReferrersApi = true;
+        },
+        () => {},
+      );
+      const viaApi = await asked;
       if (viaApi !== undefined) return viaApi;
-      // A registry either has the API or not: after one miss, go straight to the tag schema.
       this.#noReferrersApi = true;
     }
+    const tag = referrersFallbackTag(digest);
+    if (knownTags !== undefined && !knownTags.has(tag)) return [];
     let raw: RawManifest;
     try {
-      raw = await this.getManifest(repository, referrersFallbackTag(digest), signal);
+      raw = await this.getManifest(repository, tag, signal);
     } catch (err) {
       if (err instanceof NotFoundError) return [];
       throw err;

@@ -47,8 +47,15 @@ export interface BlobSource {
   /** The blob's bytes as stored; unchecked (the copy verifies them). */
   getBlob(repository: string, digest: string, options?: GetBlobOptions): Promise<BlobStream>;
   listTags(repository: string, signal?: AbortSignal): Promise<string[]>;
-  /** Referrers of a manifest: the OCI 1.1 referrers API, else the tag-schema fallback (`sha256-<hex>`). */
-  referrers(repository: string, digest: string, signal?: AbortSignal): Promise<Descriptor[]>;
+  /** Referrers of a manifest: the OCI 1.1 referrers API, else the tag-schema fallback (`sha256-<hex>`).
+   *  `knownTags`, when the caller has listed the repository's tags: a fallback tag not among them is
+   *  not asked for (it would be a 404). */
+  referrers(
+    repository: string,
+    digest: string,
+    signal?: AbortSignal,
+    knownTags?: ReadonlySet<string>,
+  ): Promise<Descriptor[]>;
 }
 
 /** Where images are written to. */

@@ -102,6 +102,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
         // undici streams async iterables too; its types only list Readable.
         body: (req.body ?? null) as Dispatcher.DispatchOptions['body'],
         signal: req.signal,
+        // undici closes the connection after every HEAD (in case a server sends a body anyway), so
+        // each blob or manifest HEAD paid a new connection: a round trip, two more with TLS.
+        // Registries answer HEAD without a body (Go's net/http cannot send one): keep it alive.
+        ...(req.method === 'HEAD' ? { reset: false } : {}),
       });
 
     try {

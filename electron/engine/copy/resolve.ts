@@ -10,7 +10,8 @@
 import { DigestMismatchError, UsageError } from '../errors.ts';
 import { sha256Digest } from '../oci/digest.ts';
 import { cosignTag, referrersFallbackTag, type CosignKind } from '../oci/annotations.ts';
-import { blobDescriptors, childDescriptors, isImageIndex, parseManifest } from '../oci/manifest.ts';
+import { isImageIndex, parseManifest } from '../oci/manifest.ts';
+import { walkManifestGraph } from '../oci/manifest-graph.ts';
 import { formatPlatform, platformMatches } from '../oci/platform.ts';
 import { MediaTypes, type Descriptor, type ImageIndex, type RawManifest } from '../oci/types.ts';
 import type { BlobSource } from '../store/store.ts';
@@ -77,23 +78,26 @@ async function fetchByDigest(
 async function walkManifest(
   src: BlobSource,
   repository: string,
-  raw: RawManifest,
+  root: RawManifest,
   walk: Walk,
   signal?: AbortSignal,
 ): Promise<void> {
-  const parsed = parseManifest(raw);
-  if (isImageIndex(parsed)) {
-    const children = await Promise.all(
-      childDescriptors(parsed).map(async (d) => {
-        if (d.platform) walk.platforms.add(formatPlatform(d.platform));
-        return fetchByDigest(src, repository, d.digest, signal);
-      }),
-    );
-    for (const child of children) await walkManifest(src, repository, child, walk, signal);
-  } else {
-    for (const b of blobDescriptors(parsed)) if (!b.foreign) walk.blobs.set(b.digest, b);
-  }
-  walk.manifests.set(raw.digest, raw);
+  const raws = new Map([[root.digest, root]]);
+  const rootDescriptor = { mediaType: root.mediaType, digest: root.digest, size: root.bytes.length };
+  await walkManifestGraph([rootDescriptor], {
+    source: 'registry',
+    read: async (d, parent) => {
+      if (!parent) return root.bytes;
+      if (d.platform) walk.platforms.add(formatPlatform(d.platform));
+      const child = await fetchByDigest(src, repository, d.digest, signal);
+      raws.set(d.digest, child);
+      return child.bytes;
+    },
+    blob: (b) => {
+      if (!b.foreign) walk.blobs.set(b.digest, b);
+    },
+    manifest: (d) => walk.manifests.set(d.digest, raws.get(d.digest)!),
+  });
 }
 
 /** With a platform filter: the one matching child, or a new index of the matching children. */

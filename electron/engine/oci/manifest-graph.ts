@@ -25,13 +25,15 @@ export interface ManifestGraphVisitor {
   source?: 'registry' | 'bundle';
 }
 
-/** Walks every root; the children of one index are read concurrently. */
+/**
+ * Walks every root. The children of one index are read concurrently (one round trip, not one per
+ * child), then visited in the order the index lists them, so the walk's order never depends on
+ * which answer came first.
+ */
 export async function walkManifestGraph(roots: Descriptor[], visitor: ManifestGraphVisitor): Promise<void> {
   const seen = new Set<string>();
-  const visit = async (d: Descriptor, parent: Descriptor | undefined): Promise<void> => {
-    if (seen.has(d.digest)) return;
-    seen.add(d.digest);
-    const bytes = await visitor.read(d, parent);
+  const unseen = (d: Descriptor) => !seen.has(d.digest) && seen.add(d.digest);
+  const visit = async (d: Descriptor, bytes: Buffer | undefined): Promise<void> => {
     if (bytes === undefined) return;
     let parsed;
     try {
@@ -41,9 +43,14 @@ export async function walkManifestGraph(roots: Descriptor[], visitor: ManifestGr
       visitor.invalid(d, err);
       return;
     }
-    if (isImageIndex(parsed)) await Promise.all(childDescriptors(parsed).map((c) => visit(c, d)));
-    else for (const b of blobDescriptors(parsed)) visitor.blob?.(b, d);
+    if (isImageIndex(parsed)) {
+      const children = childDescriptors(parsed).filter(unseen);
+      const read = await Promise.all(children.map((c) => visitor.read(c, d)));
+      for (const [i, child] of children.entries()) await visit(child, read[i]);
+    } else {
+      for (const b of blobDescriptors(parsed)) visitor.blob?.(b, d);
+    }
     visitor.manifest?.(d, bytes, parsed);
   };
-  for (const root of roots) await visit(root, undefined);
+  for (const root of roots.filter(unseen)) await visit(root, await visitor.read(root, undefined));
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DIST_MANIFEST, type DistManifest } from '../electron/engine/distribution/dist-manifest.ts';
 import { writeFileAtomic } from '../electron/engine/util/write-file-atomic.ts';
 import { listTree, writeTarGz, writeZip } from './distribution/archives.ts';
 import { ADDON_FILE, bundleCli, ENTRY_FILE, type CliBundle } from './distribution/bundle.ts';
@@ -23,21 +24,7 @@ import { DistBuildError, extractFromTarball, runtimeTarball } from './distributi
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** What ferry-dist.json, at the top of every distribution, says about it. */
-export interface DistManifest {
-  name: 'ferry';
-  version: string;
-  /** `<os>-<arch>`, e.g. linux-x64. */
-  platform: string;
-  os: string;
-  arch: string;
-  node: string;
-  /** The launcher, relative to the folder. */
-  launcher: string;
-  /** Every other file of the folder, with '/' separators. */
-  files: Array<{ path: string; size: number; sha256: string }>;
-}
-export const DIST_MANIFEST = 'ferry-dist.json';
+export type { DistManifest } from '../electron/engine/distribution/dist-manifest.ts';
 export const SUMS_FILE = 'SHA256SUMS';
 
 export interface DistOptions {
@@ -151,7 +138,9 @@ async function buildTree(
     const files: DistManifest['files'] = [];
     for (const e of await listTree(staging)) {
       if (e.type !== 'file') continue;
-      files.push({ path: e.path, size: e.size, sha256: await sha256File(join(staging, e.path)) });
+      const sha256 = await sha256File(join(staging, e.path));
+      const executable = e.path === launcher.file || e.path === launcher.nodeFile;
+      files.push({ path: e.path, size: e.size, sha256, ...(executable ? { executable } : {}) });
     }
     const manifest: DistManifest = {
       name: 'ferry',
@@ -160,7 +149,7 @@ async function buildTree(
       os: platform.os,
       arch: platform.arch,
       node: nodeVersion,
-      launcher: launcher.file,
+      launcher: launcher.file as DistManifest['launcher'],
       files,
     };
     await writeFile(join(staging, DIST_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

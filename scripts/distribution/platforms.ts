@@ -6,8 +6,11 @@
 // Runtimes are pinned by version and by the registry's sha512 integrity: the build refuses a tarball
 // that differs from the one reviewed here, cached or freshly downloaded.
 
-export type DistOs = 'linux' | 'darwin' | 'win';
-export type DistArch = 'x64' | 'arm64';
+import {
+  distFolderName,
+  type DistArch,
+  type DistOs,
+} from '../../electron/engine/distribution/dist-manifest.ts';
 
 export interface DistPlatform {
   /** `<os>-<arch>`: the suffix of the folder and archive names. */
@@ -122,13 +125,7 @@ export function findPlatform(id: string): DistPlatform | undefined {
   return distPlatforms.find((p) => p.id === id);
 }
 
-/** The platform this process runs on, when Ferry is built for it. */
-export function hostPlatform(): DistPlatform | undefined {
-  const os = process.platform === 'win32' ? 'win' : process.platform;
-  return findPlatform(`${os}-${process.arch}`);
-}
-
 /** `ferry-<version>-<os>-<arch>`: the distribution's folder, and the top folder inside its archive. */
 export function distName(version: string, platform: DistPlatform): string {
-  return `ferry-${version}-${platform.id}`;
+  return distFolderName(version, platform.id);
 }

@@ -4,7 +4,17 @@
 // runs it: no network, env -i, no Node or node_modules of ours anywhere on the way.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,16 +237,224 @@ describe('the extracted linux-x64 distribution, on an isolated station', () => {
       await run(file, args, { env: { PATH: '/usr/bin:/bin' }, cwd: work });
       return Number(process.hrtime.bigint() - t) / 1e6;
     };
-    // Interleaved, best of 15 each: other work on the machine slows both alike, and the fastest run
+    // Interleaved, best of 21 each: other work on the machine slows both alike, and the fastest run
     // is the one least disturbed by it.
     let node = Infinity;
     let ferryVersion = Infinity;
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 21; i++) {
       node = Math.min(node, await time(join(top, 'bin', 'node'), ['-e', '0']));
       ferryVersion = Math.min(ferryVersion, await time(join(top, 'ferry'), ['--version']));
     }
     console.log(`start-up: node -e 0 ${node.toFixed(1)} ms, ferry --version ${ferryVersion.toFixed(1)} ms`);
     expect(ferryVersion).toBeLessThan(2 * node);
+  });
+});
+
+describe('ferry pull --carry-ferry', () => {
+  let carried: string;
+  let carryHome: string;
+  const env = () => ({ PATH: '/usr/bin:/bin', HOME: carryHome });
+  const launcher = () => join(extracted, name, 'ferry');
+  const readCarried = (dir: string) =>
+    JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as {
+      transferId: string;
+      formatVersion: number;
+      carriedFerry?: {
+        platforms: Array<{ platform: string; version: string; folder: string }>;
+        files: Array<{ path: string; size: number; sha256: string }>;
+      };
+    };
+  // What the README tells the administrator to run by hand: the station's signature over the
+  // manifest with openssl, then every carried file against the manifest with sha256sum.
+  const byHand = (dir: string) =>
+    run(
+      'sh',
+      [
+        '-c',
+        `sed -n 's/.*"signature": "\\([^"]*\\)".*/\\1/p' ferry-manifest.sig.json | base64 -d > ../manifest.sig &&
+         openssl pkeyutl -verify -pubin -inkey ../station.pub -rawin -in ferry-manifest.json -sigfile ../manifest.sig &&
+         awk -F'"' '/"path":/ {p=$4} /"sha256":/ && p {print $4 "  " p; p=""}' ferry-manifest.json | sha256sum -c --quiet`,
+      ],
+      { cwd: dir, env: { PATH: '/usr/bin:/bin' } },
+    );
+
+  beforeAll(() => {
+    carryHome = mkdtempSync(join(work, 'carry-home-'));
+    carried = join(work, 'carried');
+  });
+
+  it('a distributed Ferry carries itself, and Windows from --carry-ferry-from, listed in the signed manifest', async () => {
+    const { stdout } = await run(
+      launcher(),
+      [
+        'pull',
+        carried,
+        '--image',
+        seed.imageRefs[1]!,
+        '--insecure',
+        '--carry-ferry',
+        'linux/amd64',
+        'windows/amd64',
+        '--carry-ferry-from',
+        dist.outDir,
+      ],
+      { env: env(), cwd: work },
+    );
+    expect(stdout).toContain(`carried Ferry ${version} for linux/amd64, windows/amd64`);
+    const m = readCarried(carried);
+    expect(m.formatVersion).toBe(3);
+    expect(m.carriedFerry!.platforms).toEqual([
+      { platform: 'linux-x64', version, folder: name },
+      { platform: 'win-x64', version, folder: `ferry-${version}-win-x64` },
+    ]);
+    // Every file written for it is listed, and nothing else: the bundle's own files aside.
+    const written = walk(carried)
+      .map((f) => relative(carried, f))
+      .filter((f) => !/^(ferry-manifest(\.sig)?\.json|images\.tar)$/.test(f));
+    expect(m.carriedFerry!.files.map((f) => f.path).sort()).toEqual(written.sort());
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'ferry',
+        'ferry.cmd',
+        `${name}/bin/node`,
+        `ferry-${version}-win-x64/bin/node.exe`,
+      ]),
+    );
+    // The linux-x64 Ferry is this very distribution, byte for byte.
+    const own = JSON.parse(readFileSync(join(extracted, name, 'ferry-dist.json'), 'utf8')) as DistManifest;
+    for (const f of own.files) expect(sha256(join(carried, name, f.path)), f.path).toBe(f.sha256);
+    expect(statSync(join(carried, name, 'bin', 'node')).mode & 0o111).toBe(0o111);
+
+    await run(launcher(), ['key', 'export', '-o', join(work, 'station.pub')], { env: env(), cwd: work });
+    const hand = await byHand(carried);
+    expect(hand.stdout).toContain('Signature Verified Successfully');
+  });
+
+  it('runs from the bundle folder with no network: ./ferry verify . checks the carried files too', async () => {
+    const [versionRun, verifyRun] = await runIsolated(
+      work,
+      [
+        ['./ferry', '--version'],
+        ['./ferry', 'verify', '.'],
+      ],
+      {
+        cwd: carried,
+      },
+    );
+    expect(versionRun).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(verifyRun!.code).toBe(0);
+    expect(verifyRun!.stdout).toMatch(
+      new RegExp(
+        `✓ carried Ferry ${version.replaceAll('.', '\\.')} for linux/amd64, windows/amd64: \\d+ file\\(s\\) intact`,
+      ),
+    );
+  });
+
+  it('ferry media copy takes the carried Ferry onto the first stick, and it runs from there', async () => {
+    const stick = join(work, 'stick');
+    mkdirSync(stick);
+    const copied = await ferry(['media', 'copy', carried, stick]);
+    expect(copied.stderr).not.toMatch(/error/);
+    expect(copied.code).toBe(0);
+    const onStick = join(stick, `ferry-${readCarried(carried).transferId}`);
+    expect(statSync(join(onStick, name, 'bin', 'node')).mode & 0o111).toBe(0o111);
+    const { stdout } = await run(join(onStick, 'ferry'), ['verify', '.'], { cwd: onStick, env: env() });
+    expect(stdout).toMatch(/✓ carried Ferry .* for linux\/amd64, windows\/amd64: \d+ file\(s\) intact/);
+  });
+
+  it('verify fails, naming the file, when one byte of the carried Ferry is flipped', async () => {
+    const damaged = `ferry-${version}-win-x64/bin/node.exe`;
+    const file = join(carried, damaged);
+    const bytes = readFileSync(file);
+    const at = bytes.length >> 1;
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const [verifyRun] = await runIsolated(work, [['./ferry', 'verify', '.']], { cwd: carried });
+    expect(verifyRun!.code).toBe(3);
+    expect(verifyRun!.stdout).toContain(`✗ ${damaged} (of the carried Ferry) is damaged`);
+    expect(verifyRun!.stdout).toMatch(/FAILED verification: 1 problem/);
+    const hand = await byHand(carried).then(
+      () => undefined,
+      (e: { stdout: string }) => e,
+    );
+    expect(hand?.stdout).toContain(`${damaged}: FAILED`);
+  });
+
+  it('unpacks archives from --carry-ferry-from, checked against its SHA256SUMS', async () => {
+    const archives = join(work, 'archives');
+    mkdirSync(archives);
+    for (const f of [`${name}.tar.gz`, `ferry-${version}-win-x64.zip`, 'SHA256SUMS'])
+      linkSync(join(dist.outDir, f), join(archives, f));
+    const bundle = join(work, 'from-archives');
+    const pulled = await ferry([
+      'pull',
+      bundle,
+      '--image',
+      seed.imageRefs[3]!,
+      '--insecure',
+      '--carry-ferry',
+      'linux/amd64,windows/amd64',
+      '--carry-ferry-from',
+      archives,
+    ]);
+    expect(pulled.stderr).not.toMatch(/error/);
+    expect(pulled.code).toBe(0);
+    const fromArchives = readCarried(bundle).carriedFerry!.files;
+    const fromFolders = readCarried(carried).carriedFerry!.files;
+    // The same files as the folders gave (before the flip above, which the manifest does not see).
+    expect(fromArchives).toEqual(fromFolders);
+    for (const f of fromArchives) expect(sha256(join(bundle, f.path)), f.path).toBe(f.sha256);
+
+    // An archive that does not match SHA256SUMS is refused before anything is unpacked.
+    const forged = join(work, 'forged');
+    mkdirSync(forged);
+    linkSync(join(dist.outDir, `ferry-${version}-win-x64.zip`), join(forged, `ferry-${version}-win-x64.zip`));
+    writeFileSync(join(forged, 'SHA256SUMS'), `${'0'.repeat(64)}  ferry-${version}-win-x64.zip\n`);
+    const refused = await ferry([
+      'pull',
+      join(work, 'forged-bundle'),
+      '--image',
+      seed.imageRefs[3]!,
+      '--insecure',
+      '--carry-ferry',
+      'windows/amd64',
+      '--carry-ferry-from',
+      forged,
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`ferry-${version}-win-x64.zip is damaged`);
+  });
+
+  it('a platform it cannot carry gets one line listing the available ones, exit 2, before any download', async () => {
+    const bundle = join(work, 'never');
+    const run1 = await ferry([
+      'pull',
+      bundle,
+      '--image',
+      seed.imageRefs[0]!,
+      '--insecure',
+      '--carry-ferry',
+      'solaris/sparc',
+      '--carry-ferry-from',
+      dist.outDir,
+    ]);
+    expect(run1).toMatchObject({ code: 2, stdout: '' });
+    expect(run1.stderr).toBe(
+      'ferry pull: error: --carry-ferry: no Ferry for solaris/sparc to carry; available: linux/amd64, windows/amd64\n',
+    );
+    const run2 = await run(
+      launcher(),
+      ['pull', bundle, '--image', seed.imageRefs[0]!, '--carry-ferry', 'linux/arm64'],
+      { env: env(), cwd: work },
+    ).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(run2?.code).toBe(2);
+    expect(run2?.stderr).toBe(
+      'ferry pull: error: --carry-ferry: no Ferry for linux/arm64 to carry; available: linux/amd64 (this Ferry)\n',
+    );
+    expect(existsSync(bundle)).toBe(false);
   });
 });
 

@@ -38,12 +38,13 @@ const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Runs each of `commands` (argv arrays) in order in one isolated namespace; returns one result per
- * command. With `registry`, a docker-registry listens on 127.0.0.1:5000 inside for all of them.
+ * command. With `registry`, a docker-registry listens on 127.0.0.1:5000 inside for all of them;
+ * `cwd` replaces the empty folder they start in.
  */
 export async function runIsolated(
   work: string,
   commands: string[][],
-  options: { registry?: boolean } = {},
+  options: { registry?: boolean; cwd?: string } = {},
 ): Promise<IsolatedRun[] & Isolation> {
   requireIsolationTools();
   const dir = mkdtempSync(join(work, 'isolated-'));
@@ -74,7 +75,7 @@ export async function runIsolated(
       `for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/${ISOLATED_REGISTRY_PORT}) 2>/dev/null && break; sleep 0.05; done`,
     );
   }
-  lines.push(`cd ${quote(cwd)}`);
+  lines.push(`cd ${quote(options.cwd ?? cwd)}`);
   commands.forEach((argv, i) => {
     const out = join(results, String(i));
     lines.push(

@@ -13,6 +13,7 @@ export default tseslint.config(
       'test/fixtures/boundary/',
       'bench/.work/',
       '.tmp/',
+      '.cache/',
     ],
   },
   js.configs.recommended,

@@ -5,7 +5,7 @@
 //
 //   node scripts/build-app.ts [all|renderer|main] [--out DIR]
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
@@ -25,10 +25,15 @@ const external = [
 
 /**
  * Node worker threads the engine starts with `new Worker(new URL('./x.ts', import.meta.url))`: each
- * one found is emitted as its own entry next to main.js and the URL is rewritten to its .js name, so
- * the compiled app starts the compiled worker (Electron cannot run the .ts).
+ * one found is recorded (buildMain builds it into out/main/workers/x.mjs) and the URL is
+ * rewritten to it, so the compiled app starts the compiled worker (Electron cannot run the .ts).
+ *
+ * In the packaged app main.js sits inside app.asar, and a worker thread cannot be started from
+ * inside an asar archive; electron-builder unpacks out/main/workers/ (build/electron-builder.yml),
+ * so the URL is resolved against app.asar.unpacked. Outside a package the replace changes nothing.
+ * The workers are `.mjs` because nothing in app.asar.unpacked says `"type": "module"`.
  */
-function nodeWorkers(): Plugin {
+function nodeWorkers(found: Map<string, string>): Plugin {
   return {
     name: 'ferry-node-workers',
     // Before Vite's own worker plugin, which would bundle browser workers; these are Node workers.
@@ -39,10 +44,10 @@ function nodeWorkers(): Plugin {
       const out = code.replace(
         /new URL\((['"])\.\/([\w-]+)\.ts\1,\s*import\.meta\.url\)/g,
         (_m, _q, name: string) => {
-          this.emitFile({ type: 'chunk', id: join(dirname(id), `${name}.ts`), fileName: `${name}.js` });
+          found.set(name, join(dirname(id), `${name}.ts`));
           changed = true;
           // String(...) keeps Vite's browser-worker detection away from the rewritten URL.
-          return `new URL(String('./${name}.js'), import.meta.url)`;
+          return `new URL(String('./workers/${name}.mjs'), import.meta.url.replace('/app.asar/', '/app.asar.unpacked/'))`;
         },
       );
       return changed ? { code: out, map: null } : null;
@@ -68,16 +73,25 @@ export async function buildRenderer(outDir: string): Promise<void> {
   });
 }
 
+interface NodeBuildOptions {
+  /** Collects the worker threads found (see nodeWorkers). */
+  workers?: Map<string, string>;
+  external?: Array<string | RegExp>;
+  extension?: string;
+}
+
 async function buildNode(
   entries: Record<string, string>,
   outDir: string,
   format: 'es' | 'cjs',
+  options: NodeBuildOptions = {},
 ): Promise<void> {
+  const extension = options.extension ?? (format === 'cjs' ? 'cjs' : 'js');
   await build({
     configFile: false,
     root,
     logLevel: 'warn',
-    plugins: [nodeWorkers()],
+    plugins: [nodeWorkers(options.workers ?? new Map<string, string>())],
     build: {
       outDir,
       emptyOutDir: true,
@@ -87,17 +101,26 @@ async function buildNode(
       reportCompressedSize: false,
       chunkSizeWarningLimit: 2048,
       lib: {
-        entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(root, file)])),
+        entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, resolve(root, file)])),
         formats: [format],
-        fileName: (_format, name) => `${name}.${format === 'cjs' ? 'cjs' : 'js'}`,
+        fileName: (_format, name) => `${name}.${extension}`,
       },
-      rolldownOptions: { external, platform: 'node' },
+      rolldownOptions: { external: options.external ?? external, platform: 'node' },
     },
   });
 }
 
 export async function buildMain(outDir: string): Promise<void> {
-  await buildNode({ main: 'electron/main/main.ts' }, join(outDir, 'main'), 'es');
+  const workers = new Map<string, string>();
+  await buildNode({ main: 'electron/main/main.ts' }, join(outDir, 'main'), 'es', { workers });
+  // The workers found, bundled on their own with everything they import (npm packages too): an
+  // unpacked worker file must not import a chunk that stays inside app.asar.
+  if (workers.size > 0) {
+    await buildNode(Object.fromEntries(workers), join(outDir, 'main', 'workers'), 'es', {
+      external: [/^node:/],
+      extension: 'mjs',
+    });
+  }
   // A sandboxed preload runs as one CommonJS script that may require only 'electron'.
   await buildNode({ preload: 'electron/preload/preload.ts' }, join(outDir, 'preload'), 'cjs');
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian 12 machine for Ferry's demo and tests: the Debian tools the tests talk to
-# (a real registry server, htpasswd, skopeo as a peer, gost12sum as a reference, Chromium for UI tests)
-# and the npm dependencies (including the project's own Node 22, see docs/decisions.md).
+# (a real registry server, htpasswd, skopeo as a peer, gost12sum as a reference, Chromium for UI
+# tests, unzip and ip for the distribution tests) and the npm dependencies (including the project's
+# own Node 22, see docs/decisions.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker-registry apache2-utils openssl skopeo gostsum chromium xvfb)
+packages=(docker-registry apache2-utils openssl skopeo gostsum chromium xvfb unzip iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

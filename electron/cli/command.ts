@@ -5,6 +5,9 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   /** One line for `ferry <cmd> --help`; the value placeholder goes in `arg`. */
   help: string;
   arg?: string;
+  /** A `multiple` string flag that may be followed by several values, or none (value-lists.ts):
+   *  the words after it that match this pattern are its values. */
+  valueList?: RegExp;
 };
 
 export interface CommandIO {

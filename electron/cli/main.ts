@@ -5,6 +5,7 @@ import { ferryVersion, toFerryError, UsageError } from '../engine/api.ts';
 import type { Command, CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 import { commands, type CommandEntry } from './commands/index.ts';
 import { exitCodeFor, exitCodeHelp, ExitCodes } from './exit-codes.ts';
+import { expandValueLists } from './value-lists.ts';
 
 export function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -62,7 +63,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     let parsed;
     try {
       parsed = parseArgs({
-        args: rest,
+        args: expandValueLists(rest, cmd.options),
         options: parseOptions(cmd.options),
         allowPositionals: true,
         strict: true,

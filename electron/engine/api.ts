@@ -46,6 +46,9 @@ export {
   type PullSelection,
 } from './jobs/pull-selection.ts';
 export { previewPull, type PreviewOptions, type PullPreview } from './jobs/preview.ts';
+// Ferry itself, carried in a bundle for the isolated side (ferry pull --carry-ferry).
+export { planCarriedFerry, type CarryPlan } from './distribution/carry.ts';
+export { platformLabel } from './distribution/dist-manifest.ts';
 
 // ---- bundles: what one holds, who signed it, is it whole ----
 export { openBundle, type OpenedBundle } from './bundle/open-bundle.ts';

@@ -43,18 +43,19 @@ export const engineLayers: Record<string, string[]> = {
   verify: [...base, 'hash', 'ref', 'oci', 'plan', 'bundle'],
   signing: [...base, 'bundle'],
   media: [...base, 'hash', 'oci', 'bundle', 'signing'],
+  distribution: [...base, 'bundle'],
   ledger: [...base, 'ref', 'plan', 'bundle', 'verify', 'signing', 'media'],
   deckhouse: [...base, 'hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle'],
   jobs: [
     ...base,
     ...['hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle', 'verify'],
-    ...['signing', 'media', 'ledger', 'deckhouse'],
+    ...['signing', 'media', 'ledger', 'deckhouse', 'distribution'],
   ],
   // The facade: what the CLI and the main process may import, and all they may import.
   api: [
     ...base,
     ...['hash', 'k8s', 'ref', 'oci', 'transport', 'plan', 'store', 'copy', 'bundle', 'verify'],
-    ...['signing', 'media', 'ledger', 'deckhouse', 'jobs'],
+    ...['signing', 'media', 'ledger', 'deckhouse', 'jobs', 'distribution'],
   ],
 };
 

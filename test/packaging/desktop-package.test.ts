@@ -1,14 +1,17 @@
 // Packaging smoke test: builds the app (scripts/build-app.ts) and runs electron-builder's `dir` target
 // for Linux with a stand-in Electron (no Electron binary can be downloaded here; ENVIRONMENT.md), then
 // checks what the package holds: the compiled main, preload and renderer in app.asar, no sources, the
-// production dependencies only, better-sqlite3 unpacked, and the Electron fuses flipped.
+// production dependencies only, better-sqlite3 and the worker threads unpacked, the Electron fuses
+// flipped, and the command line in resources/cli running on its own files.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, buildRenderer } from '../../scripts/build-app.ts';
 
@@ -89,12 +92,20 @@ describe('electron-builder package (Linux dir target)', () => {
     expect(pkg.type).toBe('module');
     const main = asar.extractFile(archive, 'out/main/main.js').toString();
     expect(main).toMatch(/from "electron"/);
-    // Worker threads start compiled files that are in the package, never a .ts.
-    const workers = [...main.matchAll(/new URL\(String\("\.\/([\w-]+\.js)"\), import\.meta\.url\)/g)].map(
-      (m) => m[1],
-    );
+    // Worker threads start compiled files that are in the package, never a .ts, and outside the asar.
+    const workers = [
+      ...main.matchAll(
+        /new URL\(String\("\.\/workers\/([\w-]+\.mjs)"\), import\.meta\.url\.replace\("\/app\.asar\/", "\/app\.asar\.unpacked\/"\)\)/g,
+      ),
+    ].map((m) => m[1]);
     expect(workers.length).toBeGreaterThan(0);
-    for (const w of workers) expect(entries).toContain(`/out/main/${w}`);
+    for (const w of workers) {
+      expect(entries).toContain(`/out/main/workers/${w}`);
+      expect(
+        existsSync(join(unpacked, 'resources', 'app.asar.unpacked', 'out', 'main', 'workers', w!)),
+        w,
+      ).toBe(true);
+    }
     expect(main).not.toMatch(/new URL\(["'][^"']+\.ts["']/);
     expect(asar.extractFile(archive, 'out/preload/preload.cjs').toString()).toMatch(
       /^let electron = require\("electron"\);/,
@@ -147,6 +158,59 @@ describe('electron-builder package (Linux dir target)', () => {
     const original = join(root, 'node_modules', 'better-sqlite3', 'prebuilds', 'linux-x64.node');
     expect(readFileSync(prebuild).equals(readFileSync(original))).toBe(true);
     expect(entries.some((e) => e.endsWith('.node') && !e.includes('better-sqlite3'))).toBe(false);
+  });
+
+  it('starts the hashing worker from app.asar.unpacked, importing nothing that stays in the asar', async () => {
+    const worker = join(
+      unpacked,
+      'resources',
+      'app.asar.unpacked',
+      'out',
+      'main',
+      'workers',
+      'file-hash-worker.mjs',
+    );
+    const imports = [...readFileSync(worker, 'utf8').matchAll(/^import .* from "([^"]+)";$/gm)].map(
+      (m) => m[1],
+    );
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((i) => !i!.startsWith('node:'))).toEqual([]);
+    const file = join(work, 'sample.bin');
+    writeFileSync(file, 'a chunk to hash\n'.repeat(1000));
+    const thread = new Worker(worker);
+    try {
+      const reply = await new Promise<{ id: number; sha256?: string; error?: string }>((resolve, reject) => {
+        thread.once('message', resolve);
+        thread.once('error', reject);
+        thread.postMessage({ id: 7, file, gost: false });
+      });
+      expect(reply).toEqual({ id: 7, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+    } finally {
+      await thread.terminate();
+    }
+  });
+
+  it('carries the command line in resources/cli, running on its own Node with no other files', async () => {
+    const cli = join(unpacked, 'resources', 'cli');
+    const dist = JSON.parse(readFileSync(join(cli, 'ferry-dist.json'), 'utf8')) as {
+      platform: string;
+      version: string;
+    };
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(dist).toMatchObject({ platform: 'linux-x64', version });
+    const home = mkdtempSync(join(work, 'home-'));
+    const { stdout } = await promisify(execFile)(join(cli, 'ferry'), ['--version'], {
+      cwd: home,
+      env: { PATH: '/usr/bin:/bin', HOME: home },
+    });
+    expect(stdout).toBe(`${version}\n`);
+    // The deb's scripts put exactly this launcher on PATH (electron-builder installs under /opt/Ferry).
+    for (const script of ['after-install.tpl', 'after-remove.tpl']) {
+      const text = readFileSync(join(root, 'build', 'linux', script), 'utf8');
+      const target = /^FERRY_CLI='\/opt\/\$\{sanitizedProductName\}\/(.+)'$/m.exec(text)?.[1];
+      expect(target, script).toBe('resources/cli/ferry');
+      expect(existsSync(join(unpacked, target!))).toBe(true);
+    }
   });
 
   it('flips the fuses: no RunAsNode, no NODE_OPTIONS, no --inspect; only the asar; no file:// privileges', () => {

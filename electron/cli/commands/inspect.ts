@@ -1,5 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { openBundle, UsageError } from '../../engine/api.ts';
+import { openBundle, platformLabel, UsageError } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 
@@ -27,6 +27,11 @@ export const inspectCommand: Command = {
       `Transfer ${m.transferId}`,
       `  created ${m.createdAt} by ${m.tool.name} ${m.tool.version} (format ${m.formatVersion})`,
       `  ${m.totals.images} image(s), ${m.totals.blobs} blob(s), ${formatBytes(m.totals.blobBytes)}; ${m.totals.files} file(s), ${formatBytes(m.totals.archiveBytes)}`,
+      ...(m.carriedFerry
+        ? [
+            `  carries Ferry ${m.carriedFerry.platforms[0]!.version} for ${m.carriedFerry.platforms.map((p) => platformLabel(p.platform)).join(', ')}: ${m.carriedFerry.platforms.map((p) => `${p.folder}/`).join(', ')}`,
+          ]
+        : []),
       '',
       'Images:',
       ...m.images.flatMap((i) => [

@@ -1,8 +1,11 @@
 // `ferry pull`: images from registries into a bundle folder of USB-sized chunks.
+import { dirname } from 'node:path';
 import {
   imageRequest,
   parsePlatform,
   parseSize,
+  planCarriedFerry,
+  platformLabel,
   previewPull,
   pull,
   readImagesFile,
@@ -17,6 +20,13 @@ import type { Command } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor } from '../station.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
+
+/** The folder of the distribution this Ferry runs from: its launcher starts `<folder>/lib/ferry.cjs`
+ *  (a Ferry run from a checkout has no ferry-dist.json there, and carries only from --carry-ferry-from). */
+function runningDistribution(): string | undefined {
+  const entry = process.argv[1];
+  return entry ? dirname(dirname(entry)) : undefined;
+}
 
 export const pullCommand: Command = {
   name: 'pull',
@@ -87,6 +97,18 @@ export const pullCommand: Command = {
       arg: 'REGISTRY[/PATH]',
       help: 'with --incremental: use only receipts of pushes to this registry',
     },
+    'carry-ferry': {
+      type: 'string',
+      multiple: true,
+      valueList: /^[A-Za-z]+[/-][A-Za-z0-9_]+(,[A-Za-z]+[/-][A-Za-z0-9_]+)*$/,
+      arg: '[OS/ARCH ...]',
+      help: 'carry Ferry itself in the bundle for these platforms (default: this one): ./ferry verify . from the stick',
+    },
+    'carry-ferry-from': {
+      type: 'string',
+      arg: 'DIR',
+      help: "with --carry-ferry: distributions for other platforms (the release/cli folder 'npm run dist' writes)",
+    },
     ...operatorFlag,
     'dry-run': {
       type: 'boolean',
@@ -131,6 +153,19 @@ export const pullCommand: Command = {
       sourceRegistries(what),
       'check --source-login/--source-password, --license or docker login',
     );
+    const carryWanted = v['carry-ferry'] as string[] | undefined;
+    if (v['carry-ferry-from'] && !carryWanted)
+      throw new UsageError('--carry-ferry-from needs --carry-ferry [OS/ARCH ...]');
+    // Checked before anything is downloaded: a platform that cannot be carried is a usage error now.
+    const self = runningDistribution();
+    const carryFerry = carryWanted
+      ? await planCarriedFerry({
+          platforms: carryWanted.filter((p) => p !== ''),
+          ...(self ? { self } : {}),
+          ...(v['carry-ferry-from'] ? { from: v['carry-ferry-from'] as string } : {}),
+        })
+      : undefined;
+
     if (v['dry-run']) {
       const preview = await previewPull(what, {
         transport,
@@ -158,6 +193,7 @@ export const pullCommand: Command = {
       force: v.force === true,
       ...(v['tmp-dir'] ? { tmpDir: v['tmp-dir'] as string } : {}),
       ...(v['gost-digest'] ? { gostDigest: true } : {}),
+      ...(carryFerry ? { carryFerry } : {}),
       signal: io.signal,
       onEvent: progress,
     };
@@ -177,6 +213,11 @@ export const pullCommand: Command = {
       if (v.incremental)
         io.stdout.write(
           `incremental: left out ${omitted.length} blob(s) the target already holds, saved ${formatBytes(saved)}\n`,
+        );
+      const carried = manifest.carriedFerry;
+      if (carried)
+        io.stdout.write(
+          `carried Ferry ${carried.platforms[0]!.version} for ${carried.platforms.map((p) => platformLabel(p.platform)).join(', ')}: on the isolated side, run ./ferry verify . in the bundle folder\n`,
         );
     }
     return 0;

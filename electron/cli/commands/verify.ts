@@ -1,5 +1,5 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
-import { describeSignature, UsageError, verify } from '../../engine/api.ts';
+import { describeSignature, platformLabel, UsageError, verify } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
@@ -41,6 +41,11 @@ export const verifyCommand: Command = {
       io.stdout.write(
         `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
       );
+      const carried = report.carriedFerry;
+      if (carried?.intact)
+        io.stdout.write(
+          `✓ carried Ferry ${carried.version} for ${carried.platforms.map(platformLabel).join(', ')}: ${carried.files} file(s) intact\n`,
+        );
       if (report.omittedBlobs)
         io.stdout.write(
           `  incremental bundle: ${report.omittedBlobs} blob(s) left out, the target registry holds them (push mounts them there)\n`,

@@ -84,6 +84,28 @@ const omitted = object({
   receipt: text,
 });
 
+/** A path the carried Ferry occupies: the top launchers, or a file inside a distribution folder. */
+const carriedPath = string({
+  max: 512,
+  pattern:
+    /^(ferry|ferry\.cmd|ferry-[0-9A-Za-z.+~-]+-(linux|darwin|win)-(x64|arm64)(\/(?!\.)[A-Za-z0-9_+-][A-Za-z0-9._+-]*)+)$/,
+});
+
+const carriedFerry = object({
+  platforms: array(
+    object({
+      platform: string({ pattern: /^(linux|darwin|win)-(x64|arm64)$/ }),
+      version: string({ pattern: /^[0-9A-Za-z.+~-]{1,64}$/ }),
+      folder: string({ pattern: /^ferry-[0-9A-Za-z.+~-]+-(linux|darwin|win)-(x64|arm64)$/ }),
+    }),
+    { min: 1, max: 16 },
+  ),
+  files: array(object({ path: carriedPath, size: count, sha256: string({ pattern: /^[a-f0-9]{64}$/ }) }), {
+    min: 1,
+    max: 100_000,
+  }),
+});
+
 export const transferManifestShape = object({
   format: oneOf(['ferry-bundle'] as const),
   formatVersion: count,
@@ -96,6 +118,7 @@ export const transferManifestShape = object({
   blobs: array(blob, { max: MANY }),
   totals: object({ images: count, blobs: count, blobBytes: count, archiveBytes: count, files: count }),
   omitted: optional(array(omitted, { max: MANY })),
+  carriedFerry: optional(carriedFerry),
 });
 
 /** What the shape cannot say: every name refers to an archive listed, and each archive's parts tile it. */
@@ -111,5 +134,25 @@ export function consistencyProblem(m: ReturnType<typeof transferManifestShape>):
     if (start !== a.size) return `${a.name}: its parts hold ${start} bytes, not ${a.size}`;
   }
   const stray = [...m.images, ...m.blobs].find((x) => !names.has(x.archive));
-  return stray ? `${stray.digest} lies in ${stray.archive}, which the manifest does not list` : undefined;
+  if (stray) return `${stray.digest} lies in ${stray.archive}, which the manifest does not list`;
+  return m.carriedFerry ? carriedProblem(m.carriedFerry) : undefined;
+}
+
+/** Each carried folder is its platform's and version's; each carried file lies in one of them, once. */
+function carriedProblem(c: NonNullable<ReturnType<typeof transferManifestShape>['carriedFerry']>) {
+  for (const p of c.platforms)
+    if (p.folder !== `ferry-${p.version}-${p.platform}`)
+      return `carriedFerry: ${p.folder} is not ${p.platform}'s`;
+  if (new Set(c.platforms.map((p) => p.platform)).size !== c.platforms.length)
+    return 'carriedFerry lists a platform twice';
+  const folders = new Set(c.platforms.map((p) => p.folder));
+  const paths = new Set<string>();
+  for (const f of c.files) {
+    if (paths.has(f.path)) return `carriedFerry lists ${f.path} twice`;
+    paths.add(f.path);
+    const top = f.path.split('/')[0]!;
+    if (f.path !== 'ferry' && f.path !== 'ferry.cmd' && !folders.has(top))
+      return `carriedFerry: ${f.path} lies outside the folders it lists`;
+  }
+  return undefined;
 }

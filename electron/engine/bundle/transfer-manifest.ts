@@ -15,6 +15,9 @@ export const FORMAT_VERSION = 1;
 /** Incremental bundles (with `omitted`) are version 2, so an older Ferry refuses them instead of calling
  *  the left-out blobs missing. */
 export const INCREMENTAL_FORMAT_VERSION = 2;
+/** Bundles that carry Ferry itself (`carriedFerry`) are version 3: an older Ferry says "upgrade Ferry"
+ *  (and the bundle holds the upgrade) rather than calling the manifest invalid. */
+export const CARRIED_FORMAT_VERSION = 3;
 
 export interface ChunkRecord {
   file: string;
@@ -67,6 +70,15 @@ export interface BlobRecord {
   offset: number;
 }
 
+/** Ferry itself, carried in the bundle (`ferry pull --carry-ferry`) so the isolated side can run it. */
+export interface CarriedFerryRecord {
+  /** One distribution folder (`ferry-<version>-<platform>`) per platform carried. */
+  platforms: Array<{ platform: string; version: string; folder: string }>;
+  /** Every carried file, relative to the bundle folder: the folders' files and the `ferry` (and
+   *  `ferry.cmd`) launcher at the top, each with its size and SHA-256. */
+  files: Array<{ path: string; size: number; sha256: string }>;
+}
+
 export interface TransferManifest {
   format: 'ferry-bundle';
   formatVersion: number;
@@ -80,6 +92,7 @@ export interface TransferManifest {
   totals: { images: number; blobs: number; blobBytes: number; archiveBytes: number; files: number };
   /** Incremental bundles only: blobs left out because the target already holds them (push mounts them). */
   omitted?: OmittedBlob[];
+  carriedFerry?: CarriedFerryRecord;
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
@@ -110,9 +123,9 @@ export async function readTransferManifest(dir: string): Promise<TransferManifes
     });
   }
   const version = (parsed as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version > INCREMENTAL_FORMAT_VERSION) {
+  if (typeof version === 'number' && version > CARRIED_FORMAT_VERSION) {
     throw new BundleInvalidError(
-      `${path} has format version ${version}, newer than this Ferry understands (${INCREMENTAL_FORMAT_VERSION}): upgrade Ferry`,
+      `${path} has format version ${version}, newer than this Ferry understands (${CARRIED_FORMAT_VERSION}): upgrade Ferry`,
     );
   }
   let manifest: TransferManifest;

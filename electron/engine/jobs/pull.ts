@@ -9,6 +9,7 @@ import {
   TRANSFER_MANIFEST,
   FORMAT_VERSION,
   INCREMENTAL_FORMAT_VERSION,
+  CARRIED_FORMAT_VERSION,
   writeTransferManifest,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
@@ -32,6 +33,8 @@ import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
+import { CARRIED_NAME, carryFerry, type CarryPlan } from '../distribution/carry.ts';
+import { platformLabel } from '../distribution/dist-manifest.ts';
 
 export const MIN_CHUNK_SIZE = 1 << 20;
 
@@ -57,12 +60,15 @@ export interface PullOptions {
   incremental?: boolean;
   /** `registry[/path]`: use only receipts of pushes there. */
   incrementalTarget?: string;
+  /** Ferry itself, to carry in the bundle (distribution/carry.ts planCarriedFerry). */
+  carryFerry?: CarryPlan;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
 
 const STATE_DIR = '.ferry-pull';
 const ownFile = /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest(\.sig)?\.json(\.tmp)?)$/;
+const isOwn = (name: string) => ownFile.test(name) || CARRIED_NAME.test(name);
 
 function fingerprint(options: PullOptions): string {
   const what = {
@@ -88,7 +94,7 @@ interface SavedState {
 async function prepareFolder(dir: string, stateDir: string, force: boolean, resume: boolean): Promise<void> {
   await mkdir(dir, { recursive: true });
   const entries = (await readdir(dir)).filter((n) => n !== STATE_DIR);
-  const foreign = entries.filter((n) => !ownFile.test(n));
+  const foreign = entries.filter((n) => !isOwn(n));
   const finished = entries.includes(TRANSFER_MANIFEST);
   if (!force && (foreign.length > 0 || finished)) {
     throw new BundleNotEmptyError(
@@ -97,7 +103,8 @@ async function prepareFolder(dir: string, stateDir: string, force: boolean, resu
   }
   if (force || !resume) {
     await rm(stateDir, { recursive: true, force: true });
-    for (const n of entries.filter((e) => ownFile.test(e))) await rm(join(dir, n), { force: true });
+    // Carried Ferry folders are folders: recursive.
+    for (const n of entries.filter(isOwn)) await rm(join(dir, n), { recursive: true, force: true });
   }
 }
 
@@ -265,9 +272,18 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     });
     emit({ type: 'phase', phase: 'seal', message: 'sealing archives' });
     const sealed = await bundle.finish();
+    if (options.carryFerry) {
+      const platforms = options.carryFerry.sources.map((s) => platformLabel(s.platform)).join(', ');
+      emit({ type: 'log', level: 'info', message: `carrying Ferry for ${platforms}` });
+    }
+    const carried = options.carryFerry ? await carryFerry(dir, options.carryFerry) : undefined;
     const manifest: TransferManifest = {
       format: 'ferry-bundle',
-      formatVersion: omitted.length ? INCREMENTAL_FORMAT_VERSION : FORMAT_VERSION,
+      formatVersion: carried
+        ? CARRIED_FORMAT_VERSION
+        : omitted.length
+          ? INCREMENTAL_FORMAT_VERSION
+          : FORMAT_VERSION,
       transferId: state.transferId,
       createdAt: state.createdAt,
       tool: { name: 'ferry', version: ferryVersion },
@@ -281,6 +297,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         files: sealed.archives.reduce((n, a) => n + a.parts.length, 0),
       },
       ...(omitted.length ? { omitted } : {}),
+      ...(carried ? { carriedFerry: carried } : {}),
     };
     await writeTransferManifest(dir, manifest);
     await bundle.discardState();

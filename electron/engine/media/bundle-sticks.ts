@@ -9,9 +9,13 @@ import { copyToStick } from './copy-to-stick.ts';
 import { planOntoSticks, planSticks } from './stick-plan.ts';
 import { describeVolume } from './volume.ts';
 
-/** Every file a stick must carry besides the manifest: the archives' parts, in order. */
+/** Every file the sticks must carry besides the manifest: the Ferry the bundle carries first (so it
+ *  lands on stick 1, where the administrator starts `./ferry verify`), then the archives' parts in order. */
 function partsOf(manifest: TransferManifest): Array<{ file: string; size: number }> {
-  return manifest.archives.flatMap((a) => a.parts.map((p) => ({ file: p.file, size: p.size })));
+  return [
+    ...(manifest.carriedFerry?.files ?? []).map((f) => ({ file: f.path, size: f.size })),
+    ...manifest.archives.flatMap((a) => a.parts.map((p) => ({ file: p.file, size: p.size }))),
+  ];
 }
 
 export async function planBundleSticks(

@@ -6,8 +6,8 @@
 // connected side, instead of at verify behind the air gap. Chunks are also held to the manifest's
 // SHA-256 as they are read, so a bundle damaged on this computer is not carried either.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, rename, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CopyJobRequest, CopyResult } from '../../../shared/dto.ts';
@@ -42,6 +42,12 @@ export async function copyToStick(
   const emit = options.onEvent ?? (() => {});
   const manifest = await readTransferManifest(request.bundleDir);
   const listed = new Map(manifest.archives.flatMap((a) => a.parts.map((p) => [p.file, p.sha256] as const)));
+  // A carried Ferry's files (paths below its folder, checked like the chunks).
+  const carried = new Set<string>();
+  for (const f of manifest.carriedFerry?.files ?? []) {
+    listed.set(f.path, f.sha256);
+    carried.add(f.path);
+  }
   for (const f of request.files) {
     if (!listed.has(f))
       throw new UsageError(`${f} is not a file of transfer ${manifest.transferId}: refresh the stick plan`);
@@ -90,6 +96,7 @@ export async function copyToStick(
   try {
     for (const { file } of sizes) {
       const partial = join(target, `${file}.tmp`);
+      if (carried.has(file)) await mkdir(dirname(partial), { recursive: true });
       const hasher = createDigestHasher('sha256');
       await pipeline(
         createReadStream(join(request.bundleDir, file), { highWaterMark: 4 << 20 }),
@@ -114,6 +121,9 @@ export async function copyToStick(
         );
       }
       await rename(partial, join(target, file));
+      // The launchers and Node keep their executable bit (where the stick's filesystem has one).
+      if (carried.has(file))
+        await chmod(join(target, file), (await stat(join(request.bundleDir, file))).mode & 0o777);
       const back = await readBack.hash(join(target, file));
       if (back.sha256 !== written) {
         throw new IoError(

@@ -16,6 +16,7 @@ import type { OpenedBundle } from '../bundle/open-bundle.ts';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import { hashFiles } from '../hash/file-hash-workers.ts';
 import { ArchiveCheck } from './check-archive.ts';
+import { carriedChecksumProblems, locateCarried } from './check-carried.ts';
 import { checkFiles } from './check-files.ts';
 import { expectedGostsums, gostsumProblems } from './gostsum-sidecars.ts';
 import type { VerifyProblem, VerifyReport } from './verify-report.ts';
@@ -49,14 +50,18 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
       .map((i) => i.source);
   };
 
-  // 1.
+  // 1. (and the Ferry the bundle carries, if it does)
   const { files, readable, problems } = await checkFiles(media, manifest, imagesIn);
+  const carried = manifest.carriedFerry
+    ? await locateCarried(media, manifest.carriedFerry)
+    : { present: [], problems: [] };
+  problems.push(...carried.problems);
 
   // 2. (running on workers while 3. runs here)
   const gost = await expectedGostsums(media, manifest);
   const partPaths = [...readable.values()].flat();
   const hashing = hashFiles(
-    partPaths.map((p) => p.path),
+    [...partPaths.map((p) => p.path), ...carried.present.map((f) => f.location)],
     partPaths.filter((p) => gost.has(p.file)).map((p) => p.path),
   );
 
@@ -93,6 +98,8 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
   problems.push(
     ...gostsumProblems(media, manifest, new Set(partPaths.map((p) => p.file)), gost, sums, problems),
   );
+  const carriedDamage = carriedChecksumProblems(carried.present, sums);
+  problems.push(...carriedDamage);
 
   // Every image's own manifest is in its archive (a d8 bundle's index.json may name one that is not).
   for (const image of manifest.images) {
@@ -119,7 +126,20 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
     })),
     blobsChecked:
       all.reduce((n, c) => n + c.blobCount, 0) - problems.filter((p) => p.kind === 'blob-digest').length,
-    bytesChecked: partPaths.reduce((n, p) => n + p.size, 0) + all.reduce((n, c) => n + c.bytesHashed, 0),
+    bytesChecked:
+      partPaths.reduce((n, p) => n + p.size, 0) +
+      carried.present.reduce((n, f) => n + f.size, 0) +
+      all.reduce((n, c) => n + c.bytesHashed, 0),
+    ...(manifest.carriedFerry
+      ? {
+          carriedFerry: {
+            platforms: manifest.carriedFerry.platforms.map((p) => p.platform),
+            version: manifest.carriedFerry.platforms[0]!.version,
+            files: manifest.carriedFerry.files.length,
+            intact: carried.problems.length === 0 && carriedDamage.length === 0,
+          },
+        }
+      : {}),
     problems,
     seconds: (performance.now() - started) / 1000,
   };

@@ -29,6 +29,8 @@ export interface VerifyReport {
   blobsChecked: number;
   /** Bytes read and hashed (every chunk file, plus blobs re-hashed one by one). */
   bytesChecked: number;
+  /** The Ferry the bundle carries (its files are checked too; a damaged one is a problem). */
+  carriedFerry?: { platforms: string[]; version: string; files: number; intact: boolean };
   problems: VerifyProblem[];
   seconds: number;
 }

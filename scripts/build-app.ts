@@ -21,6 +21,7 @@ const external = [
   'yaml',
   'tar-stream',
   'semver',
+  'p-limit',
 ];
 
 /**

@@ -127,7 +127,7 @@ describe('electron-builder package (Linux dir target)', () => {
     const modules = new Set(
       entries.map((e) => /^\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(e)?.[1]).filter(Boolean),
     );
-    for (const dep of ['better-sqlite3', 'undici', 'yaml', 'tar-stream', 'semver'])
+    for (const dep of ['better-sqlite3', 'undici', 'yaml', 'tar-stream', 'semver', 'p-limit'])
       expect(modules.has(dep), dep).toBe(true);
     for (const dev of [
       'electron',

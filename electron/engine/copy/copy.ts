@@ -11,7 +11,7 @@ import { CancelledError, toFerryError, type FerryError } from '../errors.ts';
 import { DigestVerifier } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/types.ts';
 import type { BlobSink, BlobSource } from '../store/store.ts';
-import { createLimiter } from '../util/limit.ts';
+import pLimit from 'p-limit';
 import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
 /**
@@ -80,7 +80,7 @@ export async function copyPlan(
   options: CopyOptions = {},
 ): Promise<CopyResult> {
   const { signal, progress } = options;
-  const limit = createLimiter(options.concurrency ?? defaultConcurrency);
+  const limit = pLimit(options.concurrency ?? defaultConcurrency);
   const checkCancel = () => {
     if (signal?.aborted) throw new CancelledError();
   };

@@ -5,7 +5,7 @@ import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { ImageRequest } from '../plan/image-graph.ts';
 import { NotFoundError } from '../errors.ts';
 import type { BlobSource } from '../store/store.ts';
-import { createLimiter } from '../util/limit.ts';
+import pLimit from 'p-limit';
 import type { ChannelVersion, ReleaseChannel } from './channels.ts';
 import { readImageJson } from './image-files.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
@@ -33,7 +33,7 @@ export class PlanContext {
     this.root = options.root;
     this.signal = options.signal;
     this.emit = options.emit ?? (() => {});
-    this.limit = createLimiter(options.concurrency ?? 8);
+    this.limit = pLimit(options.concurrency ?? 8);
   }
 
   /** Source repository of a path relative to the edition root. */

@@ -24,7 +24,7 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
-import { createLimiter } from '../util/limit.ts';
+import pLimit from 'p-limit';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
 
@@ -136,7 +136,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       phase: 'plan',
       message: `reading ${bundle.manifest.images.length} image(s) from the bundle`,
     });
-    const limit = createLimiter(concurrency);
+    const limit = pLimit(concurrency);
     // The record each request came from, for the layout's after-copy step.
     const recordOf = new Map<ImageRequest, ImageRecord>();
     // Every destination is valid before any read starts (a throw mid-way would leave reads running).

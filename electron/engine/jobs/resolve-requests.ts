@@ -7,7 +7,7 @@ import { createTagLists, resolveImage } from '../copy/resolve.ts';
 import { toFerryError, type FerryError } from '../errors.ts';
 import { RegistryStore } from '../store/registry-store.ts';
 import type { Transport } from '../transport/types.ts';
-import { createLimiter } from '../util/limit.ts';
+import pLimit from 'p-limit';
 
 export type StoreFor = (registry: string) => RegistryStore;
 
@@ -31,7 +31,7 @@ export interface ResolveRequestsOptions {
 function resolver(storeFor: StoreFor, options: ResolveRequestsOptions) {
   // Resolving is a chain of small requests per image (index, children, tag list): several images per
   // connection keep the pool busy, which on a WAN means fewer idle round trips.
-  const limit = createLimiter((options.concurrency ?? defaultConcurrency) * 4);
+  const limit = pLimit((options.concurrency ?? defaultConcurrency) * 4);
   // One tag list per repository for the whole run (cosign and referrers-fallback tags).
   const tagLists = createTagLists();
   return (request: ImageRequest) =>

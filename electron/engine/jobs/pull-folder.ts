@@ -19,7 +19,9 @@ export const STATE_DIR = '.ferry-pull';
 const FOUND = 'found.json';
 
 /** Names Ferry writes into a bundle folder; only candidates: ownership is decided below. */
-const ferryName = /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest(\.sig)?\.json(\.tmp)?)$/;
+// (writeFileAtomic's temporaries, `.<name>.<12 hex>.tmp`, are left behind by a crash mid-write.)
+const ferryName =
+  /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest(\.sig)?\.json(\.tmp)?|\..+\.[0-9a-f]{12}\.tmp)$/;
 /** Ferry's own fixed names, Ferry's whoever finds them. */
 const fixedNames = new Set([TRANSFER_MANIFEST, MANIFEST_SIGNATURE]);
 

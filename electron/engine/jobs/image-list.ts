@@ -83,3 +83,15 @@ export async function readImagesFile(
     throw new UsageError(`${file}: expected a list of images (or 'images:' with a list)`);
   return list.map((e) => fromYamlEntry(e, file, globalPlatforms));
 }
+
+/** The requests with repeats dropped (the same image to the same target, given twice, on the
+ *  command line or in a list): each image is carried, listed and recorded once. */
+export function uniqueRequests(requests: ImageRequest[]): ImageRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const key = JSON.stringify([r.source, r.target, r.platforms ?? []]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

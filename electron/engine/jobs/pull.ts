@@ -34,6 +34,7 @@ import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 import { lockFolder } from './folder-lock.ts';
+import { uniqueRequests } from './image-list.ts';
 import { finishedManifest, prepareFolder, STATE_DIR } from './pull-folder.ts';
 
 export const MIN_CHUNK_SIZE = 1 << 20;
@@ -104,7 +105,8 @@ interface PullHooks {
 }
 
 /** Pulls into a bundle; with a station, signs the manifest and records the pull in its ledger. */
-export async function pull(options: PullOptions): Promise<TransferManifest> {
+export async function pull(given: PullOptions): Promise<TransferManifest> {
+  const options = { ...given, images: uniqueRequests(given.images) };
   checkOptions(options);
   const station = options.station;
   if (!station) {

@@ -66,8 +66,9 @@ export async function readImagesFile(
       `cannot read images file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+  // CRLF too: a comment's `.*` stops short of a '\r', which would keep the comment as a line.
   const lines = text
-    .split('\n')
+    .split(/\r?\n/)
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter(Boolean);
   const looksYaml = lines.some((l) => l.startsWith('-') || l.includes(': ') || l.endsWith(':'));

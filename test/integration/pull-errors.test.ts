@@ -74,6 +74,12 @@ describe('pull refuses bad input with one clear line', () => {
     expectOneLine(r.stderr, /--chunk-size '' is not a size/);
   });
 
+  it('a bundle folder that cannot be made (under /proc: no endless retry)', async () => {
+    const r = await ferry(['pull', '/proc/ferry-x', '--image', seed.imageRefs[0]!, '--insecure']);
+    expect(r.code).toBe(5);
+    expectOneLine(r.stderr, /cannot create the bundle folder \/proc\/ferry-x/);
+  }, 10_000);
+
   it('the same image given twice is carried once', async () => {
     const dir = fresh();
     const r = await ferry([

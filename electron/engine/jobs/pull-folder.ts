@@ -2,7 +2,7 @@
 // finished transfer manifest lists (with their sidecars), and, for an interrupted pull, whatever
 // was not in the folder when that pull first touched it (recorded in its state before the first
 // file is created). A user's own `backup.tar` beside a bundle is never Ferry's, whatever its name.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   readTransferManifest,
@@ -11,6 +11,7 @@ import {
 } from '../bundle/transfer-manifest.ts';
 import { BundleNotEmptyError } from '../errors.ts';
 import { MANIFEST_SIGNATURE } from '../signing/manifest-signature.ts';
+import { makeFolder } from '../util/make-folder.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 import { LOCK_FILE } from './folder-lock.ts';
 
@@ -58,7 +59,7 @@ export interface FolderPlan {
 
 /** Refuses a folder holding anything but Ferry's own resumable work, unless --force (which keeps the user's files). */
 export async function prepareFolder(dir: string, stateDir: string, plan: FolderPlan): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir, 'bundle folder');
   const entries = (await readdir(dir)).filter((n) => n !== STATE_DIR && n !== LOCK_FILE);
   const manifest = entries.includes(TRANSFER_MANIFEST) ? await finishedManifest(dir) : undefined;
   const users = await usersFiles(entries, stateDir, manifest);
@@ -74,7 +75,7 @@ export async function prepareFolder(dir: string, stateDir: string, plan: FolderP
     for (const n of entries.filter((e) => ferryName.test(e) && !users.has(e)))
       await rm(join(dir, n), { force: true });
   }
-  await mkdir(stateDir, { recursive: true });
+  await makeFolder(stateDir, 'resume state folder');
   // Before the first file is written, so a kill at any later moment leaves the record behind.
   if (plan.force || !plan.resume || !(await readFile(join(stateDir, FOUND)).catch(() => undefined)))
     await writeFileAtomic(join(stateDir, FOUND), JSON.stringify([...users].sort()));

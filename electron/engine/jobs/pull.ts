@@ -2,7 +2,7 @@
 // the registries into the archives (cut into chunks), write the transfer manifest. Killed at any
 // moment, the same command resumes from the saved plan and the logs of completed blobs and parts.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import {
@@ -34,6 +34,7 @@ import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 import { lockFolder } from './folder-lock.ts';
+import { makeFolder } from '../util/make-folder.ts';
 import { uniqueRequests } from './image-list.ts';
 import { finishedManifest, prepareFolder, STATE_DIR } from './pull-folder.ts';
 
@@ -157,7 +158,7 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
 
 /** Runs the job holding the folder's lock; its resume state goes only once the job is done. */
 async function locked(options: PullOptions, job: () => Promise<TransferManifest>): Promise<TransferManifest> {
-  await mkdir(options.bundleDir, { recursive: true });
+  await makeFolder(options.bundleDir, 'bundle folder');
   const lock = await lockFolder(options.bundleDir);
   try {
     const manifest = await job();

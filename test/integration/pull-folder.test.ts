@@ -48,7 +48,14 @@ describe('the pull folder', () => {
     try {
       for (let i = 0; i < 1000 && !existsSync(join(dir, '.ferry-pull', 'plan.json')); i++)
         await new Promise((r) => setTimeout(r, 10));
-      const second = await ferry(args(dir));
+      // Hold the first pull still (it keeps its lock) so it cannot finish before the second starts.
+      child.kill('SIGSTOP');
+      let second;
+      try {
+        second = await ferry(args(dir));
+      } finally {
+        child.kill('SIGCONT');
+      }
       expect(second.code).toBe(2);
       const lines = second.stderr.trim().split('\n');
       expect(lines.at(-1)).toMatch(new RegExp(`in use by another pull .*pid ${child.pid}`));

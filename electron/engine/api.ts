@@ -87,3 +87,4 @@ export { auditLedger } from './ledger/audit.ts';
 
 // ---- files others read are never seen half-written ----
 export { writeFileAtomic } from './util/write-file-atomic.ts';
+export { pinnedKey } from './ledger/key-pin.ts';

@@ -1,9 +1,9 @@
 // A small registry on 127.0.0.1 that follows the OCI distribution spec for what the engine uses
 // (manifests, blobs with Range, monolithic and chunked uploads, mounts, tag pagination, the OCI 1.1
 // referrers API) behind the docker token flow (a /token realm issuing scoped Bearer tokens), and
-// that can misbehave on demand: a status (500, 429 with Retry-After) a given number of times, a
-// connection dropped in the middle of a body, wrong bytes, Range ignored, blob downloads redirected
-// to another origin. The real `docker-registry` covers everything else; this covers the faults it
+// that can misbehave on demand: a status (500, 429 with Retry-After) a given number of times or at
+// a rate, a connection dropped or stalled in the middle of a body (blobs, manifests, tag lists),
+// wrong bytes, Range ignored, blob downloads redirected to another origin. The real `docker-registry` covers everything else; this covers the faults it
 // cannot produce. In memory: meant for small fixtures.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 export type FaultAction =
   | { status: number; headers?: Record<string, string>; body?: string }
   | { kind: 'drop-mid-body' }
+  /** Headers and half the body, then silence: the client's body timeout has to notice. */
+  | { kind: 'stall-mid-body' }
   | { kind: 'wrong-bytes' }
   | { kind: 'ignore-range' };
 
@@ -21,8 +23,10 @@ export interface Fault {
   path: RegExp;
   /** Extra condition on the request. */
   when?: (req: IncomingMessage) => boolean;
-  /** How many matching requests it applies to (default 1). */
+  /** How many matching requests it applies to (default 1; Infinity with `rate`). */
   times?: number;
+  /** Applies to this fraction of matching requests, drawn from the server's seeded generator. */
+  rate?: number;
   action: FaultAction;
 }
 
@@ -37,6 +41,8 @@ export interface FaultServerOptions {
   /** The JSON field of token responses (default 'token'). */
   tokenField?: 'token' | 'access_token';
   tokenExpiresIn?: number;
+  /** Seed of the generator `rate` draws from (default 1), so a failing run can be repeated. */
+  seed?: number;
   /** Answer blob GETs with a 307 to the same server under a different origin (http://localhost:PORT). */
   redirectBlobs?: boolean;
 }
@@ -71,6 +77,8 @@ export interface FaultServer {
   blob(digest: string): Buffer | undefined;
   hasBlobIn(repository: string, digest: string): boolean;
   inject(fault: Fault): void;
+  /** How many requests each fault has hit so far, in the order injected. */
+  faultHits(): number[];
   /** Faults still armed. */
   pendingFaults(): number;
   stop(): Promise<void>;
@@ -109,7 +117,15 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const blobs = new Map<string, Buffer>();
   const uploads = new Map<string, Upload>();
   const tokens = new Map<string, { scopes: Set<string>; expires: number }>();
-  const faults: Array<Fault & { left: number }> = [];
+  const faults: Array<Fault & { left: number; hits: number }> = [];
+  // mulberry32: a tiny seeded generator, so a rate of faults hits the same requests on every run.
+  let state = options.seed ?? 1;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const requests: RecordedRequest[] = [];
   const tokenRequests: TokenRequestRecord[] = [];
   let port = 0;
@@ -219,10 +235,33 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       if (fault.method !== undefined && fault.method !== req.method) continue;
       if (!fault.path.test(path)) continue;
       if (fault.when !== undefined && !fault.when(req)) continue;
+      if (fault.rate !== undefined && random() >= fault.rate) continue;
       fault.left--;
+      fault.hits++;
       return fault.action;
     }
     return undefined;
+  }
+
+  /** Sends a body, or — under a drop or stall fault on a GET — only half of it. */
+  function sendBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: Buffer,
+    fault: FaultAction | undefined,
+  ): void {
+    const kind = fault !== undefined && 'kind' in fault ? fault.kind : undefined;
+    if ((kind === 'drop-mid-body' || kind === 'stall-mid-body') && req.method === 'GET') {
+      // Headers promise the whole body; half of it arrives, then the connection dies (or hangs).
+      res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
+        if (kind === 'drop-mid-body') setTimeout(() => res.socket?.destroy(), 20);
+      });
+      return;
+    }
+    send(res, status, headers, body);
   }
 
   function serveBlob(
@@ -268,15 +307,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       headers = { ...common, 'content-range': `bytes ${start}-${end}/${bytes.length}` };
       body = bytes.subarray(start, end + 1);
     }
-    if (fault !== undefined && 'kind' in fault && fault.kind === 'drop-mid-body' && req.method === 'GET') {
-      // Headers promise the whole body; half of it arrives, then the connection dies.
-      res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => {
-        setTimeout(() => res.socket?.destroy(), 20);
-      });
-      return;
-    }
-    send(res, status, headers, body);
+    sendBody(req, res, status, headers, body, fault);
   }
 
   function serveManifest(
@@ -301,11 +332,14 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     let bytes = stored.bytes;
     if (fault !== undefined && 'kind' in fault && fault.kind === 'wrong-bytes')
       bytes = Buffer.concat([bytes, Buffer.from(' ')]);
-    send(
+    // Like distribution: an ETag, but no Range support on manifests (a Range request gets 200).
+    sendBody(
+      req,
       res,
       200,
       { 'content-type': stored.mediaType, 'docker-content-digest': digest, etag: `"${digest}"` },
       bytes,
+      fault,
     );
   }
 
@@ -496,7 +530,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
       if (n > 0 && after.length > n) {
         headers.link = `</v2/${name}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1] ?? '')}>; rel="next"`;
       }
-      send(res, 200, headers, JSON.stringify({ name, tags: page }));
+      sendBody(req, res, 200, headers, Buffer.from(JSON.stringify({ name, tags: page })), fault);
       return;
     }
     if (kind === 'referrers' && options.referrersApi !== false) {
@@ -536,9 +570,10 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     blob: (digest) => blobs.get(digest),
     hasBlobIn: (repository, digest) => repos.get(repository)?.blobs.has(digest) === true,
     inject(fault) {
-      faults.push({ ...fault, left: fault.times ?? 1 });
+      faults.push({ ...fault, left: fault.times ?? (fault.rate === undefined ? 1 : Infinity), hits: 0 });
     },
-    pendingFaults: () => faults.reduce((n, f) => n + f.left, 0),
+    faultHits: () => faults.map((f) => f.hits),
+    pendingFaults: () => faults.reduce((n, f) => n + (Number.isFinite(f.left) ? f.left : 0), 0),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -92,7 +92,13 @@ describe('the transfer ledger', () => {
     const key = JSON.parse((await ferry(['key', 'show', '--json'], at(connected))).stdout) as {
       fingerprint: string;
       publicKey: string;
+      pinnedByLedger: string | null;
     };
+    // The ledger's first entry pins that key, and `ferry key show` says so.
+    expect(key.pinnedByLedger).toBe(key.fingerprint);
+    expect((await ferry(['key', 'show'], at(connected))).stdout).toContain(
+      `ledger pins  ${key.fingerprint} (this key)`,
+    );
     const sig = JSON.parse(readFileSync(join(bundleA, 'ferry-manifest.sig.json'), 'utf8')) as Record<
       string,
       string

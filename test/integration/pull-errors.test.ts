@@ -1,6 +1,6 @@
 // Bad input gets one clear line on stderr and a documented exit code: never a stack trace, never a
 // password, never a silent success.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,34 @@ describe('pull refuses bad input with one clear line', () => {
     const r = await ferry(['pull', fresh(), '--image', seed.imageRefs[0]!, '--chunk-size', 'lots']);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, /'lots' is not a size/);
+  });
+
+  it('an empty chunk size (not silently "no chunks")', async () => {
+    const r = await ferry(['pull', fresh(), '--image', seed.imageRefs[0]!, '--insecure', '--chunk-size', '']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /--chunk-size '' is not a size/);
+  });
+
+  it('a bundle folder that cannot be made (under /proc: no endless retry)', async () => {
+    const r = await ferry(['pull', '/proc/ferry-x', '--image', seed.imageRefs[0]!, '--insecure']);
+    expect(r.code).toBe(5);
+    expectOneLine(r.stderr, /cannot create the bundle folder \/proc\/ferry-x/);
+  }, 10_000);
+
+  it('the same image given twice is carried once', async () => {
+    const dir = fresh();
+    const r = await ferry([
+      'pull',
+      dir,
+      '--image',
+      seed.imageRefs[3]!,
+      '--image',
+      seed.imageRefs[3]!,
+      '--insecure',
+    ]);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as { images: unknown[] };
+    expect(m.images).toHaveLength(1);
   });
 
   it('a non-empty bundle folder without --force', async () => {

@@ -18,6 +18,7 @@ export const auditCommand: Command = {
     if (args.values.json) {
       io.stdout.write(`${JSON.stringify({ ledger: ledger.path, ...report }, null, 2)}\n`);
     } else if (report.ok) {
+      if (report.interrupted) io.stdout.write(`! ${report.interrupted.message}\n`);
       io.stdout.write(
         `✓ ledger ${ledger.path} intact: ${report.entries} entries${report.head ? `, head #${report.head.seq} ${report.head.hash}` : ''}\n`,
       );

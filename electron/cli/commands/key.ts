@@ -1,7 +1,7 @@
 // `ferry key`: the station's Ed25519 key that signs bundles and receipts. `show` prints the public key
 // and its fingerprint (created on first use); `export` writes the public key for `--trusted-key`.
 
-import { UsageError, writeFileAtomic } from '../../engine/api.ts';
+import { pinnedKey, UsageError, writeFileAtomic } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
 
@@ -16,7 +16,8 @@ export const keyCommand: Command = {
     const [action = 'show', ...extra] = args.positionals;
     if (extra.length || (action !== 'show' && action !== 'export'))
       throw new UsageError('usage: ferry key show | ferry key export [-o FILE]');
-    const key = stationFor(args, io).key;
+    const station = stationFor(args, io);
+    const key = station.key;
     if (action === 'export') {
       const out = args.values.output as string | undefined;
       if (out) {
@@ -25,9 +26,11 @@ export const keyCommand: Command = {
       } else io.stdout.write(key.publicKeyPem());
       return 0;
     }
+    // The key the ledger pins (its first entry); none yet before the first recorded job.
+    const pinned = pinnedKey(station.ledger)?.fingerprint ?? null;
     if (args.values.json) {
       io.stdout.write(
-        `${JSON.stringify({ algorithm: 'ed25519', publicKey: key.publicKey, fingerprint: key.fingerprint, publicKeyFile: key.publicKeyPath, created: key.created }, null, 2)}\n`,
+        `${JSON.stringify({ algorithm: 'ed25519', publicKey: key.publicKey, fingerprint: key.fingerprint, publicKeyFile: key.publicKeyPath, created: key.created, pinnedByLedger: pinned }, null, 2)}\n`,
       );
       return 0;
     }
@@ -36,6 +39,7 @@ export const keyCommand: Command = {
         `fingerprint  ${key.fingerprint}`,
         `public key   ${key.publicKey} (ed25519)`,
         `key file     ${key.publicKeyPath}${key.created ? ' (created now)' : ''}`,
+        `ledger pins  ${pinned === null ? 'no key yet (pinned by the first recorded job)' : pinned === key.fingerprint ? `${pinned} (this key)` : `${pinned}: NOT this key, run 'ferry audit verify'`}`,
         '',
         "Give the other station this key ('ferry key export -o station.pub'); it checks bundles with --trusted-key station.pub.",
       ].join('\n') + '\n',

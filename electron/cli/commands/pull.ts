@@ -121,11 +121,13 @@ export const pullCommand: Command = {
     const [bundleDir, ...extra] = args.positionals;
     if (!bundleDir) throw new UsageError('missing <bundle-dir>: ferry pull <bundle-dir> --image <ref>');
     if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}': images go after --image`);
-    if (v['chunk-size'] && v['images-bundle-chunk-size'])
+    // Given but empty is a mistake ('--chunk-size ""' from an unset variable), not "no chunks".
+    const given = (name: string) => v[name] !== undefined;
+    if (given('chunk-size') && given('images-bundle-chunk-size'))
       throw new UsageError('give --chunk-size or -c, not both');
-    const chunkSize = v['chunk-size']
+    const chunkSize = given('chunk-size')
       ? parseSize(v['chunk-size'] as string, '--chunk-size')
-      : v['images-bundle-chunk-size']
+      : given('images-bundle-chunk-size')
         ? parseSize(`${v['images-bundle-chunk-size'] as string}G`, '-c')
         : undefined;
     const platforms = ((v.platform as string[] | undefined) ?? []).map(parsePlatform);

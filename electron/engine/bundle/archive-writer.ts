@@ -4,12 +4,13 @@
 // that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
 // sidecar: lowercase hex, no file name, no newline).
 import type { ChunkRecord } from './transfer-manifest.ts';
-import { open, readFile, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError, toFerryError } from '../errors.ts';
 import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { gostsumFile } from '../hash/gostsum.ts';
 import { partFileNames, partSizes } from './archive-parts.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
 
 /** A finished part, as the transfer manifest records it. */
 export type WrittenPart = ChunkRecord;
@@ -182,7 +183,8 @@ export class ArchiveWriter {
     };
     if (hashes.streebog256) {
       done.streebog256 = hashes.streebog256;
-      await writeFile(join(this.dir, part.file + GOSTSUM_SUFFIX), done.streebog256);
+      // On media like the manifest: synced, or a stick pulled at once may lose it.
+      await writeFileAtomic(join(this.dir, part.file + GOSTSUM_SUFFIX), done.streebog256);
     }
     return done;
   }
@@ -192,7 +194,7 @@ export class ArchiveWriter {
     const sidecar = join(this.dir, prior.file + GOSTSUM_SUFFIX);
     const onDisk = await readFile(sidecar, 'utf8').catch(() => undefined);
     const streebog256 = prior.streebog256 ?? (await gostsumFile(join(this.dir, prior.file)));
-    if (onDisk !== streebog256) await writeFile(sidecar, streebog256);
+    if (onDisk !== streebog256) await writeFileAtomic(sidecar, streebog256);
     return { ...prior, streebog256 };
   }
 

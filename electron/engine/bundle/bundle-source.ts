@@ -28,8 +28,17 @@ export class BundleSource implements BlobSource {
   /** OCI 1.1 referrers carried without a tag, by subject digest. */
   private readonly referrersBySubject = new Map<string, Descriptor[]>();
 
-  private constructor(name: string, manifest: TransferManifest, blobs: Map<string, Located>) {
+  /** Parts shorter on the media than the manifest records (a half-copied chunk), for messages. */
+  private readonly cutShort: string[];
+
+  private constructor(
+    name: string,
+    manifest: TransferManifest,
+    blobs: Map<string, Located>,
+    cutShort: string[],
+  ) {
     this.name = name;
+    this.cutShort = cutShort;
     this.manifest = manifest;
     this.blobs = blobs;
     this.tags = new Map();
@@ -53,25 +62,34 @@ export class BundleSource implements BlobSource {
    *  bundle's owner closes it (this store reads through its archive readers). */
   static async of(bundle: OpenedBundle): Promise<BundleSource> {
     const blobs = new Map<string, Located>();
+    const cutShort: string[] = [];
     for (const record of bundle.manifest.archives) {
       const parts = partsOnMedia(bundle.files, record);
       if (!parts)
         throw new BundleInvalidError(
           `${record.name} is missing from ${bundle.files.where}: copy it (or its chunks) from the media`,
         );
+      for (const p of parts) {
+        const size = await bundle.files.sizeOf(p.file);
+        if (size < p.size) cutShort.push(`${p.file} (${size} of ${p.size} bytes)`);
+      }
       const reader = bundle.files.reader(record.name, parts);
       for (const f of await bundle.files.index(record.name, parts)) {
         const blob = parseBlobPath(f.path);
         if (blob) blobs.set(blob.digest, { reader, offset: f.offset, size: f.size });
       }
     }
-    return new BundleSource(bundle.files.where, bundle.manifest, blobs);
+    return new BundleSource(bundle.files.where, bundle.manifest, blobs, cutShort);
   }
 
   private locate(digest: string): Located {
     const at = this.blobs.get(digest);
-    if (!at) throw new NotFoundError(`blob ${digest} is not in the bundle ${this.name}`);
-    return at;
+    if (at) return at;
+    // A bundle problem, not a registry one: the entry is missing, damaged, or not a regular file.
+    const cut = this.cutShort.length
+      ? `; ${this.cutShort.join(', ')} cut short: copy ${this.cutShort.length > 1 ? 'them' : 'it'} from the media again`
+      : `: run 'ferry verify ${this.name}'`;
+    throw new BundleInvalidError(`blob ${digest} is not readable in the bundle ${this.name}${cut}`);
   }
 
   private digestFor(repository: string, reference: string): string {

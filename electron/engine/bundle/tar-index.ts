@@ -16,6 +16,30 @@ export function normalizeTarPath(path: string): string {
   return path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
 }
 
+const SCAN = 1 << 20;
+
+/** Whether a block is a tar header: its checksum matches and it carries the ustar magic. */
+function isHeader(block: Buffer): boolean {
+  if (block.toString('ascii', 257, 262) !== 'ustar') return false;
+  try {
+    return decodeHeaderBlock(block) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The offset of the first header block at or after `from` (block-aligned), if any. */
+async function nextHeader(reader: ArchiveReader, from: number): Promise<number | undefined> {
+  for (let at = from; at + BLOCK <= reader.size; at += SCAN) {
+    const window = await reader.read(at, Math.min(SCAN, reader.size - at));
+    for (let i = 0; i + BLOCK <= window.length; i += BLOCK) {
+      if (isHeader(window.subarray(i, i + BLOCK))) return at + i;
+    }
+    if (window.length < SCAN) return undefined;
+  }
+  return undefined;
+}
+
 /** Regular files of the archive in order. Damaged headers stop the walk with an error naming the offset. */
 export async function indexTar(reader: ArchiveReader, archiveName: string): Promise<TarFile[]> {
   const files: TarFile[] = [];
@@ -37,6 +61,16 @@ export async function indexTar(reader: ArchiveReader, archiveName: string): Prom
     }
     if (!header) break;
     const dataOffset = pos + BLOCK;
+    const claimed = header.type === 'x' || header.type === 'L' ? header.size : (paxSize ?? header.size);
+    if (dataOffset + claimed > reader.size) {
+      // A size running past the archive's end is a damaged header, not a file: skip it and go on at
+      // the next header, so one damaged entry costs only the images that need it.
+      longName = paxPath = paxSize = undefined;
+      const next = await nextHeader(reader, dataOffset);
+      if (next === undefined) break;
+      pos = next;
+      continue;
+    }
     const next = dataOffset + padded(header.size);
     if (header.type === 'L') {
       longName = (await reader.read(dataOffset, header.size)).toString('utf8').replace(/\0+$/, '');

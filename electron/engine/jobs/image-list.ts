@@ -59,8 +59,9 @@ export async function readImagesFile(
       `cannot read images file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+  // CRLF too: a comment's `.*` stops short of a '\r', which would keep the comment as a line.
   const lines = text
-    .split('\n')
+    .split(/\r?\n/)
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter(Boolean);
   const looksYaml = lines.some((l) => l.startsWith('-') || l.includes(': ') || l.endsWith(':'));
@@ -75,4 +76,16 @@ export async function readImagesFile(
   if (!Array.isArray(list))
     throw new UsageError(`${file}: expected a list of images (or 'images:' with a list)`);
   return list.map((e) => fromYamlEntry(e, file, globalPlatforms));
+}
+
+/** The requests with repeats dropped (the same image to the same target, given twice, on the
+ *  command line or in a list): each image is carried, listed and recorded once. */
+export function uniqueRequests(requests: ImageRequest[]): ImageRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const key = JSON.stringify([r.source, r.target, r.platforms ?? []]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -2,11 +2,10 @@
 // the registries into the archives (cut into chunks), write the transfer manifest. Killed at any
 // moment, the same command resumes from the saved plan and the logs of completed blobs and parts.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import {
-  TRANSFER_MANIFEST,
   FORMAT_VERSION,
   INCREMENTAL_FORMAT_VERSION,
   CARRIED_FORMAT_VERSION,
@@ -16,7 +15,7 @@ import {
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { BundleNotEmptyError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
 import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
@@ -33,8 +32,12 @@ import { deserializePlan, serializePlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
-import { CARRIED_NAME, carryFerry, type CarryPlan } from '../distribution/carry.ts';
+import { carryFerry, type CarryPlan } from '../distribution/carry.ts';
 import { platformLabel } from '../distribution/dist-manifest.ts';
+import { lockFolder } from './folder-lock.ts';
+import { makeFolder } from '../util/make-folder.ts';
+import { uniqueRequests } from './image-list.ts';
+import { finishedManifest, prepareFolder, STATE_DIR } from './pull-folder.ts';
 
 export const MIN_CHUNK_SIZE = 1 << 20;
 
@@ -66,10 +69,6 @@ export interface PullOptions {
   onEvent?: JobEventListener;
 }
 
-const STATE_DIR = '.ferry-pull';
-const ownFile = /^(.+\.tar(\.\d{4,}\.chunk)?(\.tmp|\.gostsum)?|ferry-manifest(\.sig)?\.json(\.tmp)?)$/;
-const isOwn = (name: string) => ownFile.test(name) || CARRIED_NAME.test(name);
-
 function fingerprint(options: PullOptions): string {
   const what = {
     images: options.images,
@@ -90,23 +89,8 @@ interface SavedState {
   omitted?: OmittedBlob[];
 }
 
-/** Refuses a folder holding anything but Ferry's own resumable work, unless --force. */
-async function prepareFolder(dir: string, stateDir: string, force: boolean, resume: boolean): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const entries = (await readdir(dir)).filter((n) => n !== STATE_DIR);
-  const foreign = entries.filter((n) => !isOwn(n));
-  const finished = entries.includes(TRANSFER_MANIFEST);
-  if (!force && (foreign.length > 0 || finished)) {
-    throw new BundleNotEmptyError(
-      `${dir} is not empty (${finished ? 'it holds a finished bundle' : `it holds ${foreign[0]}`}): choose an empty folder or pass --force to overwrite`,
-    );
-  }
-  if (force || !resume) {
-    await rm(stateDir, { recursive: true, force: true });
-    // Carried Ferry folders are folders: recursive.
-    for (const n of entries.filter(isOwn)) await rm(join(dir, n), { recursive: true, force: true });
-  }
-}
+const stateDirOf = (options: PullOptions) =>
+  options.tmpDir ? join(options.tmpDir, STATE_DIR) : join(options.bundleDir, STATE_DIR);
 
 function checkOptions(options: PullOptions): void {
   if (options.images.length === 0)
@@ -125,16 +109,18 @@ interface PullHooks {
 }
 
 /** Pulls into a bundle; with a station, signs the manifest and records the pull in its ledger. */
-export async function pull(options: PullOptions): Promise<TransferManifest> {
+export async function pull(given: PullOptions): Promise<TransferManifest> {
+  const options = { ...given, images: uniqueRequests(given.images) };
   checkOptions(options);
   const station = options.station;
   if (!station) {
     if (options.incremental)
       throw new UsageError("--incremental needs the station's ledger and its receipts");
-    return pullBundle(options, {});
+    return locked(options, () => pullBundle(options, {}));
   }
   const target = options.incrementalTarget ? parseRepositoryPath(options.incrementalTarget) : undefined;
   const inTarget = options.incremental ? blobsInTarget(station, target) : undefined;
+  // The ledger first: a damaged one stops the job before the bundle folder is even made.
   const recorder = OperationRecorder.begin(station, {
     direction: 'pull',
     bundleDir: options.bundleDir,
@@ -146,34 +132,73 @@ export async function pull(options: PullOptions): Promise<TransferManifest> {
       incremental: inTarget ? { registry: inTarget.registry, receipts: inTarget.receipts } : false,
     },
   });
-  let manifest: TransferManifest;
-  let signature: SignatureFile;
-  try {
-    manifest = await pullBundle(options, {
-      onTransferId: (id) => (recorder.transferId = id),
-      ...(inTarget ? { inTarget: inTarget.blobs } : {}),
+  return locked(options, async () => {
+    let manifest: TransferManifest;
+    let signature: SignatureFile;
+    try {
+      manifest = await pullBundle(options, {
+        onTransferId: (id) => (recorder.transferId = id),
+        ...(inTarget ? { inTarget: inTarget.blobs } : {}),
+      });
+      signature = await signManifest(options.bundleDir, station.key);
+    } catch (err) {
+      recorder.recordFailure(err);
+      throw err;
+    }
+    recorder.pulled(manifest, {
+      status: 'signed',
+      fingerprint: signature.fingerprint,
+      publicKey: signature.publicKey,
+      signedAt: signature.signedAt,
     });
-    signature = await signManifest(options.bundleDir, station.key);
-  } catch (err) {
+    return manifest;
+  }).catch((err: unknown) => {
+    // A folder in use by another pull is an outcome too (recording twice is a no-op).
     recorder.recordFailure(err);
     throw err;
-  }
-  recorder.pulled(manifest, {
-    status: 'signed',
-    fingerprint: signature.fingerprint,
-    publicKey: signature.publicKey,
-    signedAt: signature.signedAt,
   });
-  return manifest;
+}
+
+/** Runs the job holding the folder's lock; its resume state goes only once the job is done. */
+async function locked(options: PullOptions, job: () => Promise<TransferManifest>): Promise<TransferManifest> {
+  await makeFolder(options.bundleDir, 'bundle folder');
+  const lock = await lockFolder(options.bundleDir);
+  try {
+    const manifest = await job();
+    // Last: until the pull is signed and recorded, a rerun finds the state and finishes the job.
+    await rm(stateDirOf(options), { recursive: true, force: true });
+    return manifest;
+  } finally {
+    await lock.release();
+  }
 }
 
 async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<TransferManifest> {
   const emit = options.onEvent ?? (() => {});
   const dir = options.bundleDir;
-  const stateDir = options.tmpDir ? join(options.tmpDir, STATE_DIR) : join(dir, STATE_DIR);
+  const stateDir = stateDirOf(options);
   const resume = options.resume !== false;
-  await prepareFolder(dir, stateDir, options.force === true, resume);
-  await mkdir(stateDir, { recursive: true });
+  const force = options.force === true;
+  const fp = fingerprint(options);
+  const statePath = join(stateDir, 'plan.json');
+  const saved = await readFile(statePath, 'utf8').then(
+    (t) => JSON.parse(t) as SavedState,
+    () => undefined,
+  );
+  // Stopped after the transfer manifest was written: the bundle is whole, only signing and
+  // recording are left, and the state kept until then says it is this pull's bundle.
+  const written = resume && !force && saved?.fingerprint === fp ? await finishedManifest(dir) : undefined;
+  if (written && written.transferId === saved?.transferId) {
+    await prepareFolder(dir, stateDir, { force, resume, finishing: true });
+    hooks.onTransferId?.(written.transferId);
+    emit({
+      type: 'phase',
+      phase: 'seal',
+      message: `finishing transfer ${written.transferId}: the bundle is complete`,
+    });
+    return written;
+  }
+  await prepareFolder(dir, stateDir, { force, resume, finishing: false });
 
   const concurrency = options.concurrency ?? defaultConcurrency;
   // As many connections as transfers run at once (undici's pool would queue the rest).
@@ -181,23 +206,16 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
   const storeFor = registryStores(transport);
   let writer: (BlobSink & PlannedSink<SealedBundle>) | undefined;
   try {
-    const fp = fingerprint(options);
-    const statePath = join(stateDir, 'plan.json');
-    const saved = await readFile(statePath, 'utf8').then(
-      (t) => JSON.parse(t) as SavedState,
-      () => undefined,
-    );
     let state: SavedState;
     let plan: CopyPlan;
-    if (saved && saved.fingerprint === fp) {
+    if (saved && saved.fingerprint === fp && !force && resume) {
       state = saved;
       plan = deserializePlan(saved.plan);
       emit({ type: 'phase', phase: 'plan', message: `resuming transfer ${saved.transferId}` });
     } else {
       if (saved) {
         // Another pull was interrupted here: its partial files do not belong to this one.
-        await prepareFolder(dir, stateDir, true, false);
-        await mkdir(stateDir, { recursive: true });
+        await prepareFolder(dir, stateDir, { force: true, resume: false, finishing: false });
       }
       emit({ type: 'phase', phase: 'plan', message: `resolving ${options.images.length} image(s)` });
       const images = await resolveRequests(options.images, storeFor, {
@@ -300,7 +318,6 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       ...(carried ? { carriedFerry: carried } : {}),
     };
     await writeTransferManifest(dir, manifest);
-    await bundle.discardState();
     return manifest;
   } finally {
     // Closing the part files on failure too: a full disk must be freeable (and unmountable) at once.

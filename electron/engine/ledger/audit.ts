@@ -1,17 +1,29 @@
 // `ferry audit verify`: proves the ledger was not edited. Recomputes every entry's hash from its
 // content and the previous entry's hash, looks for gaps in the numbering (removed entries), compares
 // the last entry with the signed head file (removed last entries), and checks that the append-only
-// triggers are still in place. Names the first broken entry; lists the rest.
+// triggers are still in place. Names the first broken entry; lists the rest. Entries after the
+// signed head were added without the station key; the head must be signed by the key the ledger
+// pins in its first entry, whatever key lies in keys/ now.
 import type { Db } from './database.ts';
 import { entryHash, GENESIS_HASH, type EntryKind, type RawEntryRow } from './entry.ts';
 import { HEAD_FILE, readHead } from './head.ts';
 import type { Ledger } from './ledger.ts';
 import { stationKey } from '../signing/station-key.ts';
+import { keyPinOf, type KeyPinBody } from './key-pin.ts';
 
 export interface AuditProblem {
   /** The entry where the chain breaks (for deleted entries: the first one missing). */
   seq: number;
-  kind: 'changed' | 'relinked' | 'missing' | 'removed-tail' | 'head' | 'triggers' | 'database';
+  kind:
+    | 'changed'
+    | 'relinked'
+    | 'missing'
+    | 'removed-tail'
+    | 'unsigned-tail'
+    | 'head'
+    | 'key'
+    | 'triggers'
+    | 'database';
   message: string;
   entry?: { kind: EntryKind; operationId: string; transferId: string; recordedAt: string };
 }
@@ -24,6 +36,9 @@ export interface AuditReport {
   problems: AuditProblem[];
   /** The first entry where the chain breaks, when it does. */
   firstBroken?: number;
+  /** An append that never committed (Ferry stopped between writing the head and the commit): a note,
+   *  not an edit. */
+  interrupted?: { from: number; to: number; message: string };
   /** How many problems were found beyond the ones listed. */
   moreProblems: number;
   seconds: number;
@@ -67,6 +82,8 @@ export function auditLedger(ledger: Ledger): AuditReport {
     let expectedSeq = 1;
     let prevStoredHash = GENESIS_HASH;
     let last: AuditReport['head'];
+    let pinned: KeyPinBody | undefined;
+    let interruptedAppend: AuditReport['interrupted'];
     const rows = db
       .prepare(
         'SELECT seq, operation_id, transfer_id, kind, recorded_at, subject, digest, body, prev_hash, hash FROM entries ORDER BY seq',
@@ -86,6 +103,7 @@ export function auditLedger(ledger: Ledger): AuditReport {
       hash,
     ] of rows) {
       count++;
+      if (kind === 'key') pinned ??= keyPinOf(body);
       const entry = { kind, operationId, transferId, recordedAt };
       const what = `entry #${seq} (${kind}${transferId ? ` of transfer ${transferId}` : ''}, recorded ${recordedAt})`;
       if (seq !== expectedSeq) {
@@ -154,15 +172,37 @@ export function auditLedger(ledger: Ledger): AuditReport {
       add({ seq: lastSeq, kind: 'head', message: `${HEAD_FILE} cannot be trusted: ${head.reason}` });
     } else {
       const station = stationKey(ledger.home).fingerprint;
-      if (head.fingerprint !== station) {
+      // Ledgers begun before key pinning trust the key in keys/, as they always did.
+      const trusted = pinned?.fingerprint ?? station;
+      if (pinned && station !== pinned.fingerprint) {
+        add({
+          seq: 0,
+          kind: 'key',
+          message: `keys/ holds the key ${station}, not the key the ledger pins (${pinned.fingerprint}): the station key was replaced outside Ferry`,
+        });
+      }
+      if (head.fingerprint !== trusted) {
         add({
           seq: lastSeq,
           kind: 'head',
-          message: `${HEAD_FILE} is signed by ${head.fingerprint}, not by this station's key ${station}`,
+          message: pinned
+            ? `${HEAD_FILE} is signed by ${head.fingerprint}, not the key the ledger pins (${trusted})`
+            : `${HEAD_FILE} is signed by ${head.fingerprint}, not by this station's key ${station}`,
         });
       }
+      const previous = head.head.previous;
+      // A crash after the head was written and before the commit: the head is one append ahead and
+      // names the ledger's real end as the head it followed. Nothing was lost or added.
+      const interrupted = previous !== undefined && previous.seq === lastSeq && previous.hash === last?.hash;
+      if (head.head.seq > lastSeq && interrupted) {
+        interruptedAppend = {
+          from: lastSeq + 1,
+          to: head.head.seq,
+          message: `entries #${lastSeq + 1}–#${head.head.seq} were never committed: Ferry was stopped while recording them (the job they describe did not finish)`,
+        };
+      }
       if (head.head.seq > lastSeq) {
-        if (!(used !== undefined && used >= head.head.seq)) {
+        if (!interrupted && !(used !== undefined && used >= head.head.seq)) {
           add({
             seq: lastSeq + 1,
             kind: 'removed-tail',
@@ -179,6 +219,13 @@ export function auditLedger(ledger: Ledger): AuditReport {
             message: `entry #${head.head.seq} is not the one the signed head recorded: the end of the ledger was rewritten`,
           });
         }
+        if (head.head.seq < lastSeq) {
+          add({
+            seq: head.head.seq + 1,
+            kind: 'unsigned-tail',
+            message: `entries #${head.head.seq + 1}–#${lastSeq} come after the signed head (#${head.head.seq}): they were added without the station key`,
+          });
+        }
       }
     }
 
@@ -189,6 +236,7 @@ export function auditLedger(ledger: Ledger): AuditReport {
       ...(broken.length ? { firstBroken: Math.min(...broken) } : {}),
       entries: count,
       ...(last ? { head: last } : {}),
+      ...(interruptedAppend ? { interrupted: interruptedAppend } : {}),
       problems,
       moreProblems: more,
       seconds: (performance.now() - started) / 1000,

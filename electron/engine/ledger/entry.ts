@@ -17,7 +17,9 @@ export type EntryKind =
   | 'verification'
   | 'outcome'
   | 'receipt'
-  | 'receipt-blob';
+  | 'receipt-blob'
+  /** The station key the ledger pins (its first entry). */
+  | 'key';
 
 /** What a caller appends; the ledger adds sequence, time, operation and hashes. */
 export interface NewEntry {

@@ -18,6 +18,7 @@ import {
   type RawEntryRow,
 } from './entry.ts';
 import { writeHead } from './head.ts';
+import { keyPinEntry, STATION_OPERATION } from './key-pin.ts';
 import { join } from 'node:path';
 
 export interface AppendContext {
@@ -78,12 +79,19 @@ export class Ledger {
         let seq = Math.max(last?.seq ?? 0, used?.seq ?? 0);
         let prev = last?.hash ?? GENESIS_HASH;
         const first = seq + 1;
-        for (const e of entries) {
+        // A new ledger begins by pinning the station key, in the same transaction as its first batch.
+        const batch: Array<{ entry: NewEntry; context: AppendContext }> = [
+          ...(seq === 0
+            ? [{ entry: keyPinEntry(key), context: { operationId: STATION_OPERATION, transferId: '' } }]
+            : []),
+          ...entries.map((entry) => ({ entry, context })),
+        ];
+        for (const { entry: e, context: c } of batch) {
           seq++;
           const row = {
             seq,
-            operationId: context.operationId,
-            transferId: context.transferId,
+            operationId: c.operationId,
+            transferId: c.transferId,
             kind: e.kind,
             recordedAt,
             subject: e.subject ?? null,
@@ -105,7 +113,17 @@ export class Ledger {
           );
           prev = hash;
         }
-        writeHead(this.home, { seq, hash: prev, updatedAt: recordedAt }, key);
+        // Before the commit (see head.ts): a crash in between reads as an interrupted append.
+        writeHead(
+          this.home,
+          {
+            seq,
+            hash: prev,
+            updatedAt: recordedAt,
+            ...(last ? { previous: { seq: last.seq, hash: last.hash } } : {}),
+          },
+          key,
+        );
         return { first, last: seq };
       });
       return tx.immediate();

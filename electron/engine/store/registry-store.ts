@@ -21,16 +21,11 @@ import {
 import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
 import { digestProblem, pathProblem, tagProblem } from '../ref/grammar.ts';
 import { registryEndpoint } from '../ref/reference.ts';
-import {
-  discardBody,
-  headerValue,
-  maxManifestBytes,
-  readBodyBytes,
-  readBodyText,
-} from '../transport/body.ts';
+import { discardBody, headerValue, maxManifestBytes, readBodyText } from '../transport/body.ts';
 import { mapStreamErrors, statusError } from '../transport/errors.ts';
 import { nextLink } from '../transport/link-header.ts';
 import type { RepositoryScope, Transport, TransportRequest } from '../transport/types.ts';
+import type { WholeResponse } from '../transport/whole-response.ts';
 import { addToReferrersFallback } from './referrers-fallback.ts';
 import { BlobUploader } from './registry-upload.ts';
 import type { BlobSink, BlobSource, BlobStream, GetBlobOptions, ManifestHead } from './store.ts';
@@ -89,21 +84,23 @@ export class RegistryStore implements BlobSource, BlobSink {
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<RawManifest> {
     this.#checkName(repository, reference);
     const label = this.#label(repository, reference);
-    const res = await this.#request({
-      method: 'GET',
-      path: `/v2/${repository}/manifests/${reference}`,
-      headers: { accept: manifestAccept },
-      scope: pull(repository),
-      signal,
-    });
+    const res = await this.#requestWhole(
+      {
+        method: 'GET',
+        path: `/v2/${repository}/manifests/${reference}`,
+        headers: { accept: manifestAccept },
+        scope: pull(repository),
+        signal,
+      },
+      `manifest ${label}`,
+    );
     if (res.statusCode === 404) {
-      await discardBody(res.body);
       throw new NotFoundError(`${label} not found`, {
         details: { registry: this.name, repository, reference },
       });
     }
-    if (res.statusCode !== 200) throw await this.#fail(res, `GET manifest ${label}`, repository);
-    const bytes = await readBodyBytes(res.body, maxManifestBytes, `manifest ${label}`);
+    if (res.statusCode !== 200) throw this.#failWhole(res, `GET manifest ${label}`, repository);
+    const bytes = res.body;
     const served = headerValue(res.headers['docker-content-digest']);
     const digest = verifyManifestDigest(bytes, label, isDigest(reference) ? reference : undefined, served);
     return { bytes, mediaType: detectMediaType(bytes, headerValue(res.headers['content-type'])), digest };
@@ -304,17 +301,17 @@ export class RegistryStore implements BlobSource, BlobSink {
     let next: string | undefined = `/v2/${repository}/tags/list${size === undefined ? '' : `?n=${size}`}`;
     const tags: string[] = [];
     while (next !== undefined) {
-      const res = await this.#request({ method: 'GET', path: next, scope: pull(repository), signal });
+      const res = await this.#requestWhole(
+        { method: 'GET', path: next, scope: pull(repository), signal },
+        `tag list of ${repository}`,
+      );
       if (res.statusCode === 404) {
-        await discardBody(res.body);
         throw new NotFoundError(`${this.name}/${repository} not found`, {
           details: { registry: this.name, repository },
         });
       }
-      if (res.statusCode !== 200) throw await this.#fail(res, 'list tags', repository);
-      const page = JSON.parse(
-        (await readBodyBytes(res.body, maxManifestBytes, 'tag list')).toString('utf8'),
-      ) as {
+      if (res.statusCode !== 200) throw this.#failWhole(res, 'list tags', repository);
+      const page = JSON.parse(res.body.toString('utf8')) as {
         tags?: unknown;
       };
       if (Array.isArray(page.tags)) for (const t of page.tags) if (typeof t === 'string') tags.push(t);
@@ -369,22 +366,23 @@ export class RegistryStore implements BlobSource, BlobSink {
     let next: string | undefined = `/v2/${repository}/referrers/${digest}`;
     const out: Descriptor[] = [];
     while (next !== undefined) {
-      const res = await this.#request({
-        method: 'GET',
-        path: next,
-        headers: { accept: MediaTypes.ociIndex },
-        scope: pull(repository),
-        signal,
-      });
+      const res = await this.#requestWhole(
+        {
+          method: 'GET',
+          path: next,
+          headers: { accept: MediaTypes.ociIndex },
+          scope: pull(repository),
+          signal,
+        },
+        `referrers of ${digest}`,
+      );
       const type = headerValue(res.headers['content-type']) ?? '';
       if (res.statusCode !== 200 || !isIndexMediaType(type)) {
         const noApi = [200, 400, 404, 405, 501].includes(res.statusCode);
-        if (!noApi) throw await this.#fail(res, `referrers of ${digest}`, repository);
-        await discardBody(res.body);
+        if (!noApi) throw this.#failWhole(res, `referrers of ${digest}`, repository);
         return out.length > 0 ? out : undefined;
       }
-      const bytes = await readBodyBytes(res.body, maxManifestBytes, `referrers of ${digest}`);
-      const index = parseManifest(bytes, type, { label: `referrers of ${digest}` });
+      const index = parseManifest(res.body, type, { label: `referrers of ${digest}` });
       if (isImageIndex(index)) out.push(...index.manifests);
       next = nextLink(res.headers.link);
     }
@@ -395,6 +393,20 @@ export class RegistryStore implements BlobSource, BlobSink {
 
   #request(req: Omit<TransportRequest, 'throwOnError'>): Promise<Dispatcher.ResponseData> {
     return this.#transport.request(this.endpoint, { ...req, throwOnError: false });
+  }
+
+  /** Small responses: read whole, and fetched again whole when the body breaks off. */
+  #requestWhole(req: Omit<TransportRequest, 'throwOnError'>, label: string): Promise<WholeResponse> {
+    return this.#transport.requestWhole(
+      this.endpoint,
+      { ...req, throwOnError: false },
+      maxManifestBytes,
+      label,
+    );
+  }
+
+  #failWhole(res: WholeResponse, what: string, repository: string): FerryError {
+    return statusError(res.statusCode, res.body.toString('utf8'), this.#ctx(what, repository));
   }
 
   async #fail(res: Dispatcher.ResponseData, what: string, repository: string): Promise<FerryError> {

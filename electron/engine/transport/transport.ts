@@ -17,6 +17,7 @@ import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } fr
 import type { SendToUrl } from './token.ts';
 import { tlsConnectOptions } from './tls.ts';
 import type { Transport, TransportOptions, TransportRequest } from './types.ts';
+import { fetchWhole, type WholeResponse } from './whole-response.ts';
 
 export const defaultTimeoutMs = 60_000;
 export const defaultRetries = 4;
@@ -44,6 +45,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
     env,
   });
   const retries = options.retries ?? defaultRetries;
+  const retryPolicy = {
+    retries,
+    baseDelayMs: options.retryBaseDelayMs ?? 500,
+    maxDelayMs: 30_000,
+    onRetry: options.onRetry,
+  };
   const dispatcher = base.compose(
     interceptors.retry({
       // false: once retries are exhausted (or the policy declines) the last response is delivered
@@ -53,12 +60,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       methods: [...retryMethods],
       statusCodes: [...retryStatusCodes],
       errorCodes: [...retryErrorCodes],
-      retry: createRetryPolicy({
-        retries,
-        baseDelayMs: options.retryBaseDelayMs ?? 500,
-        maxDelayMs: 30_000,
-        onRetry: options.onRetry,
-      }),
+      retry: createRetryPolicy(retryPolicy),
     }),
     interceptors.redirect({ maxRedirections: 5 }),
   );
@@ -140,8 +142,29 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }
   }
 
+  async function requestWhole(
+    host: string,
+    req: TransportRequest,
+    limit: number,
+    label: string,
+  ): Promise<WholeResponse> {
+    const url = req.path.startsWith('/') ? new URL(req.path, baseUrl(host)) : new URL(req.path);
+    try {
+      return await fetchWhole(
+        () => request(host, req),
+        { origin: url.origin, method: req.method, path: url.pathname, label, limit },
+        retryPolicy,
+        req.signal,
+      );
+    } catch (err) {
+      if (err instanceof FerryError) throw err;
+      throw mapTransportError(err, { host, what: `${req.method} ${url.pathname}` });
+    }
+  }
+
   return {
     request,
+    requestWhole,
     baseUrl,
     close: () => dispatcher.close(),
   };

@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { RetryInfo } from './retry.ts';
+import type { WholeResponse } from './whole-response.ts';
 
 /** What a registry accepts as a login. Every field is a secret except `username`. */
 export interface Credentials {
@@ -70,6 +71,14 @@ export interface TransportRequest {
 
 export interface Transport {
   request(registryHost: string, req: TransportRequest): Promise<Dispatcher.ResponseData>;
+  /** A small response (manifest, tag list) read whole, at most `limit` bytes; a body that breaks off
+   *  is fetched again from its start, never resumed with Range. */
+  requestWhole(
+    registryHost: string,
+    req: TransportRequest,
+    limit: number,
+    label: string,
+  ): Promise<WholeResponse>;
   /** 'https://host' or 'http://host' (insecure): the base that relative Locations resolve against. */
   baseUrl(registryHost: string): string;
   close(): Promise<void>;

@@ -12,9 +12,21 @@ import { IoError } from '../engine/errors.ts';
 import type { PushReport } from '../engine/jobs/push.ts';
 import { parseRepositoryPath } from '../engine/ref/reference.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
+import type { NoEffectFlags } from './deckhouse-flags.ts';
 import { writeFileAtomic } from '../engine/util/write-file-atomic.ts';
 
+/** `d8 mirror push` flags that change nothing in Ferry (see deckhouse-flags.ts noEffectNotes). */
+export const pushNoEffectFlags: NoEffectFlags = {
+  'tmp-dir': {
+    type: 'string',
+    arg: 'DIR',
+    help: 'd8 compatibility: where d8 unpacks the bundle',
+    noEffect: 'Ferry reads blobs straight out of the archives and needs no temporary space',
+  },
+};
+
 export const deckhousePushFlags: Record<string, OptionSpec> = {
+  ...pushNoEffectFlags,
   'modules-path-suffix': {
     type: 'string',
     arg: 'PATH',

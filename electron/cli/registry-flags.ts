@@ -6,6 +6,7 @@ import {
   dockerConfigCredentials,
   staticCredentials,
 } from '../engine/transport/docker-config.ts';
+import { timeoutFromEnv } from '../engine/transport/duration.ts';
 import type { Credentials, TransportOptions } from '../engine/transport/types.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
@@ -48,7 +49,7 @@ export function transportOptions(
     );
   }
   sources.push(dockerConfigCredentials(env));
-  const timeout = env.D8_MIRROR_TIMEOUT ? parseDuration(env.D8_MIRROR_TIMEOUT) : undefined;
+  const timeout = timeoutFromEnv(env);
   return {
     insecure: args.values.insecure === true,
     tlsSkipVerify: args.values['tls-skip-verify'] === true,
@@ -57,11 +58,4 @@ export function transportOptions(
     env,
     ...(timeout ? { timeoutMs: timeout } : {}),
   };
-}
-
-function parseDuration(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`D8_MIRROR_TIMEOUT '${text}' is not a duration: use e.g. 90s or 5m`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
-  return Number(m[1]) * factor;
 }

@@ -2,7 +2,7 @@
 // breaks a real transfer. Each case fails on the code before the fix: channel names in
 // --deckhouse-tag, empty OCI layouts in d8 bundles, LTS-only editions, d8's flags and environment,
 // d8's bare-version ranges and exact-pin aliasing.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,5 +172,157 @@ describe('d8 bundles with empty OCI layouts', () => {
     expect(push.stderr).not.toMatch(/error/);
     expect(push.code).toBe(0);
     expect(push.stdout).toMatch(/pushed 1 image\(s\)/);
+  });
+});
+
+/** Every flag of `d8 mirror pull` and `d8 mirror push` at deckhouse-cli 4c2e288 (cmd/pull/flags, cmd/push/flags.go). */
+const D8_PULL_FLAGS = [
+  'source',
+  'source-login',
+  'source-password',
+  'license',
+  'since-version',
+  'include-platform',
+  'deckhouse-tag',
+  'installer-tag',
+  'include-module',
+  'exclude-module',
+  'modules-path-suffix',
+  'include-package',
+  'exclude-package',
+  'include-plugin',
+  'images-bundle-chunk-size',
+  'gost-digest',
+  'force',
+  'no-pull-resume',
+  'ignore-suspend',
+  'no-platform',
+  'no-security-db',
+  'no-modules',
+  'no-packages',
+  'no-installer',
+  'only-extra-images',
+  'skip-vex-images',
+  'proxy-registry',
+  'dry-run',
+  'verbose-summary',
+  'tls-skip-verify',
+  'insecure',
+  'tmp-dir',
+];
+const D8_PUSH_FLAGS = [
+  'registry-login',
+  'registry-password',
+  'tls-skip-verify',
+  'insecure',
+  'tmp-dir',
+  'modules-path-suffix',
+];
+
+describe("d8's flags and environment", () => {
+  it('ferry pull --help and ferry push --help list every d8 flag', async () => {
+    const pullHelp = (await ferry(['pull', '--help'], env)).stdout;
+    for (const flag of D8_PULL_FLAGS) expect(pullHelp).toContain(`--${flag}`);
+    const pushHelp = (await ferry(['push', '--help'], env)).stdout;
+    for (const flag of D8_PUSH_FLAGS) expect(pushHelp).toContain(`--${flag}`);
+  });
+
+  it('d8 flags Ferry has no use for parse, each named once as having no effect; --dry-run writes nothing', async () => {
+    const dir = join(work, 'dry-run');
+    const run = await ferry(
+      [
+        'pull',
+        dir,
+        '--source',
+        seed.source,
+        '--insecure',
+        '--dry-run',
+        '--no-security-db',
+        '--no-installer',
+        '--installer-tag',
+        'latest',
+        '--no-packages',
+        '--include-package',
+        'p',
+        '--exclude-package',
+        'q',
+        '--include-plugin',
+        'x',
+        '--skip-vex-images',
+        '--proxy-registry',
+        '--verbose-summary',
+        '-i',
+        'console@=v1.3.0',
+      ],
+      { ...env, D8_MIRROR_TIMEOUT: '1h30m' },
+    );
+    expect(run.code).toBe(0);
+    for (const flag of [
+      'no-installer',
+      'installer-tag',
+      'no-packages',
+      'include-package',
+      'exclude-package',
+      'include-plugin',
+      'skip-vex-images',
+      'proxy-registry',
+      'verbose-summary',
+    ])
+      expect(
+        run.stderr.split('\n').filter((l) => l.startsWith(`--${flag} has no effect in Ferry: `)),
+      ).toHaveLength(1);
+    expect(run.stdout).toContain(
+      `platform: ${seed.versions.filter((v) => ['v1.68.3', 'v1.69.2', 'v1.70.1', 'v1.71.0'].includes(v)).join(', ')}; channels alpha=v1.71.0`,
+    );
+    expect(run.stdout).toMatch(/^module console: v1\.3\.0; channels alpha=v1\.3\.0/m);
+    expect(run.stdout).toContain(`dry run: nothing was written to ${dir}`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('D8_MIRROR_TIMEOUT takes Go durations (1.5m, 1h30m); a malformed one is one usage line', async () => {
+    const args = [
+      'pull',
+      join(work, 'timeout'),
+      '--source',
+      seed.source,
+      '--insecure',
+      '--dry-run',
+      '--no-modules',
+      '--no-security-db',
+    ];
+    expect((await ferry(args, { ...env, D8_MIRROR_TIMEOUT: '1.5m' })).code).toBe(0);
+    const bad = await ferry(args, { ...env, D8_MIRROR_TIMEOUT: '5 minutes' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/D8_MIRROR_TIMEOUT '5 minutes'.*Go duration/);
+  });
+
+  it('--include-platform =vX.Y.Z is the exact build; a range is one usage line', async () => {
+    const m = await pull(['--no-modules', '--no-security-db', '--include-platform', '=v1.69.0']);
+    expect(carried(m)).toEqual(platformWithChannels('v1.69.0', [...RELEASE_CHANNELS]));
+    const range = await ferry(
+      ['pull', join(work, 'range'), '--source', seed.source, '--include-platform', '>=1.68 <1.70'],
+      env,
+    );
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/--include-platform '>=1.68 <1.70': Ferry takes only an exact build/);
+  });
+
+  it('push accepts --tmp-dir and says it has no effect', async () => {
+    const dir = join(work, 'tmp-dir-push');
+    await pull(['--no-modules', '--no-platform']);
+    const run = await ferry(
+      [
+        'push',
+        join(work, `bundle-${bundles}`),
+        `${target.host}/tmp/ee`,
+        '--insecure',
+        '--dry-run',
+        '--tmp-dir',
+        dir,
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^--tmp-dir has no effect in Ferry: /m);
   });
 });

@@ -2,9 +2,10 @@
 import { UsageError } from '../../engine/errors.ts';
 import { imageRequest, readImagesFile } from '../../engine/jobs/image-list.ts';
 import { pull } from '../../engine/jobs/pull.ts';
-import { pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
+import { planDeckhousePull, pullDeckhouse } from '../../engine/jobs/pull-deckhouse.ts';
 import { parseRepositoryPath } from '../../engine/ref/reference.ts';
-import { deckhousePullFlags, deckhouseSelectionFrom } from '../deckhouse-flags.ts';
+import { deckhousePullFlags, deckhouseSelectionFrom, noEffectNotes } from '../deckhouse-flags.ts';
+import { planSummary } from '../../engine/deckhouse/plan-summary.ts';
 import { parsePlatform } from '../../engine/oci/platform.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import { parseSize } from '../../engine/util/size.ts';
@@ -108,7 +109,8 @@ export const pullCommand: Command = {
       (license ? 'license-token' : undefined);
     const password =
       (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
-    const selection = deckhouseSelectionFrom(args, images.length > 0);
+    const selection = deckhouseSelectionFrom(args, images.length > 0, io.env);
+    for (const note of noEffectNotes(args)) io.stderr.write(`${note}\n`);
     if (!selection && images.length === 0) {
       throw new UsageError(
         'nothing to pull: pass --image <ref> or --images-file <file>, or --source <registry/path/edition> for a Deckhouse distribution',
@@ -145,6 +147,13 @@ export const pullCommand: Command = {
       signal: io.signal,
       onEvent: progress,
     };
+    if (selection && v['dry-run'] === true) {
+      const plan = await planDeckhousePull({ ...common, selection });
+      progress.done();
+      for (const line of planSummary(plan)) io.stdout.write(`${line}\n`);
+      io.stdout.write(`dry run: nothing was written to ${bundleDir}\n`);
+      return 0;
+    }
     const manifest = selection
       ? (await pullDeckhouse({ ...common, selection })).manifest
       : await pull({ ...common, images });

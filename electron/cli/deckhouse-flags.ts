@@ -119,6 +119,10 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
     arg: '=vX.Y.Z',
     help: "Deckhouse: only this platform build (d8's exact form; the same as --deckhouse-tag vX.Y.Z)",
   },
+  strict: {
+    type: 'boolean',
+    help: 'Deckhouse: stop where d8 skips and warns (a module without channels, an odd extra_images.json entry)',
+  },
   'dry-run': {
     type: 'boolean',
     help: 'Deckhouse: print the plan (versions per channel, modules with versions); write nothing',
@@ -165,6 +169,7 @@ export function deckhouseSelectionFrom(
     noSecurityDb: v['no-security-db'] === true,
     noModules: v['no-modules'] === true,
     onlyExtraImages: v['only-extra-images'] === true,
+    strict: v.strict === true,
   };
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;
   if (v['include-platform'] !== undefined) selection.deckhouseTag = platformPin(v);

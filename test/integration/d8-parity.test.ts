@@ -326,3 +326,70 @@ describe("d8's flags and environment", () => {
     expect(run.stderr).toMatch(/^--tmp-dir has no effect in Ferry: /m);
   });
 });
+
+describe('where d8 skips and warns', () => {
+  it('a catalog module with no release channel is skipped with one warning; --strict stops the pull', async () => {
+    const skipSeed = await seedDeckhouse(source, 'deckhouse/skip');
+    const client = createRegistryClient(source);
+    try {
+      // A module listed in the catalog whose release repository has no channel tags.
+      await copyImage(client, `${skipSeed.root}/modules`, 'console', `${skipSeed.root}/modules`, ['broken']);
+      await copyImage(
+        client,
+        skipSeed.modules.console!.repository,
+        'v1.3.0',
+        `${skipSeed.root}/modules/broken`,
+        ['v1.3.0'],
+      );
+    } finally {
+      await client.close();
+    }
+    const dir = join(work, 'skip');
+    const run = await ferry(
+      ['pull', dir, '--source', skipSeed.source, '--insecure', '--no-platform', '--no-security-db'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((l) => l.includes('skipped module broken'))).toHaveLength(1);
+    const m = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
+    expect(m.archives.map((a) => a.name).sort()).toEqual(['module-console.tar', 'module-stronghold.tar']);
+    // Recorded in the manifest (so `ferry inspect` shows it) and in the ledger (the transfer report).
+    const inspect = await ferry(['inspect', dir], env);
+    expect(inspect.stdout).toMatch(
+      /^Skipped \(where d8 skips and warns\):\n {2}module broken: .*has no release channel tags/m,
+    );
+    const report = await ferry(['report', m.transferId, '--format', 'json'], env);
+    const pulled = (JSON.parse(report.stdout) as { operations: Array<{ skipped?: Array<{ item: string }> }> })
+      .operations[0]!;
+    expect(pulled.skipped?.map((s) => s.item)).toEqual(['module broken']);
+    const dry = await ferry(
+      [
+        'pull',
+        join(work, 'skip-dry'),
+        '--source',
+        skipSeed.source,
+        '--insecure',
+        '--no-platform',
+        '--no-security-db',
+        '--dry-run',
+      ],
+      env,
+    );
+    expect(dry.stdout).toMatch(/^skipped module broken: .*has no release channel tags/m);
+    const strict = await ferry(
+      [
+        'pull',
+        join(work, 'skip-strict'),
+        '--source',
+        skipSeed.source,
+        '--insecure',
+        '--no-platform',
+        '--no-security-db',
+        '--strict',
+      ],
+      env,
+    );
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toMatch(/module broken: .*has no release channel tags .*\(--strict stops here/);
+  });
+});

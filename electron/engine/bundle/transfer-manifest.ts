@@ -80,6 +80,13 @@ export interface TransferManifest {
   totals: { images: number; blobs: number; blobBytes: number; archiveBytes: number; files: number };
   /** Incremental bundles only: blobs left out because the target already holds them (push mounts them). */
   omitted?: OmittedBlob[];
+  /** Deckhouse: what the pull left out where d8 skips and warns, and why (absent when nothing was). */
+  skipped?: SkippedItem[];
+}
+
+export interface SkippedItem {
+  item: string;
+  reason: string;
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {

@@ -45,7 +45,11 @@ function parseJson(bytes: Buffer | undefined, where: string): unknown {
   }
 }
 
-async function planModule(ctx: PlanContext, name: string, options: ModulesOptions): Promise<ModulePlan> {
+async function planModule(
+  ctx: PlanContext,
+  name: string,
+  options: ModulesOptions,
+): Promise<ModulePlan | undefined> {
   const repo = ctx.repo(joinPath(options.suffix, name));
   const releaseRepo = `${repo}/release`;
   const path = `modules/${name}`;
@@ -59,9 +63,12 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
     );
     const names = present.filter((c): c is ReleaseChannel => c !== undefined);
     if (names.length === 0) {
-      throw new NotFoundError(
-        `module ${name}: ${ctx.registry}/${releaseRepo} has no release channel tags (${ALL_CHANNELS.join(', ')})`,
+      // d8 pulls module channels with AllowMissingTags (modules.go) and goes on without the module.
+      ctx.skip(
+        `module ${name}`,
+        `${ctx.registry}/${releaseRepo} has no release channel tags (${ALL_CHANNELS.join(', ')})`,
       );
+      return undefined;
     }
     channels = await Promise.all(names.map((c) => ctx.limit(() => ctx.channelVersion(releaseRepo, c))));
   }
@@ -97,7 +104,11 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
         });
       }
       const digests = digestsIn(parseJson(files.get(IMAGES_DIGESTS), `${where} ${IMAGES_DIGESTS}`));
-      const extras = extraImagesIn(parseJson(files.get(EXTRA_IMAGES), `${where} ${EXTRA_IMAGES}`), where);
+      const extras = extraImagesIn(
+        parseJson(files.get(EXTRA_IMAGES), `${where} ${EXTRA_IMAGES}`),
+        where,
+        (entry, why) => ctx.skip(`${where} ${EXTRA_IMAGES} entry ${entry}`, why),
+      );
       if (!options.onlyExtraImages) {
         ctx.add(repo, version, path, version);
         if (withRelease.has(version)) ctx.add(releaseRepo, version, `${path}/release`, version);
@@ -137,5 +148,6 @@ export async function planModules(ctx: PlanContext, options: ModulesOptions): Pr
     return [];
   }
   const names = selectModules(options.filter, available, `${ctx.registry}/${modulesRepo}`);
-  return Promise.all(names.map((name) => planModule(ctx, name, options)));
+  const planned = await Promise.all(names.map((name) => planModule(ctx, name, options)));
+  return planned.filter((m): m is ModulePlan => m !== undefined);
 }

@@ -23,5 +23,6 @@ export function planSummary(plan: DeckhousePlan): string[] {
       `module ${m.name}: ${m.versions.join(', ') || 'no versions'}; channels ${channelList(m.channels)}; ${m.appImages} app and ${m.extraImages} extra image reference(s)`,
     );
   }
+  for (const s of plan.skipped) lines.push(`skipped ${s.item}: ${s.reason}`);
   return lines;
 }

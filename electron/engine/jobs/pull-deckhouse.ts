@@ -53,6 +53,11 @@ export async function pullDeckhouse(options: DeckhousePullOptions): Promise<Deck
   if (plan.requests.length === 0) {
     throw new UsageError(`nothing to pull from ${plan.source}: the selection matches no image`);
   }
-  const manifest = await pull({ ...pullOptions, images: plan.requests, placement: deckhousePlacement });
+  const manifest = await pull({
+    ...pullOptions,
+    images: plan.requests,
+    placement: deckhousePlacement,
+    ...(plan.skipped.length ? { skipped: plan.skipped } : {}),
+  });
   return { manifest, plan };
 }

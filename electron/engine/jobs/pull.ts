@@ -13,6 +13,7 @@ import {
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
+import type { SkippedItem } from '../bundle/transfer-manifest.ts';
 import { copyPlan } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { resolveImage } from '../copy/resolve.ts';
@@ -59,6 +60,8 @@ export interface PullOptions {
   incremental?: boolean;
   /** `registry[/path]`: use only receipts of pushes there. */
   incrementalTarget?: string;
+  /** What the plan left out (Deckhouse: where d8 skips and warns); recorded in the manifest. */
+  skipped?: SkippedItem[];
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -292,6 +295,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         files: sealed.archives.reduce((n, a) => n + a.parts.length, 0),
       },
       ...(omitted.length ? { omitted } : {}),
+      ...(options.skipped?.length ? { skipped: options.skipped } : {}),
     };
     await writeTransferManifest(dir, manifest);
     await bundle.discardState();

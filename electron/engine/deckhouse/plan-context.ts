@@ -108,6 +108,8 @@ export class PlanContext {
   skip(item: string, reason: string): void {
     if (this.strict)
       throw new NotFoundError(`${item}: ${reason} (--strict stops here; without it the item is skipped)`);
+    // Once per item: an extra image several versions name is one skip, not one per version.
+    if (this.skipped.some((s) => s.item === item)) return;
     this.skipped.push({ item, reason });
     this.emit({ type: 'log', level: 'warn', message: `skipped ${item}: ${reason}` });
   }

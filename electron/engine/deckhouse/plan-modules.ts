@@ -90,8 +90,16 @@ async function planModule(
           `module ${name}: ${ctx.registry}/${repo}:${version} not found (check --include-module ${name}@=${version})`,
         );
       }
+      // d8 tolerates a missing module version image and takes release:<v> best effort (modules.go);
+      // a version a channel or range names but the registry lacks is skipped, not the whole pull.
+      if (!exact.has(version) && !(await exists(repo, version))) {
+        ctx.skip(`module ${name} ${version}`, `${ctx.registry}/${repo}:${version} not found`);
+        return;
+      }
       // An exact tag may be a build without a release (a ModulePullOverride build): its release is optional.
-      if (!exact.has(version) || (await exists(releaseRepo, version))) withRelease.add(version);
+      if (await exists(releaseRepo, version)) withRelease.add(version);
+      else if (!exact.has(version))
+        ctx.skip(`module ${name} release ${version}`, `${ctx.registry}/${releaseRepo}:${version} not found`);
       const files = await ctx.limit(() =>
         readImageFiles(ctx.store, repo, version, [IMAGES_DIGESTS, EXTRA_IMAGES], ctx.signal),
       );
@@ -116,9 +124,18 @@ async function planModule(
         appImages += digests.length;
       }
       for (const extra of extras) {
-        ctx.add(`${repo}/extra/${extra.name}`, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+        const extraRepo = `${repo}/extra/${extra.name}`;
+        // d8 tolerates a missing extra image tag (modules.go): skip it, keep the rest.
+        if (!(await exists(extraRepo, extra.tag))) {
+          ctx.skip(
+            `module ${name} extra image ${extra.name}:${extra.tag}`,
+            `${ctx.registry}/${extraRepo}:${extra.tag} not found`,
+          );
+          continue;
+        }
+        ctx.add(extraRepo, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+        extraImages += 1;
       }
-      extraImages += extras.length;
     }),
   );
 

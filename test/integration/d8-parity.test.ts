@@ -307,6 +307,13 @@ describe("d8's flags and environment", () => {
     expect(range.stderr).toMatch(/--include-platform '>=1.68 <1.70': Ferry takes only an exact build/);
   });
 
+  it('--only-extra-images pulls the extra images even with --no-modules (d8 pull.go)', async () => {
+    const m = await pull(['--no-platform', '--no-security-db', '--no-modules', '--only-extra-images']);
+    expect(new Set(m.images.map((i) => i.target.repository))).toEqual(
+      new Set(['modules/console/extra/scanner', 'modules/console/extra/report-db']),
+    );
+  });
+
   it('push accepts --tmp-dir and says it has no effect', async () => {
     const dir = join(work, 'tmp-dir-push');
     await pull(['--no-modules', '--no-platform']);

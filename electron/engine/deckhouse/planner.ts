@@ -85,8 +85,8 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     modulesSuffix: normalizeModulesSuffix(selection.modulesPathSuffix),
     platform: selection.noPlatform !== true,
     security: selection.noSecurityDb !== true,
-    // As d8: naming modules to include overrides --no-modules.
-    modules: selection.noModules !== true || filter.mode === 'include',
+    // As d8: naming modules to include, or --only-extra-images (pull.go), overrides --no-modules.
+    modules: selection.noModules !== true || filter.mode === 'include' || selection.onlyExtraImages === true,
     onlyExtraImages: selection.onlyExtraImages === true,
     strict: selection.strict === true,
   };

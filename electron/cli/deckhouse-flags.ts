@@ -5,6 +5,70 @@ import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const DEFAULT_DECKHOUSE_SOURCE = 'registry.deckhouse.ru/deckhouse/ee';
 
+/**
+ * Flags of `d8 mirror pull` (deckhouse-cli @ 4c2e288) that change nothing in Ferry today, with the
+ * reason: accepted so a d8 command line runs unchanged, and named in one line when given.
+ */
+export type NoEffectFlags = Record<string, OptionSpec & { noEffect: string }>;
+
+const notCarried = (what: string) => `Ferry does not carry ${what} yet`;
+
+const pullNoEffectFlags: NoEffectFlags = {
+  'no-installer': {
+    type: 'boolean',
+    help: 'Deckhouse (d8 compatibility): leave the installer behind',
+    noEffect: notCarried('the installer (installer.tar)'),
+  },
+  'installer-tag': {
+    type: 'string',
+    arg: 'TAG',
+    help: 'Deckhouse (d8 compatibility): the installer build to carry',
+    noEffect: notCarried('the installer (installer.tar)'),
+  },
+  'no-packages': {
+    type: 'boolean',
+    help: 'Deckhouse (d8 compatibility): leave the packages behind',
+    noEffect: notCarried('packages (package-<n>.tar)'),
+  },
+  'include-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME[@CONSTRAINT]',
+    help: 'Deckhouse (d8 compatibility): only these packages',
+    noEffect: notCarried('packages (package-<n>.tar)'),
+  },
+  'exclude-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME[@CONSTRAINT]',
+    help: 'Deckhouse (d8 compatibility): all packages but these',
+    noEffect: notCarried('packages (package-<n>.tar)'),
+  },
+  'include-plugin': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME[@CONSTRAINT]',
+    help: 'Deckhouse (d8 compatibility): also this d8 CLI plugin',
+    noEffect: notCarried('d8 CLI plugins (plugin-<n>.tar)'),
+  },
+  'skip-vex-images': {
+    type: 'boolean',
+    help: 'Deckhouse (d8 compatibility): leave VEX attestations behind',
+    noEffect:
+      'Ferry carries attestations with their images; --no-signatures leaves every signature, attestation and SBOM behind',
+  },
+  'proxy-registry': {
+    type: 'boolean',
+    help: 'Deckhouse (d8 compatibility): the source cannot list tags',
+    noEffect: 'Ferry lists the tags of the source; a source that cannot list them fails the plan',
+  },
+  'verbose-summary': {
+    type: 'boolean',
+    help: 'Deckhouse (d8 compatibility): a longer summary',
+    noEffect: 'Ferry always logs the plan in full',
+  },
+};
+
 export const deckhousePullFlags: Record<string, OptionSpec> = {
   source: {
     type: 'string',
@@ -49,13 +113,34 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
     type: 'boolean',
     help: 'write a .gostsum (GOST R 34.11-2012 Streebog-256) beside every .tar and .chunk',
   },
+  'include-platform': {
+    type: 'string',
+    arg: '=vX.Y.Z',
+    help: "Deckhouse: only this platform build (d8's exact form; the same as --deckhouse-tag vX.Y.Z)",
+  },
+  strict: {
+    type: 'boolean',
+    help: 'Deckhouse: stop where d8 skips and warns (a module without channels, an odd extra_images.json entry)',
+  },
+  ...pullNoEffectFlags,
 };
+
+/** One line per given d8 flag that changes nothing in Ferry, naming the flag and why. */
+export function noEffectNotes(args: ParsedArgs, flags: NoEffectFlags = pullNoEffectFlags): string[] {
+  return Object.entries(flags)
+    .filter(([name]) => args.values[name] !== undefined)
+    .map(([name, spec]) => `--${name} has no effect in Ferry: ${spec.noEffect}`);
+}
 
 /** Flags that only mean something in the Deckhouse mode. */
 const deckhouseOnly = Object.keys(deckhousePullFlags).filter((f) => f !== 'gost-digest' && f !== 'source');
 
 /** The Deckhouse selection the flags ask for, or undefined in the generic (--image) mode. */
-export function deckhouseSelectionFrom(args: ParsedArgs, hasImages: boolean): DeckhouseSelection | undefined {
+export function deckhouseSelectionFrom(
+  args: ParsedArgs,
+  hasImages: boolean,
+  env: NodeJS.ProcessEnv = {},
+): DeckhouseSelection | undefined {
   const v = args.values;
   const given = deckhouseOnly.filter((f) => v[f] !== undefined);
   if (hasImages) {
@@ -66,7 +151,9 @@ export function deckhouseSelectionFrom(args: ParsedArgs, hasImages: boolean): De
     }
     return undefined;
   }
-  if (v.source === undefined && given.length === 0 && v.license === undefined) return undefined;
+  // The license selects the Deckhouse mode from the environment too, as d8's --license defaults to it.
+  const license = v.license ?? (env.D8_MIRROR_LICENSE_TOKEN || undefined);
+  if (v.source === undefined && given.length === 0 && license === undefined) return undefined;
   const list = (name: string) => (v[name] as string[] | undefined) ?? [];
   const selection: DeckhouseSelection = {
     source: (v.source as string | undefined) ?? DEFAULT_DECKHOUSE_SOURCE,
@@ -77,10 +164,33 @@ export function deckhouseSelectionFrom(args: ParsedArgs, hasImages: boolean): De
     noSecurityDb: v['no-security-db'] === true,
     noModules: v['no-modules'] === true,
     onlyExtraImages: v['only-extra-images'] === true,
+    strict: v.strict === true,
   };
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;
+  if (v['include-platform'] !== undefined) selection.deckhouseTag = platformPin(v);
   if (v['since-version'] !== undefined) selection.sinceVersion = v['since-version'] as string;
   if (v['modules-path-suffix'] !== undefined)
     selection.modulesPathSuffix = v['modules-path-suffix'] as string;
   return selection;
+}
+
+/**
+ * `--include-platform =vX.Y.Z[+channel]`: d8 takes an exact pin down its --deckhouse-tag path
+ * (platform.go: "Exact-tag constraints take the synthesized-TargetTag path"), and so does Ferry.
+ * Ranges would need d8's constrained platform discovery, which Ferry does not have yet.
+ */
+function platformPin(v: ParsedArgs['values']): string {
+  const text = (v['include-platform'] as string).trim();
+  if (v['deckhouse-tag'] !== undefined || v['since-version'] !== undefined) {
+    throw new UsageError(
+      `--include-platform cannot be combined with ${v['deckhouse-tag'] !== undefined ? '--deckhouse-tag' : '--since-version'}: pick one`,
+    );
+  }
+  const pin = /^=\s*v?(\d+\.\d+\.\d+)(?:\+[a-z-]+)?$/.exec(text);
+  if (!pin) {
+    throw new UsageError(
+      `--include-platform '${text}': Ferry takes only an exact build (=vX.Y.Z); for a range use --since-version, for one build --deckhouse-tag`,
+    );
+  }
+  return `v${pin[1]}`;
 }

@@ -3,8 +3,20 @@
 // The resource itself is the engine's (pushOutputs).
 import { type PushOutputs, writeFileAtomic } from '../engine/api.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
+import type { NoEffectFlags } from './deckhouse-flags.ts';
+
+/** `d8 mirror push` flags that change nothing in Ferry (see deckhouse-flags.ts noEffectNotes). */
+export const pushNoEffectFlags: NoEffectFlags = {
+  'tmp-dir': {
+    type: 'string',
+    arg: 'DIR',
+    help: 'd8 compatibility: where d8 unpacks the bundle',
+    noEffect: 'Ferry reads blobs straight out of the archives and needs no temporary space',
+  },
+};
 
 export const deckhousePushFlags: Record<string, OptionSpec> = {
+  ...pushNoEffectFlags,
   'modules-path-suffix': {
     type: 'string',
     arg: 'PATH',

@@ -233,10 +233,29 @@ describe('ferry pull --source (Deckhouse)', () => {
     expect(manifest.archives.map((a) => a.name)).toEqual(['module-console.tar']);
   });
 
-  it('console@1.3.0 (no operator) is the same caret range', async () => {
+  it('console@1.3.0 (no operator) is >=1.3.0 <2.0.0 without the anchor, as d8', async () => {
     const { manifest } = await pullDeckhouse(['--no-platform', '--no-security-db', '-i', 'console@1.3.0']);
-    expect(carried(manifest).map((t) => t.split('@')[0])).toContain('modules/console:v1.3.0');
-    expect(carried(manifest).map((t) => t.split('@')[0])).not.toContain('modules/console:v1.2.0');
+    expectSame(
+      manifest,
+      expectedModule(
+        seed,
+        'console',
+        ['v1.2.3', 'v1.3.1', 'v1.4.0', 'v2.0.0'],
+        channelsOf(seed.modules.console!.channels),
+      ),
+    );
+  });
+
+  it('several exact pins of one module publish no channel tags (d8: they would overwrite one another)', async () => {
+    const { manifest } = await pullDeckhouse([
+      '--no-platform',
+      '--no-security-db',
+      '-i',
+      'console@=v1.3.0',
+      '-i',
+      'console@=v1.4.0',
+    ]);
+    expectSame(manifest, expectedModule(seed, 'console', ['v1.3.0', 'v1.4.0'], {}));
   });
 
   it('console@~1.2.0: 1.2.0 and 1.2.3 plus channel versions, not 1.3.0', async () => {

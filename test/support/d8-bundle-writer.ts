@@ -120,15 +120,24 @@ export async function writeD8Bundle(
         });
       }
       files.push({ path: join2(layout, 'oci-layout'), bytes: Buffer.from('{"imageLayoutVersion":"1.0.0"}') });
-      // d8 writes a quirky media type here; readers must not insist on the OCI one.
+      // d8 writes a quirky media type here; readers must not insist on the OCI one. A layout d8
+      // created but never filled (--no-installer, a missing trivy DB, ...) keeps the index d8's
+      // createEmptyImageLayout marshalled: a nil Go slice without omitempty, so `"manifests": null`,
+      // with the layout media type and 4-space indent.
       files.push({
         path: join2(layout, 'index.json'),
         bytes: Buffer.from(
-          JSON.stringify({
-            schemaVersion: 2,
-            mediaType: 'application/vnd.oci.image.index.v1+json',
-            manifests: entries,
-          }),
+          entries.length === 0
+            ? JSON.stringify(
+                { schemaVersion: 2, mediaType: 'application/vnd.oci.image.layout.v1+json', manifests: null },
+                null,
+                4,
+              )
+            : JSON.stringify({
+                schemaVersion: 2,
+                mediaType: 'application/vnd.oci.image.index.v1+json',
+                manifests: entries,
+              }),
         ),
       });
       for (const [digest, bytes] of blobs)

@@ -43,6 +43,9 @@ export const inspectCommand: Command = {
           ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`]
           : []),
       ]),
+      ...(m.skipped?.length
+        ? ['', 'Skipped (where d8 skips and warns):', ...m.skipped.map((s) => `  ${s.item}: ${s.reason}`)]
+        : []),
       '',
       'Files:',
       ...m.archives.flatMap((a) =>

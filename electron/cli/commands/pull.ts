@@ -5,7 +5,9 @@ import {
   parsePlatform,
   parseSize,
   planCarriedFerry,
+  planDeckhousePull,
   platformLabel,
+  planSummary,
   previewPull,
   pull,
   readImagesFile,
@@ -14,7 +16,7 @@ import {
   type PullSelection,
 } from '../../engine/api.ts';
 import { printPreview } from '../pull-preview.ts';
-import { deckhousePullFlags, deckhouseSelectionFrom } from '../deckhouse-flags.ts';
+import { deckhousePullFlags, deckhouseSelectionFrom, noEffectNotes } from '../deckhouse-flags.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
@@ -112,7 +114,7 @@ export const pullCommand: Command = {
     ...operatorFlag,
     'dry-run': {
       type: 'boolean',
-      help: 'show what would travel and how many bytes (manifests only); write nothing',
+      help: 'write nothing; show what would travel: each image with its digest and size (manifests only), or for a Deckhouse source the plan (versions per channel, modules with versions)',
     },
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
@@ -141,7 +143,8 @@ export const pullCommand: Command = {
       (license ? 'license-token' : undefined);
     const password =
       (v['source-password'] as string | undefined) ?? io.env.D8_MIRROR_SOURCE_PASSWORD ?? license;
-    const selection = deckhouseSelectionFrom(args, images.length > 0);
+    const selection = deckhouseSelectionFrom(args, images.length > 0, io.env);
+    for (const note of noEffectNotes(args)) io.stderr.write(`${note}\n`);
     if (!selection && images.length === 0) {
       throw new UsageError(
         'nothing to pull: pass --image <ref> or --images-file <file>, or --source <registry/path/edition> for a Deckhouse distribution',
@@ -168,6 +171,18 @@ export const pullCommand: Command = {
         })
       : undefined;
 
+    if (v['dry-run'] && selection) {
+      // d8's --dry-run: the plan, read from the source's release and module images; no image resolved.
+      const plan = await planDeckhousePull({
+        selection,
+        transport,
+        concurrency: concurrencyOf(args),
+        signal: io.signal,
+      });
+      for (const line of planSummary(plan)) io.stdout.write(`${line}\n`);
+      io.stdout.write(`dry run: nothing was written to ${bundleDir}\n`);
+      return 0;
+    }
     if (v['dry-run']) {
       const preview = await previewPull(what, {
         transport,

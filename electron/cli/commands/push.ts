@@ -11,7 +11,8 @@ import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
-import { deckhousePushFlags, reportModuleSource } from '../deckhouse-push.ts';
+import { deckhousePushFlags, pushNoEffectFlags, reportModuleSource } from '../deckhouse-push.ts';
+import { noEffectNotes } from '../deckhouse-flags.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const pushCommand: Command = {
@@ -50,6 +51,7 @@ export const pushCommand: Command = {
     if (bundleDirs.length === 0 || !target)
       throw new UsageError('usage: ferry push <bundle-dir>... <registry-host[:port]/path>');
     const { registry } = parseRepositoryPath(target);
+    for (const note of noEffectNotes(args, pushNoEffectFlags)) io.stderr.write(`${note}\n`);
     const username = (v['registry-login'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_LOGIN;
     const password = (v['registry-password'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_PASSWORD;
     if (v['pull-secret'] && !(username && password))

@@ -118,6 +118,9 @@ async function walk(
 async function imagesOfLayout(index: ArchiveIndex, file: TarFile): Promise<ImageRecord[]> {
   const layout = file.path === 'index.json' ? '' : file.path.slice(0, -'/index.json'.length);
   const doc = (await readJson(index, file)) as { manifests?: unknown } | null;
+  // d8 marshals a layout it created but never filled with `"manifests": null` (a nil Go slice):
+  // --no-installer, a missing optional trivy DB, --only-extra-images. That is an empty layout.
+  if (doc && typeof doc === 'object' && doc.manifests === null) return [];
   if (!doc || !Array.isArray(doc.manifests)) {
     throw new BundleInvalidError(
       `${index.archive.name}: ${file.path} lists no manifests: not an OCI image index`,

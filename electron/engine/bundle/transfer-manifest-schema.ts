@@ -119,6 +119,7 @@ export const transferManifestShape = object({
   totals: object({ images: count, blobs: count, blobBytes: count, archiveBytes: count, files: count }),
   omitted: optional(array(omitted, { max: MANY })),
   carriedFerry: optional(carriedFerry),
+  skipped: optional(array(object({ item: text, reason: text }), { max: MANY })),
 });
 
 /** What the shape cannot say: every name refers to an archive listed, and each archive's parts tile it. */

@@ -93,6 +93,13 @@ export interface TransferManifest {
   /** Incremental bundles only: blobs left out because the target already holds them (push mounts them). */
   omitted?: OmittedBlob[];
   carriedFerry?: CarriedFerryRecord;
+  /** Deckhouse: what the pull left out where d8 skips and warns, and why (absent when nothing was). */
+  skipped?: SkippedItem[];
+}
+
+export interface SkippedItem {
+  item: string;
+  reason: string;
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {

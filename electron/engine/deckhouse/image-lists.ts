@@ -30,8 +30,16 @@ export interface ExtraImage {
   tag: string;
 }
 
-/** extra_images.json: `{ "<name>": "<tag>" }` (a number is read as its decimal tag, e.g. 2024). */
-export function extraImagesIn(doc: unknown, where: string): ExtraImage[] {
+/**
+ * extra_images.json: `{ "<name>": "<tag>" }` (a number is read as its decimal tag, e.g. 2024). An
+ * entry that is neither, or names no valid image, is handed to `skip` (d8's reader passes over
+ * other types: modules.go `default: continue`) and left out.
+ */
+export function extraImagesIn(
+  doc: unknown,
+  where: string,
+  skip: (entry: string, why: string) => void,
+): ExtraImage[] {
   if (doc === undefined) return [];
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new RegistryError(`${where}: extra_images.json is not an object of name → tag`);
@@ -40,9 +48,8 @@ export function extraImagesIn(doc: unknown, where: string): ExtraImage[] {
   for (const [name, raw] of Object.entries(doc as Record<string, unknown>)) {
     const tag = typeof raw === 'number' ? String(raw) : raw;
     if (typeof tag !== 'string' || !isValidTag(tag) || !pathComponentRegExp.test(name)) {
-      throw new RegistryError(
-        `${where}: extra_images.json entry ${JSON.stringify(name)}: ${JSON.stringify(raw)} is not a name and a tag`,
-      );
+      skip(JSON.stringify(name), `${JSON.stringify(raw)} is not a name and a tag`);
+      continue;
     }
     out.push({ name, tag });
   }

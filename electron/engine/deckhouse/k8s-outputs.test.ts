@@ -16,12 +16,21 @@ describe('image lists inside Deckhouse images', () => {
   it('finds digests at any depth, tags only where they are tags, extras as name → tag', () => {
     expect(digestsIn({ common: { alpine: D2 }, cpm: { api: D1, again: D1 } })).toEqual([D1, D2]);
     expect(tagsIn({ common: { alpine: 'abc-123', bad: 'not a tag' } })).toEqual(['abc-123']);
-    expect(extraImagesIn({ scanner: 'v2', 'report-db': 2024 }, 'x')).toEqual([
+    const skipped: string[] = [];
+    const skip = (entry: string, why: string) => skipped.push(`${entry}: ${why}`);
+    expect(extraImagesIn({ scanner: 'v2', 'report-db': 2024 }, 'x', skip)).toEqual([
       { name: 'report-db', tag: '2024' },
       { name: 'scanner', tag: 'v2' },
     ]);
-    expect(() => extraImagesIn(['scanner'], 'x')).toThrow(/not an object/);
-    expect(() => extraImagesIn({ scanner: 'v 2' }, 'x')).toThrow(/not a name and a tag/);
+    expect(() => extraImagesIn(['scanner'], 'x', skip)).toThrow(/not an object/);
+    // As d8 (modules.go `default: continue`): an entry that is no tag is passed over, once each.
+    expect(extraImagesIn({ scanner: 'v 2', db: { nested: true }, ok: 'v1' }, 'x', skip)).toEqual([
+      { name: 'ok', tag: 'v1' },
+    ]);
+    expect(skipped).toEqual([
+      '"scanner": "v 2" is not a name and a tag',
+      '"db": {"nested":true} is not a name and a tag',
+    ]);
   });
 });
 

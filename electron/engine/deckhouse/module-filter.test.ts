@@ -22,7 +22,8 @@ const versions = (text: string | undefined, channels = NO_CHANNELS) =>
 describe('module constraints', () => {
   it("follows d8's documented examples", () => {
     expect(versions('^1.3.0')).toEqual(['v1.3.0', 'v1.3.3', 'v1.4.1']);
-    expect(versions('1.3.0')).toEqual(['v1.3.0', 'v1.3.3', 'v1.4.1']);
+    // A bare version is >=1.3.0 <2.0.0 with no anchor (d8's help: v1.3.3, v1.4.1).
+    expect(versions('1.3.0')).toEqual(['v1.3.3', 'v1.4.1']);
     expect(versions('~1.3.0')).toEqual(['v1.3.0', 'v1.3.3']);
     expect(versions('>=1.1.0 <1.3.0')).toEqual(['v1.1.0', 'v1.2.0']);
   });
@@ -41,6 +42,40 @@ describe('module constraints', () => {
       RELEASE_CHANNELS,
     );
     expect(zero.versions).toEqual(['v0.4.0', 'v0.4.2']);
+  });
+
+  it('a bare 0.x version spans the whole 0.x line, latest patch per minor (d8 issue #413)', () => {
+    const tags = ['v0.3.9', 'v0.4.0', 'v0.4.2', 'v0.5.1', 'v0.6.0', 'v0.6.3', 'v1.0.0'];
+    const bare = planModuleVersions([parseModuleConstraint('0.4.0')], tags, [], RELEASE_CHANNELS);
+    expect(bare.versions).toEqual(['v0.4.2', 'v0.5.1', 'v0.6.3']);
+  });
+
+  it('aliases exact pins as d8 does: several pins only to their named channel, none when mixed with a range', () => {
+    const two = planModuleVersions(
+      [parseModuleConstraint('=v1.3.0'), parseModuleConstraint('=v1.4.1+stable')],
+      TAGS,
+      CHANNELS,
+      RELEASE_CHANNELS,
+    );
+    expect(two.versions).toEqual(['v1.3.0', 'v1.4.1']);
+    expect(two.retag).toEqual([{ channel: 'stable', version: 'v1.4.1' }]);
+    const mixed = planModuleVersions(
+      [parseModuleConstraint('=v1.3.0+alpha'), parseModuleConstraint('~1.3.0')],
+      TAGS,
+      CHANNELS,
+      RELEASE_CHANNELS,
+    );
+    expect(mixed.retag).toEqual([]);
+    expect(mixed.sourceChannels).toBe(true);
+    // A bare name beside a pin adds nothing (d8's mergeConstraints): the pin alone, on every channel.
+    const withName = planModuleVersions(
+      [parseModuleConstraint(undefined), parseModuleConstraint('=v1.3.0')],
+      TAGS,
+      CHANNELS,
+      RELEASE_CHANNELS,
+    );
+    expect(withName.versions).toEqual(['v1.3.0']);
+    expect(withName.retag.map((r) => r.channel)).toEqual([...RELEASE_CHANNELS]);
   });
 
   it('=tag carries that tag alone, re-tagged to every channel or to the one named', () => {

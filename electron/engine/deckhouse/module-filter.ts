@@ -1,7 +1,7 @@
-// `--include-module` / `--exclude-module` as d8 reads them: `name`, `name@1.3.0` (caret), `name@^1.3.0`,
-// `name@~1.3.0`, `name@">=1.1.0 <1.3.0"`, `name@=v1.3.0` (that tag only, published to every channel)
-// and `name@=v1.3.0+stable` (one channel). Ranges use node-semver after translating Masterminds'
-// spellings (a bare version means caret; commas mean AND), so `^0.4.0` is `>=0.4.0 <0.5.0` in both.
+// `--include-module` / `--exclude-module` as d8 reads them: `name`, `name@1.3.0` (>=1.3.0 <2.0.0),
+// `name@^1.3.0`, `name@~1.3.0`, `name@">=1.1.0 <1.3.0"`, `name@=v1.3.0` (that tag only, published to
+// every channel) and `name@=v1.3.0+stable` (one channel). Ranges use node-semver after translating
+// Masterminds' spellings (commas mean AND), so `^0.4.0` is `>=0.4.0 <0.5.0` in both.
 import semver, { type Range } from 'semver';
 import { UsageError } from '../errors.ts';
 import { isValidTag } from '../ref/reference.ts';
@@ -10,7 +10,7 @@ import { latestPatchPerMinor, sortVersionTags, tagForVersion, versionOfTag } fro
 
 export type ModuleConstraint =
   | { kind: 'channels' }
-  | { kind: 'range'; text: string; range: Range }
+  | { kind: 'range'; text: string; range: Range; anchors: string[] }
   | { kind: 'exact'; tag: string; channel?: ReleaseChannel };
 
 export interface ModuleFilter {
@@ -35,8 +35,12 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
   return { name, constraint: constraint === '' ? undefined : constraint };
 }
 
-/** A bare version (`1.3.0`, `v1.3`, `1`) means caret, as in d8. */
-const bareVersion = /^v?\d+(?:\.\d+){0,2}$/;
+/**
+ * A bare version (`1.3.0`, `v1.3`, `1`) means `>=X.Y.Z <(X+1).0.0` with no anchor, as d8's
+ * NewImplicitVersionConstraint (deckhouse-cli issue #413): unlike caret, 0.x spans the whole 0.x
+ * line, so the intermediate minors a sequential upgrade needs travel too.
+ */
+const bareVersion = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
 
 export function parseModuleConstraint(text: string | undefined, flag = '--include-module'): ModuleConstraint {
   if (text === undefined) return { kind: 'channels' };
@@ -54,14 +58,21 @@ export function parseModuleConstraint(text: string | undefined, flag = '--includ
     }
     return { kind: 'exact', tag, channel };
   }
-  const translated = (bareVersion.test(text) ? `^${text}` : text).replace(/\s*,\s*/g, ' ');
+  const bare = bareVersion.exec(text);
+  if (bare) {
+    const [, major, minor = '0', patch = '0'] = bare;
+    const range = new semver.Range(`>=${major}.${minor}.${patch} <${Number(major) + 1}.0.0`);
+    return { kind: 'range', text, range, anchors: [] };
+  }
+  const translated = text.replace(/\s*,\s*/g, ' ');
   const valid = semver.validRange(translated);
   if (valid === null) {
     throw new UsageError(
       `${flag} '${text}' is not a version constraint: use e.g. 1.3.0, ^1.3.0, ~1.3.0, ">=1.1.0 <1.3.0" or =v1.3.0`,
     );
   }
-  return { kind: 'range', text, range: new semver.Range(translated) };
+  const range = new semver.Range(translated);
+  return { kind: 'range', text, range, anchors: anchors(range) };
 }
 
 export function parseModuleFilter(include: string[] = [], exclude: string[] = []): ModuleFilter {
@@ -102,7 +113,10 @@ export function constraintsFor(filter: ModuleFilter, module: string): ModuleCons
   return filter.mode === 'include' ? (filter.include.get(module) ?? []) : [{ kind: 'channels' }];
 }
 
-/** Versions a range names as its edges (`>=1.3.0`, `<=1.4.0`, or `=1.3.0`): carried when published. */
+/**
+ * Versions a range names as its edges (`>=1.3.0`, `<=1.4.0`, `=1.3.0`, and the lower bound of `^`
+ * and `~`, which d8 does not count): carried when published.
+ */
 function anchors(range: Range): string[] {
   return range.set.flatMap((comparators) =>
     comparators.filter((c) => ['>=', '<=', '', '='].includes(c.operator)).map((c) => c.semver.version),
@@ -131,10 +145,21 @@ export function planModuleVersions(
   const versions = new Set<string>();
   const retag = new Map<ReleaseChannel, string>();
   let sourceChannels = false;
-  for (const c of constraints) {
+  // As d8's mergeConstraints: a bare name next to versioned includes of the module adds nothing.
+  const versioned = constraints.filter((c) => c.kind !== 'channels');
+  const effective = versioned.length > 0 ? versioned : constraints;
+  // As d8's applyChannelAliases: channel tags only when every constraint is an exact pin; one pin
+  // without a channel goes to every channel, several pins only to the channels they name (they
+  // would overwrite one another otherwise); pins mixed with a range keep the source's channels.
+  const exacts = effective.filter((c) => c.kind === 'exact');
+  const onlyExact = exacts.length === effective.length;
+  const toEveryChannel = onlyExact && exacts.length === 1 && exacts[0]!.channel === undefined;
+  for (const c of effective) {
     if (c.kind === 'exact') {
       versions.add(c.tag);
-      for (const channel of c.channel ? [c.channel] : channelsForRetag) retag.set(channel, c.tag);
+      if (!onlyExact) continue;
+      const channels = c.channel ? [c.channel] : toEveryChannel ? channelsForRetag : [];
+      for (const channel of channels) retag.set(channel, c.tag);
       continue;
     }
     sourceChannels = true;
@@ -145,7 +170,7 @@ export function planModuleVersions(
         return v !== undefined && c.range.test(v);
       });
       for (const t of latestPatchPerMinor(inRange)) versions.add(t);
-      for (const anchor of anchors(c.range)) {
+      for (const anchor of c.anchors) {
         const tag = tags.find((t) => versionOfTag(t)?.version === anchor);
         if (tag) versions.add(tag);
       }

@@ -19,6 +19,10 @@ export class PlanContext {
   readonly emit: JobEventListener;
   readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private readonly requests = new Map<string, ImageRequest>();
+  /** What the plan leaves out where d8 skips and warns (see skip()). */
+  readonly skipped: Array<{ item: string; reason: string }> = [];
+  /** --strict: refuse instead of skipping. */
+  readonly strict: boolean;
 
   constructor(options: {
     store: BlobSource;
@@ -27,7 +31,9 @@ export class PlanContext {
     signal?: AbortSignal;
     emit?: JobEventListener;
     concurrency?: number;
+    strict?: boolean;
   }) {
+    this.strict = options.strict === true;
     this.store = options.store;
     this.registry = options.registry;
     this.root = options.root;
@@ -92,6 +98,20 @@ export class PlanContext {
       );
     }
     return { channel, version: doc.version, suspended: doc.suspend === true };
+  }
+
+  /**
+   * Where d8 skips and warns (a module with no release channel, an odd extra_images.json entry), a
+   * multi-hour pull goes on without the item: one warning per item, recorded in the plan. With
+   * --strict the pull stops instead.
+   */
+  skip(item: string, reason: string): void {
+    if (this.strict)
+      throw new NotFoundError(`${item}: ${reason} (--strict stops here; without it the item is skipped)`);
+    // Once per item: an extra image several versions name is one skip, not one per version.
+    if (this.skipped.some((s) => s.item === item)) return;
+    this.skipped.push({ item, reason });
+    this.emit({ type: 'log', level: 'warn', message: `skipped ${item}: ${reason}` });
   }
 
   log(message: string): void {

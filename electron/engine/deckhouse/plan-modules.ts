@@ -45,7 +45,11 @@ function parseJson(bytes: Buffer | undefined, where: string): unknown {
   }
 }
 
-async function planModule(ctx: PlanContext, name: string, options: ModulesOptions): Promise<ModulePlan> {
+async function planModule(
+  ctx: PlanContext,
+  name: string,
+  options: ModulesOptions,
+): Promise<ModulePlan | undefined> {
   const repo = ctx.repo(joinPath(options.suffix, name));
   const releaseRepo = `${repo}/release`;
   const path = `modules/${name}`;
@@ -59,9 +63,12 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
     );
     const names = present.filter((c): c is ReleaseChannel => c !== undefined);
     if (names.length === 0) {
-      throw new NotFoundError(
-        `module ${name}: ${ctx.registry}/${releaseRepo} has no release channel tags (${ALL_CHANNELS.join(', ')})`,
+      // d8 pulls module channels with AllowMissingTags (modules.go) and goes on without the module.
+      ctx.skip(
+        `module ${name}`,
+        `${ctx.registry}/${releaseRepo} has no release channel tags (${ALL_CHANNELS.join(', ')})`,
       );
+      return undefined;
     }
     channels = await Promise.all(names.map((c) => ctx.limit(() => ctx.channelVersion(releaseRepo, c))));
   }
@@ -83,8 +90,16 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
           `module ${name}: ${ctx.registry}/${repo}:${version} not found (check --include-module ${name}@=${version})`,
         );
       }
+      // d8 tolerates a missing module version image and takes release:<v> best effort (modules.go);
+      // a version a channel or range names but the registry lacks is skipped, not the whole pull.
+      if (!exact.has(version) && !(await exists(repo, version))) {
+        ctx.skip(`module ${name} ${version}`, `${ctx.registry}/${repo}:${version} not found`);
+        return;
+      }
       // An exact tag may be a build without a release (a ModulePullOverride build): its release is optional.
-      if (!exact.has(version) || (await exists(releaseRepo, version))) withRelease.add(version);
+      if (await exists(releaseRepo, version)) withRelease.add(version);
+      else if (!exact.has(version))
+        ctx.skip(`module ${name} release ${version}`, `${ctx.registry}/${releaseRepo}:${version} not found`);
       const files = await ctx.limit(() =>
         readImageFiles(ctx.store, repo, version, [IMAGES_DIGESTS, EXTRA_IMAGES], ctx.signal),
       );
@@ -97,7 +112,11 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
         });
       }
       const digests = digestsIn(parseJson(files.get(IMAGES_DIGESTS), `${where} ${IMAGES_DIGESTS}`));
-      const extras = extraImagesIn(parseJson(files.get(EXTRA_IMAGES), `${where} ${EXTRA_IMAGES}`), where);
+      const extras = extraImagesIn(
+        parseJson(files.get(EXTRA_IMAGES), `${where} ${EXTRA_IMAGES}`),
+        where,
+        (entry, why) => ctx.skip(`${where} ${EXTRA_IMAGES} entry ${entry}`, why),
+      );
       if (!options.onlyExtraImages) {
         ctx.add(repo, version, path, version);
         if (withRelease.has(version)) ctx.add(releaseRepo, version, `${path}/release`, version);
@@ -105,9 +124,18 @@ async function planModule(ctx: PlanContext, name: string, options: ModulesOption
         appImages += digests.length;
       }
       for (const extra of extras) {
-        ctx.add(`${repo}/extra/${extra.name}`, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+        const extraRepo = `${repo}/extra/${extra.name}`;
+        // d8 tolerates a missing extra image tag (modules.go): skip it, keep the rest.
+        if (!(await exists(extraRepo, extra.tag))) {
+          ctx.skip(
+            `module ${name} extra image ${extra.name}:${extra.tag}`,
+            `${ctx.registry}/${extraRepo}:${extra.tag} not found`,
+          );
+          continue;
+        }
+        ctx.add(extraRepo, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+        extraImages += 1;
       }
-      extraImages += extras.length;
     }),
   );
 
@@ -137,5 +165,6 @@ export async function planModules(ctx: PlanContext, options: ModulesOptions): Pr
     return [];
   }
   const names = selectModules(options.filter, available, `${ctx.registry}/${modulesRepo}`);
-  return Promise.all(names.map((name) => planModule(ctx, name, options)));
+  const planned = await Promise.all(names.map((name) => planModule(ctx, name, options)));
+  return planned.filter((m): m is ModulePlan => m !== undefined);
 }

@@ -4,21 +4,27 @@
 // images_tags.json names, and the channel tags pointing at the channel's version.
 import type { SemVer } from 'semver';
 import { NotFoundError, RegistryError, UsageError } from '../errors.ts';
-import { LTS_CHANNEL, RELEASE_CHANNELS, type ChannelVersion, type ReleaseChannel } from './channels.ts';
+import {
+  isReleaseChannel,
+  LTS_CHANNEL,
+  RELEASE_CHANNELS,
+  type ChannelVersion,
+  type ReleaseChannel,
+} from './channels.ts';
 import { readImageFiles } from './image-files.ts';
 import { digestsIn, tagsIn } from './image-lists.ts';
 import type { PlanContext } from './plan-context.ts';
-import { platformVersions, tagForVersion } from './versions.ts';
+import { platformVersions, tagForVersion, versionOfTag } from './versions.ts';
 
 export interface PlatformOptions {
-  /** Carry only this build, published to every channel when its release-channel image exists. */
+  /** Carry only this build (a channel name means its version), published to every channel. */
   deckhouseTag?: string;
   since?: SemVer;
   ignoreSuspend?: boolean;
 }
 
 export interface PlatformPlan {
-  /** What each channel said (empty with --deckhouse-tag: channels are not read then). */
+  /** What each channel the source publishes said. */
   channels: ChannelVersion[];
   versions: string[];
   /** Channel → version its tags point at in the bundle. */
@@ -30,30 +36,46 @@ export interface PlatformPlan {
 const IMAGES_DIGESTS = 'deckhouse/candi/images_digests.json';
 const IMAGES_TAGS = 'deckhouse/candi/images_tags.json';
 
-async function readChannels(ctx: PlanContext, ignoreSuspend: boolean): Promise<ChannelVersion[]> {
+/**
+ * Every release channel the source publishes, read the way d8 reads them (platform.go
+ * fetchReleaseChannels): when `lts` exists a missing standard channel is fine (LTS-only editions such
+ * as CSE publish nothing else); otherwise all five are required, except for a --deckhouse-tag pull,
+ * which only needs the channels to resolve names and aliases.
+ */
+async function readChannels(ctx: PlanContext, tagMode: boolean): Promise<ChannelVersion[]> {
   const repo = ctx.repo('release-channel');
   const hasLts = await ctx.exists(repo, LTS_CHANNEL);
-  const names: ReleaseChannel[] = [...RELEASE_CHANNELS, ...(hasLts ? [LTS_CHANNEL] : [])];
-  const channels = await Promise.all(
-    names.map((channel) =>
+  const read = await Promise.all(
+    RELEASE_CHANNELS.map((channel) =>
       ctx.limit(async () => {
-        if (!(await ctx.exists(repo, channel))) {
-          throw new NotFoundError(
-            `${ctx.registry}/${repo}:${channel} not found: is --source the edition root (e.g. registry.deckhouse.ru/deckhouse/ee)?`,
-          );
-        }
-        return ctx.channelVersion(repo, channel);
+        if (await ctx.exists(repo, channel)) return ctx.channelVersion(repo, channel);
+        if (hasLts || tagMode) return undefined;
+        throw new NotFoundError(
+          `${ctx.registry}/${repo}:${channel} not found: is --source the edition root (e.g. registry.deckhouse.ru/deckhouse/ee)?`,
+        );
       }),
     ),
   );
+  const channels = read.filter((c): c is ChannelVersion => c !== undefined);
+  if (hasLts) channels.push(await ctx.channelVersion(repo, LTS_CHANNEL));
+  return channels;
+}
+
+/** As d8: a suspended channel is an error only when the pull resolves to it (every channel in discovery). */
+function refuseSuspended(channels: ChannelVersion[], ignoreSuspend: boolean): void {
   const suspended = channels.filter((c) => c.suspended);
   if (suspended.length > 0 && !ignoreSuspend) {
     throw new UsageError(
       `release channel${suspended.length > 1 ? 's' : ''} ${suspended.map((c) => `${c.channel} (${c.version})`).join(', ')} ${suspended.length > 1 ? 'are' : 'is'} suspended: pass --ignore-suspend to pull anyway`,
     );
   }
-  return channels;
 }
+
+const sameVersion = (a: string, b: string): boolean => {
+  const va = versionOfTag(a);
+  const vb = versionOfTag(b);
+  return va !== undefined && vb !== undefined && va.compare(vb) === 0;
+};
 
 /** Plans one version's images; returns how many the installer's lists named. */
 async function planVersion(
@@ -102,21 +124,54 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
   const aliases: Partial<Record<ReleaseChannel, string>> = {};
   let releaseImages = true;
 
+  // The release-channel image the channel tags are made from: the channel's own when channels are
+  // read, the requested build's (or the requested channel's) with --deckhouse-tag.
+  let releaseRef: string | undefined;
   if (options.deckhouseTag !== undefined) {
-    const tag = options.deckhouseTag;
+    const requested = options.deckhouseTag;
+    channels = await readChannels(ctx, true);
+    let tag = requested;
+    if (isReleaseChannel(requested)) {
+      // A channel name means the version that channel points at, as d8 resolves it (platform.go
+      // matchChannelsToTags): the bundle carries vX.Y.Z, which is what the cluster will ask for.
+      const named = channels.find((c) => c.channel === requested);
+      if (!named) {
+        throw new NotFoundError(
+          `${ctx.registry}/${releaseRepo}:${requested} not found: the source publishes ${channels.map((c) => c.channel).join(', ') || 'no release channels'}; give --deckhouse-tag one of those or a version (vX.Y.Z)`,
+        );
+      }
+      tag = tagForVersion(named.version, await ctx.tags(releaseRepo));
+    }
+    refuseSuspended(
+      channels.filter((c) => c.channel === requested || sameVersion(c.version, tag)),
+      options.ignoreSuspend === true,
+    );
     if (!(await ctx.exists(ctx.root, tag))) {
       throw new NotFoundError(`${ctx.registry}/${ctx.root}:${tag} not found: check --deckhouse-tag`);
     }
     versions = [tag];
     releaseImages = await ctx.exists(releaseRepo, tag);
-    // As d8: with a release-channel image for the tag, every channel in the bundle points at it.
-    if (releaseImages) for (const channel of RELEASE_CHANNELS) aliases[channel] = tag;
+    releaseRef = releaseImages ? tag : isReleaseChannel(requested) ? requested : undefined;
+    // As d8: with a release-channel image for the build, every standard channel points at it.
+    if (releaseRef !== undefined) for (const channel of RELEASE_CHANNELS) aliases[channel] = tag;
     else
       ctx.log(
         `${ctx.registry}/${releaseRepo}:${tag} does not exist: no channel tags are published for ${tag}`,
       );
+    const lts = channels.find((c) => c.channel === LTS_CHANNEL);
+    if (lts && releaseRef !== undefined && (requested === LTS_CHANNEL || sameVersion(lts.version, tag))) {
+      aliases[LTS_CHANNEL] = tag;
+    } else if (lts) {
+      // d8 keeps the source's release-channel:lts in a tag pull (it never re-tags lts); an LTS
+      // cluster needs it to know its channel at all, even when it names another version.
+      ctx.add(releaseRepo, LTS_CHANNEL, 'release-channel', LTS_CHANNEL);
+      ctx.log(
+        `release-channel:lts (${lts.version}) travels as the source publishes it; ${lts.version} itself is not in this bundle`,
+      );
+    }
   } else {
-    channels = await readChannels(ctx, options.ignoreSuspend === true);
+    channels = await readChannels(ctx, false);
+    refuseSuspended(channels, options.ignoreSuspend === true);
     const tags = await ctx.tags(releaseRepo);
     versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
     for (const c of channels) aliases[c.channel] = tagForVersion(c.version, tags);
@@ -136,8 +191,7 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     ctx.add(ctx.root, version, '', channel);
     ctx.add(ctx.repo('install'), version, 'install', channel);
     if (standalone.has(version)) ctx.add(standaloneRepo, version, 'install-standalone', channel);
-    // The channel's own image when the channels were read; the tag's release image re-tagged otherwise.
-    ctx.add(releaseRepo, options.deckhouseTag ?? channel, 'release-channel', channel);
+    ctx.add(releaseRepo, releaseRef ?? channel, 'release-channel', channel);
   }
   return { channels, versions, aliases, listedImages: counts.reduce((a, b) => a + b, 0) };
 }

@@ -32,6 +32,8 @@ export interface DeckhouseSelection {
   noSecurityDb?: boolean;
   noModules?: boolean;
   onlyExtraImages?: boolean;
+  /** Stop where d8 would skip and warn (a module without channels, an odd extra_images.json entry). */
+  strict?: boolean;
 }
 
 /** A selection checked and parsed: what planDeckhouse works from. */
@@ -47,11 +49,14 @@ export interface ParsedSelection {
   security: boolean;
   modules: boolean;
   onlyExtraImages: boolean;
+  strict: boolean;
 }
 
 export interface DeckhousePlan {
   source: string;
   requests: ImageRequest[];
+  /** Items left out where d8 skips and warns, and why. */
+  skipped: Array<{ item: string; reason: string }>;
   platform?: PlatformPlan;
   security: string[];
   modules: ModulePlan[];
@@ -80,9 +85,10 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     modulesSuffix: normalizeModulesSuffix(selection.modulesPathSuffix),
     platform: selection.noPlatform !== true,
     security: selection.noSecurityDb !== true,
-    // As d8: naming modules to include overrides --no-modules.
-    modules: selection.noModules !== true || filter.mode === 'include',
+    // As d8: naming modules to include, or --only-extra-images (pull.go), overrides --no-modules.
+    modules: selection.noModules !== true || filter.mode === 'include' || selection.onlyExtraImages === true,
     onlyExtraImages: selection.onlyExtraImages === true,
+    strict: selection.strict === true,
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
@@ -108,12 +114,13 @@ export async function planDeckhouse(
     store,
     registry: selection.registry,
     root: selection.root,
+    strict: selection.strict,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { emit: options.onEvent } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   const source = `${selection.registry}/${selection.root}`;
-  const plan: DeckhousePlan = { source, requests: [], security: [], modules: [] };
+  const plan: DeckhousePlan = { source, requests: [], skipped: ctx.skipped, security: [], modules: [] };
   if (selection.platform) {
     plan.platform = await planPlatform(ctx, {
       ignoreSuspend: selection.ignoreSuspend,

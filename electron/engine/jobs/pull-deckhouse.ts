@@ -24,9 +24,11 @@ export interface DeckhousePullResult {
   plan: DeckhousePlan;
 }
 
-export async function pullDeckhouse(options: DeckhousePullOptions): Promise<DeckhousePullResult> {
-  const { selection: given, ...pullOptions } = options;
-  const selection = parseSelection(given);
+/** Reads the source and plans the distribution; writes nothing (d8's --dry-run stops here). */
+export async function planDeckhousePull(
+  options: Pick<DeckhousePullOptions, 'selection' | 'transport' | 'signal' | 'onEvent' | 'concurrency'>,
+): Promise<DeckhousePlan> {
+  const selection = parseSelection(options.selection);
   const emit = options.onEvent ?? (() => {});
   emit({
     type: 'phase',
@@ -34,9 +36,8 @@ export async function pullDeckhouse(options: DeckhousePullOptions): Promise<Deck
     message: `reading the Deckhouse distribution at ${selection.registry}/${selection.root}`,
   });
   const transport = createTransport(options.transport);
-  let plan: DeckhousePlan;
   try {
-    plan = await planDeckhouse(new RegistryStore(selection.registry, transport), selection, {
+    return await planDeckhouse(new RegistryStore(selection.registry, transport), selection, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -44,9 +45,19 @@ export async function pullDeckhouse(options: DeckhousePullOptions): Promise<Deck
   } finally {
     await transport.close();
   }
+}
+
+export async function pullDeckhouse(options: DeckhousePullOptions): Promise<DeckhousePullResult> {
+  const { selection: _selection, ...pullOptions } = options;
+  const plan = await planDeckhousePull(options);
   if (plan.requests.length === 0) {
     throw new UsageError(`nothing to pull from ${plan.source}: the selection matches no image`);
   }
-  const manifest = await pull({ ...pullOptions, images: plan.requests, placement: deckhousePlacement });
+  const manifest = await pull({
+    ...pullOptions,
+    images: plan.requests,
+    placement: deckhousePlacement,
+    ...(plan.skipped.length ? { skipped: plan.skipped } : {}),
+  });
   return { manifest, plan };
 }

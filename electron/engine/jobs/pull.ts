@@ -13,6 +13,7 @@ import {
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
+import type { SkippedItem } from '../bundle/transfer-manifest.ts';
 import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
@@ -65,6 +66,8 @@ export interface PullOptions {
   incrementalTarget?: string;
   /** Ferry itself, to carry in the bundle (distribution/carry.ts planCarriedFerry). */
   carryFerry?: CarryPlan;
+  /** What the plan left out (Deckhouse: where d8 skips and warns); recorded in the manifest. */
+  skipped?: SkippedItem[];
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -316,6 +319,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       },
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
+      ...(options.skipped?.length ? { skipped: options.skipped } : {}),
     };
     await writeTransferManifest(dir, manifest);
     return manifest;

@@ -104,6 +104,8 @@ export interface OutcomeBody {
   refused?: number;
   /** Incremental pull: what was left out. */
   incremental?: { omittedBlobs: number; omittedBytes: number; receipts: string[]; registry: string };
+  /** Pull: each item left out where d8 skips and warns, and why. */
+  skipped?: Array<{ item: string; reason: string }>;
 }
 
 export interface ReceiptBody {

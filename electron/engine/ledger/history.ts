@@ -52,6 +52,7 @@ export interface OperationSummary {
   pushed?: number;
   refused?: number;
   incremental?: OutcomeBody['incremental'];
+  skipped?: OutcomeBody['skipped'];
   signature?: { status: SignatureBody['status']; fingerprint?: string; trusted?: boolean };
   images: HistoryImage[];
 }
@@ -154,6 +155,7 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
       ...(end?.totals ? { totals: end.totals } : {}),
       ...(end?.pushed !== undefined ? { pushed: end.pushed, refused: end.refused ?? 0 } : {}),
       ...(end?.incremental ? { incremental: end.incremental } : {}),
+      ...(end?.skipped ? { skipped: end.skipped } : {}),
       ...(sig
         ? {
             signature: {

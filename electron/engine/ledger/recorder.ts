@@ -227,7 +227,11 @@ export class OperationRecorder {
       { kind: 'signature', digest: undefined, body: signature },
       this.media(),
       ...manifestEntries(manifest),
-      this.outcome('succeeded', { totals: totalsOf(manifest), ...(incremental ? { incremental } : {}) }),
+      this.outcome('succeeded', {
+        totals: totalsOf(manifest),
+        ...(incremental ? { incremental } : {}),
+        ...(manifest.skipped?.length ? { skipped: manifest.skipped } : {}),
+      }),
     ]);
   }
 

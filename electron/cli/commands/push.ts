@@ -9,6 +9,7 @@ import {
 } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, imageKeysFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
 import { deckhousePushFlags, reportModuleSource } from '../deckhouse-push.ts';
@@ -38,6 +39,7 @@ export const pushCommand: Command = {
       help: 'also write a Kubernetes pull Secret for the target to FILE',
     },
     ...trustedKeyFlag,
+    ...imageKeyFlag,
     ...operatorFlag,
     ...deckhousePushFlags,
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
@@ -64,7 +66,9 @@ export const pushCommand: Command = {
 
     const progress = progressRenderer(io, v.json === true);
     const trustedKey = await trustedKeyFrom(args);
+    const imageKeys = await imageKeysFrom(args);
     const report = await push({
+      imageKeys,
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       bundleDir: bundleDirs,
@@ -106,11 +110,23 @@ export const pushCommand: Command = {
         );
       const pushed = report.images.filter((i) => i.status === 'pushed').length;
       const refused = report.images.filter((i) => i.status === 'refused');
+      const unsigned = refused.filter((i) => i.signatureVerdict && i.signatureVerdict.status !== 'signed');
+      const damaged = refused.length - unsigned.length;
+      const refusal = [
+        ...(unsigned.length
+          ? [`REFUSED ${unsigned.length} image(s) without a valid signature by the given key(s)`]
+          : []),
+        ...(damaged
+          ? [
+              `REFUSED ${damaged} damaged or unreadable image(s): run 'ferry verify ${bundleDirs.join(' ')}' and copy the named files again`,
+            ]
+          : []),
+      ].join('; ');
       io.stdout.write(
         v['dry-run']
           ? `dry run: ${report.images.length} image(s) would go to ${report.registry}; nothing was written\n`
           : refused.length
-            ? `pushed ${pushed} image(s); REFUSED ${refused.length} damaged or unreadable image(s): run 'ferry verify ${bundleDirs.join(' ')}' and copy the named files again\n`
+            ? `pushed ${pushed} image(s); ${refusal}\n`
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }

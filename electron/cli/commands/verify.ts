@@ -1,19 +1,21 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
-import { describeSignature, UsageError, verify } from '../../engine/api.ts';
+import { describeImageSignature, describeSignature, UsageError, verify } from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, imageKeysFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
   usage:
-    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE]   (several folders: one per stick)',
+    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE] [--key FILE]...   (several folders: one per stick)',
   options: {
     deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },
     json: { type: 'boolean', help: 'print the full report as JSON' },
     ...trustedKeyFlag,
+    ...imageKeyFlag,
     ...operatorFlag,
   },
   async run(args, io) {
@@ -21,7 +23,9 @@ export const verifyCommand: Command = {
     if (dirs.length === 0) throw new UsageError('give the bundle folder: ferry verify <bundle-dir>...');
     const progress = progressRenderer(io, false);
     const trustedKey = await trustedKeyFrom(args);
+    const imageKeys = await imageKeysFrom(args);
     const report = await verify(dirs, {
+      imageKeys,
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       deep: args.values.deep === true,
@@ -41,6 +45,16 @@ export const verifyCommand: Command = {
       io.stdout.write(
         `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
       );
+      for (const s of report.imageSignatures ?? []) {
+        io.stdout.write(
+          `${s.verdict.status === 'signed' ? '✓' : '✗'} ${s.source}: ${describeImageSignature(s.verdict)}\n`,
+        );
+      }
+      const unsigned = (report.imageSignatures ?? []).filter((s) => s.verdict.status !== 'signed');
+      if (unsigned.length)
+        io.stdout.write(
+          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the given key(s)\n`,
+        );
       if (report.omittedBlobs)
         io.stdout.write(
           `  incremental bundle: ${report.omittedBlobs} blob(s) left out, the target registry holds them (push mounts them there)\n`,

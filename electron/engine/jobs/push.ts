@@ -10,7 +10,7 @@ import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
 import type { PushLayout } from '../bundle/push-layout.ts';
 import type { ImageRecord } from '../bundle/transfer-manifest.ts';
-import { toFerryError } from '../errors.ts';
+import { SignatureError, toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
@@ -27,6 +27,12 @@ import type { TrustedKey } from '../signing/public-key.ts';
 import { createLimiter } from '../util/limit.ts';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import type { CosignKey } from '../verify/cosign-key.ts';
+import {
+  checkImageSignatures,
+  describeImageSignature,
+  type ImageSignatureVerdict,
+} from '../verify/image-signatures.ts';
 
 export interface PushOptions {
   /** The bundle folder, or one folder per stick. */
@@ -45,6 +51,8 @@ export interface PushOptions {
   station?: Station;
   /** Refuse a bundle not signed by this key. */
   trustedKey?: TrustedKey;
+  /** Refuse each image that carries no valid cosign signature by one of these keys. */
+  imageKeys?: readonly CosignKey[];
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -55,6 +63,8 @@ export interface PushedImage {
   digest: string;
   status: 'pushed' | 'refused' | 'planned';
   error?: string;
+  /** With cosign keys: the image's signature verdict (an image not 'signed' is refused). */
+  signatureVerdict?: ImageSignatureVerdict;
 }
 
 export interface PushReport {
@@ -89,10 +99,15 @@ export async function push(options: PushOptions): Promise<PushReport> {
 async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<PushReport> {
   const { manifest, manifestDir } = bundle;
   const signature = await checkManifestSignature(manifestDir, options.trustedKey);
+  const imageKeys = options.imageKeys ?? [];
+  const verdicts = async () =>
+    imageKeys.length
+      ? new Map((await checkImageSignatures(bundle, imageKeys)).map((r) => [r.source, r.verdict]))
+      : undefined;
   const station = options.station;
   if (!station || options.dryRun) {
     requireAcceptedSignature(signature, manifestDir);
-    return { ...(await pushBundle(bundle, options)), signature };
+    return { ...(await pushBundle(bundle, options, await verdicts())), signature };
   }
   const { registry, path } = parseRepositoryPath(options.target);
   const recorder = OperationRecorder.begin(station, {
@@ -100,7 +115,10 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
     bundleDir: manifestDir,
     transferId: manifest.transferId,
     target: { registry, path },
-    options: { trustedKey: options.trustedKey?.fingerprint ?? null },
+    options: {
+      trustedKey: options.trustedKey?.fingerprint ?? null,
+      ...(imageKeys.length ? { imageKeys: imageKeys.map((k) => k.fingerprint) } : {}),
+    },
   });
   try {
     requireAcceptedSignature(signature, manifestDir);
@@ -110,7 +128,7 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   }
   let report: PushReport;
   try {
-    report = await pushBundle(bundle, options);
+    report = await pushBundle(bundle, options, await verdicts());
   } catch (err) {
     recorder.recordFailure(err, manifest);
     throw err;
@@ -119,7 +137,11 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   return { ...report, signature };
 }
 
-async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<PushReport> {
+async function pushBundle(
+  opened: OpenedBundle,
+  options: PushOptions,
+  verdicts?: ReadonlyMap<string, ImageSignatureVerdict>,
+): Promise<PushReport> {
   const emit = options.onEvent ?? (() => {});
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
@@ -127,6 +149,11 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
   const targetOf = (record: ImageRecord) =>
     layout ? layout.targetOf(record) : joinPath(prefix, record.target.repository);
   const bundle = await BundleSource.of(opened);
+  const withVerdicts = (list: PushedImage[]): PushedImage[] =>
+    list.map((i) => {
+      const verdict = verdicts?.get(i.source);
+      return verdict ? { ...i, signatureVerdict: verdict } : i;
+    });
   const concurrency = options.concurrency ?? defaultConcurrency;
   // As many connections as transfers run at once (undici's pool would queue the rest).
   const transport = createTransport({ maxConnectionsPerHost: concurrency, ...options.transport });
@@ -157,6 +184,11 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             },
           };
           recordOf.set(request, record);
+          // An image without a valid signature by the operator's keys is refused like an unreadable one.
+          const verdict = verdicts?.get(record.source);
+          if (verdict && verdict.status !== 'signed') {
+            return { request, error: new SignatureError(describeImageSignature(verdict)) };
+          }
           try {
             return { image: await resolveImage(bundle, request, { signatures: true }) };
           } catch (err) {
@@ -172,7 +204,8 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             {
               source: r.request.sourceText,
               target: `${registry}/${r.request.target.repository}`,
-              digest: '',
+              // The manifest records the digest even when the image's bytes cannot be read.
+              digest: recordOf.get(r.request)?.digest ?? '',
               status: 'refused' as const,
               error: r.error.message,
             },
@@ -186,7 +219,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
         registry,
         ok: unreadable.length === 0,
         ...layout?.planned(bundle.manifest.images),
-        images: [
+        images: withVerdicts([
           ...images.map((i) => ({
             source: i.request.sourceText,
             target: targetRef(registry, i),
@@ -194,7 +227,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             status: 'planned' as const,
           })),
           ...unreadable,
-        ],
+        ]),
       };
     }
 
@@ -242,7 +275,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       transferId: bundle.manifest.transferId,
       registry,
       ...extras,
-      images: [...pushed, ...refused, ...unreadable],
+      images: withVerdicts([...pushed, ...refused, ...unreadable]),
       ok: refused.length + unreadable.length === 0,
     };
   } finally {

@@ -61,9 +61,11 @@ export { verify, type VerifyJobReport } from './jobs/verify.ts';
 export { readCosignKey, type CosignKey } from './verify/cosign-key.ts';
 export {
   describeImageSignature,
+  signatureAccepted,
   type ImageSignatureResult,
   type ImageSignatureVerdict,
 } from './verify/image-signatures.ts';
+export { keysPolicy, readSignaturePolicy, type SignaturePolicy } from './verify/signature-policy.ts';
 
 // ---- sticks: drives, how many sticks a transfer takes, the copy onto them ----
 export { createDriveLister } from './media/drives.ts';

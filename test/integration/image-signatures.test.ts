@@ -115,7 +115,7 @@ describe('ferry verify --key', () => {
     expect(line(run.stdout, r.unsigned)).toBe(
       `✗ ${refOf(r.unsigned)}: not signed: no cosign signature (${r.unsigned.digest.replace(':', '-')}.sig) travelled with it`,
     );
-    expect(run.stdout).toMatch(/✗ 7 of 8 image\(s\) carry no valid signature by the given key\(s\)/);
+    expect(run.stdout).toMatch(/✗ 7 of 8 image\(s\) carry no valid signature by the required key\(s\)/);
     // The bytes themselves are intact: the bundle is whole, the signatures are what fail.
     expect(run.stdout).toMatch(/FAILED verification: 0 problem\(s\)/);
   });
@@ -209,7 +209,7 @@ describe('ferry push --key', () => {
     expect(line(run.stdout, r.unsigned)).toMatch(/^✗ .* → .*: not signed: no cosign signature/);
     expect(line(run.stdout, r.signedByOther)).toMatch(/^✗ .*: bad signature: /);
     expect(run.stdout).toMatch(
-      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the given key\(s\)\n/,
+      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the required key\(s\)\n/,
     );
     const client = createRegistryClient(target);
     try {
@@ -240,5 +240,84 @@ describe('ferry push --key', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('--policy ferry-policy.yaml', () => {
+  const writePolicy = (text: string) => {
+    const file = join(work, `policy-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  };
+  // Keys by name, relative to the policy file; vendor/tool is another vendor's; library/* may come
+  // unsigned; bench/* is covered by no rule, so needs no signature.
+  const policy = () =>
+    writePolicy(
+      [
+        'keys:',
+        '  vendor: vendor.pub',
+        '  other: other.pub',
+        'images:',
+        '  - match: vendor/tool',
+        '    keys: [other]',
+        '  - match: vendor/**',
+        '    keys: [vendor]',
+        '  - match: library/*',
+        '    unsigned: allow',
+        '',
+      ].join('\n'),
+    );
+
+  it('verify and push follow the rule of each repository, and the ledger records the policy digest', async () => {
+    const file = policy();
+    const r = role();
+    const run = await ferry(['verify', bundle, '--policy', file]);
+    expect(run.code).toBe(3);
+    expect(line(run.stdout, r.signedByOther)).toMatch(/^✓ .*: signed by /);
+    expect(line(run.stdout, r.signedByVendor)).toMatch(/^✓ .*: signed by /);
+    expect(line(run.stdout, r.randomSig)).toMatch(/^✗ .*: bad signature: /);
+    expect(line(run.stdout, r.otherDigest)).toMatch(
+      /^✓ .*: no signature required: .*policy-\w+\.yaml allows it unsigned \(library\/\*\)$/,
+    );
+    expect(line(run.stdout, r.unsigned)).toMatch(
+      /^✓ .*: no signature required: no rule of .* covers bench\/img-02$/,
+    );
+    expect(run.stdout).toMatch(/✗ 1 of 8 image\(s\) carry no valid signature/);
+
+    const pushHome = join(work, 'policy-home');
+    const pushed = await ferry(['push', bundle, `${target.host}/policy`, '--insecure', '--policy', file], {
+      FERRY_HOME: pushHome,
+    });
+    expect(pushed.code).toBe(3);
+    expect(pushed.stdout).toMatch(/pushed 7 image\(s\); REFUSED 1 image\(s\) without a valid signature/);
+    const db = new Database(join(pushHome, 'ledger.db'), { readonly: true });
+    try {
+      const op = db.prepare("SELECT body FROM entries WHERE kind = 'operation'").get() as { body: string };
+      const options = (JSON.parse(op.body) as OperationBody).options;
+      expect(options?.policyDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(options?.imageKeys).toEqual([fingerprint(other), fingerprint(vendor)]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a policy naming an undefined key, and --key with --policy, with one line and exit 2', async () => {
+    const broken = writePolicy('images:\n  - match: vendor/**\n    keys: [vendor]\n');
+    const run = await ferry(['verify', bundle, '--policy', broken]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ferry verify: error: .*names the key 'vendor', which 'keys:' does not define\n$/,
+    );
+    const both = await ferry([
+      'push',
+      bundle,
+      `${target.host}/x`,
+      '--policy',
+      policy(),
+      '--key',
+      vendor.publicKeyFile,
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give --key or --policy, not both/);
   });
 });

@@ -4,12 +4,13 @@ import {
   parseRepositoryPath,
   push,
   pushOutputs,
+  signatureAccepted,
   UsageError,
   writeFileAtomic,
 } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
-import { imageKeyFlag, imageKeysFrom } from '../image-keys.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
 import { deckhousePushFlags, reportModuleSource } from '../deckhouse-push.ts';
@@ -66,9 +67,9 @@ export const pushCommand: Command = {
 
     const progress = progressRenderer(io, v.json === true);
     const trustedKey = await trustedKeyFrom(args);
-    const imageKeys = await imageKeysFrom(args);
+    const signaturePolicy = await signaturePolicyFrom(args);
     const report = await push({
-      imageKeys,
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       bundleDir: bundleDirs,
@@ -110,11 +111,11 @@ export const pushCommand: Command = {
         );
       const pushed = report.images.filter((i) => i.status === 'pushed').length;
       const refused = report.images.filter((i) => i.status === 'refused');
-      const unsigned = refused.filter((i) => i.signatureVerdict && i.signatureVerdict.status !== 'signed');
+      const unsigned = refused.filter((i) => i.signatureVerdict && !signatureAccepted(i.signatureVerdict));
       const damaged = refused.length - unsigned.length;
       const refusal = [
         ...(unsigned.length
-          ? [`REFUSED ${unsigned.length} image(s) without a valid signature by the given key(s)`]
+          ? [`REFUSED ${unsigned.length} image(s) without a valid signature by the required key(s)`]
           : []),
         ...(damaged
           ? [

@@ -1,16 +1,22 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
-import { describeImageSignature, describeSignature, UsageError, verify } from '../../engine/api.ts';
+import {
+  describeImageSignature,
+  describeSignature,
+  signatureAccepted,
+  UsageError,
+  verify,
+} from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
-import { imageKeyFlag, imageKeysFrom } from '../image-keys.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
   usage:
-    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE] [--key FILE]...   (several folders: one per stick)',
+    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE] [--key FILE]... [--policy FILE]   (several folders: one per stick)',
   options: {
     deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },
     json: { type: 'boolean', help: 'print the full report as JSON' },
@@ -23,9 +29,9 @@ export const verifyCommand: Command = {
     if (dirs.length === 0) throw new UsageError('give the bundle folder: ferry verify <bundle-dir>...');
     const progress = progressRenderer(io, false);
     const trustedKey = await trustedKeyFrom(args);
-    const imageKeys = await imageKeysFrom(args);
+    const signaturePolicy = await signaturePolicyFrom(args);
     const report = await verify(dirs, {
-      imageKeys,
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       deep: args.values.deep === true,
@@ -47,13 +53,13 @@ export const verifyCommand: Command = {
       );
       for (const s of report.imageSignatures ?? []) {
         io.stdout.write(
-          `${s.verdict.status === 'signed' ? '✓' : '✗'} ${s.source}: ${describeImageSignature(s.verdict)}\n`,
+          `${signatureAccepted(s.verdict) ? '✓' : '✗'} ${s.source}: ${describeImageSignature(s.verdict)}\n`,
         );
       }
-      const unsigned = (report.imageSignatures ?? []).filter((s) => s.verdict.status !== 'signed');
+      const unsigned = (report.imageSignatures ?? []).filter((s) => !signatureAccepted(s.verdict));
       if (unsigned.length)
         io.stdout.write(
-          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the given key(s)\n`,
+          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the required key(s)\n`,
         );
       if (report.omittedBlobs)
         io.stdout.write(

@@ -27,12 +27,13 @@ import type { TrustedKey } from '../signing/public-key.ts';
 import { createLimiter } from '../util/limit.ts';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import type { CosignKey } from '../verify/cosign-key.ts';
 import {
   checkImageSignatures,
   describeImageSignature,
+  signatureAccepted,
   type ImageSignatureVerdict,
 } from '../verify/image-signatures.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 
 export interface PushOptions {
   /** The bundle folder, or one folder per stick. */
@@ -51,8 +52,8 @@ export interface PushOptions {
   station?: Station;
   /** Refuse a bundle not signed by this key. */
   trustedKey?: TrustedKey;
-  /** Refuse each image that carries no valid cosign signature by one of these keys. */
-  imageKeys?: readonly CosignKey[];
+  /** Refuse each image without the cosign signature this policy asks of it (`--key` or `--policy`). */
+  signaturePolicy?: SignaturePolicy;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -99,10 +100,10 @@ export async function push(options: PushOptions): Promise<PushReport> {
 async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<PushReport> {
   const { manifest, manifestDir } = bundle;
   const signature = await checkManifestSignature(manifestDir, options.trustedKey);
-  const imageKeys = options.imageKeys ?? [];
+  const policy = options.signaturePolicy;
   const verdicts = async () =>
-    imageKeys.length
-      ? new Map((await checkImageSignatures(bundle, imageKeys)).map((r) => [r.source, r.verdict]))
+    policy
+      ? new Map((await checkImageSignatures(bundle, policy)).map((r) => [r.source, r.verdict]))
       : undefined;
   const station = options.station;
   if (!station || options.dryRun) {
@@ -117,7 +118,7 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
     target: { registry, path },
     options: {
       trustedKey: options.trustedKey?.fingerprint ?? null,
-      ...(imageKeys.length ? { imageKeys: imageKeys.map((k) => k.fingerprint) } : {}),
+      ...(policy ? policyRecord(policy) : {}),
     },
   });
   try {
@@ -186,7 +187,7 @@ async function pushBundle(
           recordOf.set(request, record);
           // An image without a valid signature by the operator's keys is refused like an unreadable one.
           const verdict = verdicts?.get(record.source);
-          if (verdict && verdict.status !== 'signed') {
+          if (verdict && !signatureAccepted(verdict)) {
             return { request, error: new SignatureError(describeImageSignature(verdict)) };
           }
           try {

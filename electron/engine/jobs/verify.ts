@@ -10,8 +10,8 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
-import type { CosignKey } from '../verify/cosign-key.ts';
-import { checkImageSignatures } from '../verify/image-signatures.ts';
+import { checkImageSignatures, signatureAccepted } from '../verify/image-signatures.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 import { verifyBundle, type VerifyOptions } from '../verify/verify-bundle.ts';
 import type { VerifyReport } from '../verify/verify-report.ts';
 
@@ -20,8 +20,8 @@ export interface VerifyJobOptions extends VerifyOptions {
   station?: Station;
   /** Refuse a bundle not signed by this key. */
   trustedKey?: TrustedKey;
-  /** Every image must carry a valid cosign signature by one of these keys. */
-  imageKeys?: readonly CosignKey[];
+  /** Which images must carry a valid cosign signature, by which keys (`--key` or `--policy`). */
+  signaturePolicy?: SignaturePolicy;
 }
 
 export interface VerifyJobReport extends VerifyReport {
@@ -35,7 +35,7 @@ export async function verify(
   folders: string | readonly string[],
   options: VerifyJobOptions = {},
 ): Promise<VerifyJobReport> {
-  const { station, trustedKey, imageKeys = [], ...verifyOptions } = options;
+  const { station, trustedKey, signaturePolicy, ...verifyOptions } = options;
   let bundle: OpenedBundle;
   try {
     bundle = await openBundle(folders);
@@ -51,7 +51,7 @@ export async function verify(
     throw err;
   }
   try {
-    return await verifyOpened(bundle, station, trustedKey, imageKeys, verifyOptions);
+    return await verifyOpened(bundle, station, trustedKey, signaturePolicy, verifyOptions);
   } finally {
     await bundle.close();
   }
@@ -61,7 +61,7 @@ async function verifyOpened(
   bundle: OpenedBundle,
   station: Station | undefined,
   trustedKey: TrustedKey | undefined,
-  imageKeys: readonly CosignKey[],
+  signaturePolicy: SignaturePolicy | undefined,
   verifyOptions: VerifyOptions,
 ): Promise<VerifyJobReport> {
   const { manifest, manifestDir } = bundle;
@@ -72,7 +72,7 @@ async function verifyOpened(
         transferId: manifest.transferId,
         options: {
           trustedKey: trustedKey?.fingerprint ?? null,
-          ...(imageKeys.length ? { imageKeys: imageKeys.map((k) => k.fingerprint) } : {}),
+          ...(signaturePolicy ? policyRecord(signaturePolicy) : {}),
         },
       })
     : undefined;
@@ -86,10 +86,10 @@ async function verifyOpened(
   let report: VerifyReport;
   try {
     report = await verifyBundle(bundle, verifyOptions);
-    if (imageKeys.length) {
-      const imageSignatures = await checkImageSignatures(bundle, imageKeys);
-      const allSigned = imageSignatures.every((s) => s.verdict.status === 'signed');
-      report = { ...report, ok: report.ok && allSigned, imageSignatures };
+    if (signaturePolicy) {
+      const imageSignatures = await checkImageSignatures(bundle, signaturePolicy);
+      const accepted = imageSignatures.every((s) => signatureAccepted(s.verdict));
+      report = { ...report, ok: report.ok && accepted, imageSignatures };
     }
   } catch (err) {
     recorder?.recordFailure(err, manifest);

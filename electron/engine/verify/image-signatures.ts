@@ -2,7 +2,8 @@
 // offline, from the bundle alone: the tag-scheme signature (`sha256-<hex>.sig`) that travelled with
 // the image is read out of the archives (its manifest and payloads checked against their digests),
 // each payload's signature is checked against the keys, and the payload must name the image's own
-// digest. One valid signature by one of the keys suffices, as with `cosign verify --key`.
+// digest. One valid signature by one of the keys suffices, as with `cosign verify --key`. Which keys
+// an image needs is the policy's say (signature-policy.ts).
 import { BundleSource } from '../bundle/bundle-source.ts';
 import type { OpenedBundle } from '../bundle/open-bundle.ts';
 import type { ImageRecord } from '../bundle/transfer-manifest.ts';
@@ -10,6 +11,7 @@ import { toFerryError } from '../errors.ts';
 import { digestLike } from '../oci/digest.ts';
 import { verifyCosignSignature, type CosignKey } from './cosign-key.ts';
 import { parseSimpleSigning, signatureLayers } from './cosign-payload.ts';
+import { ruleFor, type SignaturePolicy } from './signature-policy.ts';
 
 /** Simple-signing payloads are a few hundred bytes; a bigger "payload" is not read into memory. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -24,7 +26,14 @@ export type ImageSignatureVerdict =
       signature: string;
     }
   | { status: 'unsigned'; reason: string }
-  | { status: 'invalid'; reason: string };
+  | { status: 'invalid'; reason: string }
+  /** The policy asks no signature of this image. */
+  | { status: 'not-required'; reason: string };
+
+/** Signed as the policy asks, or asked for no signature: may be pushed. */
+export function signatureAccepted(verdict: ImageSignatureVerdict): boolean {
+  return verdict.status === 'signed' || verdict.status === 'not-required';
+}
 
 export interface ImageSignatureResult {
   source: string;
@@ -41,6 +50,8 @@ export function describeImageSignature(verdict: ImageSignatureVerdict): string {
       return `not signed: ${verdict.reason}`;
     case 'invalid':
       return `bad signature: ${verdict.reason}`;
+    case 'not-required':
+      return `no signature required: ${verdict.reason}`;
   }
 }
 
@@ -60,9 +71,15 @@ async function readPayload(source: BundleSource, repository: string, digest: str
 async function checkImage(
   source: BundleSource,
   image: ImageRecord,
-  keys: readonly CosignKey[],
+  policy: SignaturePolicy,
 ): Promise<ImageSignatureVerdict> {
   const repository = image.target.repository;
+  const rule = ruleFor(policy, repository);
+  if (!rule) return { status: 'not-required', reason: `no rule of ${policy.source} covers ${repository}` };
+  if (rule.keys.length === 0) {
+    return { status: 'not-required', reason: `${policy.source} allows it unsigned (${rule.match})` };
+  }
+  const keys: readonly CosignKey[] = rule.keys;
   const signatures = image.artifacts.filter((a) => a.kind === 'sig' && a.subject === image.digest);
   if (signatures.length === 0) {
     return {
@@ -118,7 +135,7 @@ async function checkImage(
 /** Every image's verdict, in the transfer manifest's order. The bundle's owner closes it. */
 export async function checkImageSignatures(
   bundle: OpenedBundle,
-  keys: readonly CosignKey[],
+  policy: SignaturePolicy,
 ): Promise<ImageSignatureResult[]> {
   let source: BundleSource;
   try {
@@ -134,7 +151,11 @@ export async function checkImageSignatures(
   }
   const out: ImageSignatureResult[] = [];
   for (const image of bundle.manifest.images) {
-    out.push({ source: image.source, digest: image.digest, verdict: await checkImage(source, image, keys) });
+    out.push({
+      source: image.source,
+      digest: image.digest,
+      verdict: await checkImage(source, image, policy),
+    });
   }
   return out;
 }

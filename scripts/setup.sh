@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian 12 machine for Ferry's demo and tests: the Debian tools the tests talk to
 # (a real registry server, htpasswd, skopeo as a peer, gost12sum as a reference, Chromium for UI
-# tests, unzip and ip for the distribution tests) and the npm dependencies (including the project's
-# own Node 22, see docs/decisions.md).
+# tests, unzip and ip for the distribution tests), cosign (built with Go, a peer for the signature
+# tests) and the npm dependencies (including the project's own Node 22, see docs/decisions.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +19,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# cosign as a real peer for the signature tests (test/integration/cosign-peer.test.ts): built from the
+# Go module proxy, pinned, into the gitignored .tools/bin; rebuilt only when the pinned version changes.
+COSIGN_VERSION=v2.4.1
+if ! .tools/bin/cosign version 2>/dev/null | grep -q "GitVersion: *${COSIGN_VERSION}\$"; then
+  command -v go >/dev/null || { echo "setup: cosign ${COSIGN_VERSION} needs Go to build (https://go.dev)" >&2; exit 1; }
+  GOBIN="$PWD/.tools/bin" go install "github.com/sigstore/cosign/v2/cmd/cosign@${COSIGN_VERSION}"
 fi
 
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -62,6 +62,16 @@ export {
 } from './signing/manifest-signature.ts';
 export { verify, type VerifyJobReport } from './jobs/verify.ts';
 
+// ---- image signatures: cosign keys the isolated side trusts, and each image's verdict ----
+export { readCosignKey, type CosignKey } from './verify/cosign-key.ts';
+export {
+  describeImageSignature,
+  signatureAccepted,
+  type ImageSignatureResult,
+  type ImageSignatureVerdict,
+} from './verify/image-signatures.ts';
+export { keysPolicy, readSignaturePolicy, type SignaturePolicy } from './verify/signature-policy.ts';
+
 // ---- sticks: drives, how many sticks a transfer takes, the copy onto them ----
 export { createDriveLister } from './media/drives.ts';
 export { estimateMedia } from './media/chunk-fit.ts';

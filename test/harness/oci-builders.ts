@@ -236,8 +236,19 @@ export function cosignTag(digest: string, suffix: '.sig' | '.att' | '.sbom' | ''
   return `${digest.replace(':', '-')}${suffix}`;
 }
 
-/** A cosign-style signature manifest for `subjectDigest` (simple-signing payload, fake signature). */
-export function cosignSignature(subjectDigest: string, dockerReference: string): ImageContent {
+/** Signs a simple-signing payload as cosign does, returning the raw signature bytes. */
+export type PayloadSigner = (payload: Buffer) => Buffer;
+
+/**
+ * A cosign-style signature manifest for `subjectDigest`: the simple-signing payload cosign writes, the
+ * signature base64 in the layer annotation. Without `sign` the signature is random bytes (a
+ * signature to carry, not to check); with it, a real one (see test/harness/cosign-keys.ts).
+ */
+export function cosignSignature(
+  subjectDigest: string,
+  dockerReference: string,
+  sign?: PayloadSigner,
+): ImageContent {
   const payload = jsonBlob(
     {
       critical: {
@@ -253,6 +264,8 @@ export function cosignSignature(subjectDigest: string, dockerReference: string):
   return imageManifest({
     config,
     layers: [payload],
-    layerAnnotations: [{ [COSIGN_SIGNATURE_ANNOTATION]: randomBytes(64).toString('base64') }],
+    layerAnnotations: [
+      { [COSIGN_SIGNATURE_ANNOTATION]: (sign ? sign(payload.bytes) : randomBytes(64)).toString('base64') },
+    ],
   });
 }

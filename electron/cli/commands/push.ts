@@ -4,11 +4,13 @@ import {
   parseRepositoryPath,
   push,
   pushOutputs,
+  signatureAccepted,
   UsageError,
   writeFileAtomic,
 } from '../../engine/api.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
 import { deckhousePushFlags, pushNoEffectFlags, reportModuleSource } from '../deckhouse-push.ts';
@@ -39,6 +41,7 @@ export const pushCommand: Command = {
       help: 'also write a Kubernetes pull Secret for the target to FILE',
     },
     ...trustedKeyFlag,
+    ...imageKeyFlag,
     ...operatorFlag,
     ...deckhousePushFlags,
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
@@ -66,7 +69,9 @@ export const pushCommand: Command = {
 
     const progress = progressRenderer(io, v.json === true);
     const trustedKey = await trustedKeyFrom(args);
+    const signaturePolicy = await signaturePolicyFrom(args);
     const report = await push({
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       bundleDir: bundleDirs,
@@ -108,11 +113,23 @@ export const pushCommand: Command = {
         );
       const pushed = report.images.filter((i) => i.status === 'pushed').length;
       const refused = report.images.filter((i) => i.status === 'refused');
+      const unsigned = refused.filter((i) => i.signatureVerdict && !signatureAccepted(i.signatureVerdict));
+      const damaged = refused.length - unsigned.length;
+      const refusal = [
+        ...(unsigned.length
+          ? [`REFUSED ${unsigned.length} image(s) without a valid signature by the required key(s)`]
+          : []),
+        ...(damaged
+          ? [
+              `REFUSED ${damaged} damaged or unreadable image(s): run 'ferry verify ${bundleDirs.join(' ')}' and copy the named files again`,
+            ]
+          : []),
+      ].join('; ');
       io.stdout.write(
         v['dry-run']
           ? `dry run: ${report.images.length} image(s) would go to ${report.registry}; nothing was written\n`
           : refused.length
-            ? `pushed ${pushed} image(s); REFUSED ${refused.length} damaged or unreadable image(s): run 'ferry verify ${bundleDirs.join(' ')}' and copy the named files again\n`
+            ? `pushed ${pushed} image(s); ${refusal}\n`
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,
       );
     }

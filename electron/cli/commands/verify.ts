@@ -1,19 +1,28 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
-import { describeSignature, platformLabel, UsageError, verify } from '../../engine/api.ts';
+import {
+  describeImageSignature,
+  describeSignature,
+  platformLabel,
+  signatureAccepted,
+  UsageError,
+  verify,
+} from '../../engine/api.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
   usage:
-    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE]   (several folders: one per stick)',
+    'ferry verify <bundle-dir>... [--deep] [--json] [--trusted-key FILE] [--key FILE]... [--policy FILE]   (several folders: one per stick)',
   options: {
     deep: { type: 'boolean', help: 'also re-hash every blob on its own (reads the bundle twice)' },
     json: { type: 'boolean', help: 'print the full report as JSON' },
     ...trustedKeyFlag,
+    ...imageKeyFlag,
     ...operatorFlag,
   },
   async run(args, io) {
@@ -21,7 +30,9 @@ export const verifyCommand: Command = {
     if (dirs.length === 0) throw new UsageError('give the bundle folder: ferry verify <bundle-dir>...');
     const progress = progressRenderer(io, false);
     const trustedKey = await trustedKeyFrom(args);
+    const signaturePolicy = await signaturePolicyFrom(args);
     const report = await verify(dirs, {
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       deep: args.values.deep === true,
@@ -41,6 +52,16 @@ export const verifyCommand: Command = {
       io.stdout.write(
         `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
       );
+      for (const s of report.imageSignatures ?? []) {
+        io.stdout.write(
+          `${signatureAccepted(s.verdict) ? '✓' : '✗'} ${s.source}: ${describeImageSignature(s.verdict)}\n`,
+        );
+      }
+      const unsigned = (report.imageSignatures ?? []).filter((s) => !signatureAccepted(s.verdict));
+      if (unsigned.length)
+        io.stdout.write(
+          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the required key(s)\n`,
+        );
       const carried = report.carriedFerry;
       if (carried?.intact)
         io.stdout.write(

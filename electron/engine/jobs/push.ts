@@ -10,7 +10,7 @@ import { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
 import type { PushLayout } from '../bundle/push-layout.ts';
 import type { ImageRecord } from '../bundle/transfer-manifest.ts';
-import { toFerryError } from '../errors.ts';
+import { SignatureError, toFerryError } from '../errors.ts';
 import { OperationRecorder } from '../ledger/recorder.ts';
 import type { Station } from '../ledger/station.ts';
 import { parseRepositoryPath } from '../ref/reference.ts';
@@ -27,6 +27,13 @@ import type { TrustedKey } from '../signing/public-key.ts';
 import pLimit from 'p-limit';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import {
+  checkImageSignatures,
+  describeImageSignature,
+  signatureAccepted,
+  type ImageSignatureVerdict,
+} from '../verify/image-signatures.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 
 export interface PushOptions {
   /** The bundle folder, or one folder per stick. */
@@ -45,6 +52,8 @@ export interface PushOptions {
   station?: Station;
   /** Refuse a bundle not signed by this key. */
   trustedKey?: TrustedKey;
+  /** Refuse each image without the cosign signature this policy asks of it (`--key` or `--policy`). */
+  signaturePolicy?: SignaturePolicy;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -55,6 +64,8 @@ export interface PushedImage {
   digest: string;
   status: 'pushed' | 'refused' | 'planned';
   error?: string;
+  /** With cosign keys: the image's signature verdict (an image not 'signed' is refused). */
+  signatureVerdict?: ImageSignatureVerdict;
 }
 
 export interface PushReport {
@@ -89,10 +100,15 @@ export async function push(options: PushOptions): Promise<PushReport> {
 async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<PushReport> {
   const { manifest, manifestDir } = bundle;
   const signature = await checkManifestSignature(manifestDir, options.trustedKey);
+  const policy = options.signaturePolicy;
+  const verdicts = async () =>
+    policy
+      ? new Map((await checkImageSignatures(bundle, policy)).map((r) => [r.source, r.verdict]))
+      : undefined;
   const station = options.station;
   if (!station || options.dryRun) {
     requireAcceptedSignature(signature, manifestDir);
-    return { ...(await pushBundle(bundle, options)), signature };
+    return { ...(await pushBundle(bundle, options, await verdicts())), signature };
   }
   const { registry, path } = parseRepositoryPath(options.target);
   const recorder = OperationRecorder.begin(station, {
@@ -100,7 +116,10 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
     bundleDir: manifestDir,
     transferId: manifest.transferId,
     target: { registry, path },
-    options: { trustedKey: options.trustedKey?.fingerprint ?? null },
+    options: {
+      trustedKey: options.trustedKey?.fingerprint ?? null,
+      ...(policy ? policyRecord(policy) : {}),
+    },
   });
   try {
     requireAcceptedSignature(signature, manifestDir);
@@ -110,7 +129,7 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   }
   let report: PushReport;
   try {
-    report = await pushBundle(bundle, options);
+    report = await pushBundle(bundle, options, await verdicts());
   } catch (err) {
     recorder.recordFailure(err, manifest);
     throw err;
@@ -119,7 +138,11 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   return { ...report, signature };
 }
 
-async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<PushReport> {
+async function pushBundle(
+  opened: OpenedBundle,
+  options: PushOptions,
+  verdicts?: ReadonlyMap<string, ImageSignatureVerdict>,
+): Promise<PushReport> {
   const emit = options.onEvent ?? (() => {});
   const { registry, path } = parseRepositoryPath(options.target);
   const prefix = path.replace(/^\/+|\/+$/g, '');
@@ -127,6 +150,11 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
   const targetOf = (record: ImageRecord) =>
     layout ? layout.targetOf(record) : joinPath(prefix, record.target.repository);
   const bundle = await BundleSource.of(opened);
+  const withVerdicts = (list: PushedImage[]): PushedImage[] =>
+    list.map((i) => {
+      const verdict = verdicts?.get(i.source);
+      return verdict ? { ...i, signatureVerdict: verdict } : i;
+    });
   const concurrency = options.concurrency ?? defaultConcurrency;
   // As many connections as transfers run at once (undici's pool would queue the rest).
   const transport = createTransport({ maxConnectionsPerHost: concurrency, ...options.transport });
@@ -157,6 +185,11 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             },
           };
           recordOf.set(request, record);
+          // An image without a valid signature by the operator's keys is refused like an unreadable one.
+          const verdict = verdicts?.get(record.source);
+          if (verdict && !signatureAccepted(verdict)) {
+            return { request, error: new SignatureError(describeImageSignature(verdict)) };
+          }
           try {
             return { image: await resolveImage(bundle, request, { signatures: true }) };
           } catch (err) {
@@ -172,7 +205,8 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             {
               source: r.request.sourceText,
               target: `${registry}/${r.request.target.repository}`,
-              digest: '',
+              // The manifest records the digest even when the image's bytes cannot be read.
+              digest: recordOf.get(r.request)?.digest ?? '',
               status: 'refused' as const,
               error: r.error.message,
             },
@@ -186,7 +220,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
         registry,
         ok: unreadable.length === 0,
         ...layout?.planned(bundle.manifest.images),
-        images: [
+        images: withVerdicts([
           ...images.map((i) => ({
             source: i.request.sourceText,
             target: targetRef(registry, i),
@@ -194,7 +228,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
             status: 'planned' as const,
           })),
           ...unreadable,
-        ],
+        ]),
       };
     }
 
@@ -242,7 +276,7 @@ async function pushBundle(opened: OpenedBundle, options: PushOptions): Promise<P
       transferId: bundle.manifest.transferId,
       registry,
       ...extras,
-      images: [...pushed, ...refused, ...unreadable],
+      images: withVerdicts([...pushed, ...refused, ...unreadable]),
       ok: refused.length + unreadable.length === 0,
     };
   } finally {

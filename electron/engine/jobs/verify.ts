@@ -10,6 +10,8 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
+import { checkImageSignatures, signatureAccepted } from '../verify/image-signatures.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 import { verifyBundle, type VerifyOptions } from '../verify/verify-bundle.ts';
 import type { VerifyReport } from '../verify/verify-report.ts';
 
@@ -18,6 +20,8 @@ export interface VerifyJobOptions extends VerifyOptions {
   station?: Station;
   /** Refuse a bundle not signed by this key. */
   trustedKey?: TrustedKey;
+  /** Which images must carry a valid cosign signature, by which keys (`--key` or `--policy`). */
+  signaturePolicy?: SignaturePolicy;
 }
 
 export interface VerifyJobReport extends VerifyReport {
@@ -31,7 +35,7 @@ export async function verify(
   folders: string | readonly string[],
   options: VerifyJobOptions = {},
 ): Promise<VerifyJobReport> {
-  const { station, trustedKey, ...verifyOptions } = options;
+  const { station, trustedKey, signaturePolicy, ...verifyOptions } = options;
   let bundle: OpenedBundle;
   try {
     bundle = await openBundle(folders);
@@ -47,7 +51,7 @@ export async function verify(
     throw err;
   }
   try {
-    return await verifyOpened(bundle, station, trustedKey, verifyOptions);
+    return await verifyOpened(bundle, station, trustedKey, signaturePolicy, verifyOptions);
   } finally {
     await bundle.close();
   }
@@ -57,6 +61,7 @@ async function verifyOpened(
   bundle: OpenedBundle,
   station: Station | undefined,
   trustedKey: TrustedKey | undefined,
+  signaturePolicy: SignaturePolicy | undefined,
   verifyOptions: VerifyOptions,
 ): Promise<VerifyJobReport> {
   const { manifest, manifestDir } = bundle;
@@ -65,7 +70,10 @@ async function verifyOpened(
         direction: 'verify',
         bundleDir: manifestDir,
         transferId: manifest.transferId,
-        options: { trustedKey: trustedKey?.fingerprint ?? null },
+        options: {
+          trustedKey: trustedKey?.fingerprint ?? null,
+          ...(signaturePolicy ? policyRecord(signaturePolicy) : {}),
+        },
       })
     : undefined;
   const signature = await checkManifestSignature(manifestDir, trustedKey);
@@ -78,6 +86,11 @@ async function verifyOpened(
   let report: VerifyReport;
   try {
     report = await verifyBundle(bundle, verifyOptions);
+    if (signaturePolicy) {
+      const imageSignatures = await checkImageSignatures(bundle, signaturePolicy);
+      const accepted = imageSignatures.every((s) => signatureAccepted(s.verdict));
+      report = { ...report, ok: report.ok && accepted, imageSignatures };
+    }
   } catch (err) {
     recorder?.recordFailure(err, manifest);
     throw err;

@@ -2,6 +2,7 @@
 // read these shapes back; a new field is optional forever, a removed one is never reused.
 import type { ChunkRecord } from '../bundle/transfer-manifest.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
+import type { ImageSignatureVerdict } from '../verify/image-signatures.ts';
 import type { VerifyProblem } from '../verify/verify-report.ts';
 import type { MediaInfo } from '../media/media-info.ts';
 
@@ -47,6 +48,8 @@ export interface ImageBody {
   verified?: boolean;
   /** Push: what happened to it. */
   push?: { status: 'pushed' | 'refused'; target: string; error?: string };
+  /** Verify or push with cosign keys: signed by which key, or why it does not count as signed. */
+  signatureVerdict?: ImageSignatureVerdict;
 }
 
 export interface ArtifactBody {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import { toFerryError } from '../errors.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
+import type { ImageSignatureVerdict } from '../verify/image-signatures.ts';
 import type { VerifyReport } from '../verify/verify-report.ts';
 import { ferryVersion } from '../version.ts';
 import type {
@@ -38,7 +39,14 @@ export interface OperationStart {
 
 /** What push reports per image (jobs/push.ts's PushReport fits). */
 export interface PushResultInput {
-  images: Array<{ source: string; target: string; digest: string; status: string; error?: string }>;
+  images: Array<{
+    source: string;
+    target: string;
+    digest: string;
+    status: string;
+    error?: string;
+    signatureVerdict?: ImageSignatureVerdict;
+  }>;
 }
 
 /** Extra facts about a pull the manifest does not hold. */
@@ -238,6 +246,7 @@ export class OperationRecorder {
   verified(manifest: TransferManifest, report: VerifyReport, signature: SignatureCheck): void {
     this.transferId = manifest.transferId;
     const okBySource = new Map(report.images.map((i) => [i.source, i.ok]));
+    const verdicts = new Map((report.imageSignatures ?? []).map((i) => [i.source, i.verdict]));
     const fileStatus = new Map(report.files.map((f) => [f.file, f.status]));
     const count = (s: string) => report.files.filter((f) => f.status === s).length;
     const verification: VerificationBody = {
@@ -257,7 +266,13 @@ export class OperationRecorder {
       this.media(),
       ...manifestEntries(
         manifest,
-        (source) => ({ verified: okBySource.get(source) ?? false }),
+        (source) => {
+          const verdict = verdicts.get(source);
+          return {
+            verified: okBySource.get(source) ?? false,
+            ...(verdict ? { signatureVerdict: verdict } : {}),
+          };
+        },
         (file) => {
           const status = fileStatus.get(file);
           return status ? { status } : {};
@@ -300,6 +315,7 @@ export class OperationRecorder {
               target: r.target,
               ...(r.error ? { error: r.error } : {}),
             },
+            ...(r.signatureVerdict ? { signatureVerdict: r.signatureVerdict } : {}),
           };
         },
         () => ({}),

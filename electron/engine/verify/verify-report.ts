@@ -1,4 +1,5 @@
 // What `ferry verify` (and the app's import wizard) learns about a bundle.
+import type { ImageSignatureResult } from './image-signatures.ts';
 
 export type ProblemKind =
   'missing-file' | 'size' | 'checksum' | 'gostsum' | 'blob-digest' | 'missing-blob' | 'archive' | 'manifest';
@@ -33,4 +34,6 @@ export interface VerifyReport {
   carriedFerry?: { platforms: string[]; version: string; files: number; intact: boolean };
   problems: VerifyProblem[];
   seconds: number;
+  /** With cosign keys given: each image's signature verdict (a failing one makes `ok` false). */
+  imageSignatures?: ImageSignatureResult[];
 }

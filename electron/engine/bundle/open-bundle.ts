@@ -16,10 +16,7 @@ import {
   type TransferManifest,
 } from './transfer-manifest.ts';
 
-export type BundleFormat = 'ferry' | 'd8';
-
 export interface OpenedBundle {
-  format: BundleFormat;
   /** The files on the media, across every folder given. */
   files: BundleFiles;
   manifest: TransferManifest;
@@ -30,10 +27,7 @@ export interface OpenedBundle {
 
 const chunkOrArchive = /\.tar(\.\d{4,}\.chunk)?$/;
 
-async function holdsBundle(dir: string): Promise<boolean> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names.some((n) => n === TRANSFER_MANIFEST || chunkOrArchive.test(n));
-}
+const holdsBundle = (names: string[]) => names.some((n) => n === TRANSFER_MANIFEST || chunkOrArchive.test(n));
 
 const isDirectory = (path: string) =>
   stat(path).then(
@@ -44,11 +38,11 @@ const isDirectory = (path: string) =>
 /** The bundle folder in `folder`: itself, or its one subfolder (a stick's `ferry-<id>`) holding a bundle. */
 export async function locateBundle(folder: string): Promise<string> {
   const entries = await readFolder(folder);
-  if (await holdsBundle(folder)) return folder;
+  if (holdsBundle(entries)) return folder;
   const inside: string[] = [];
   for (const name of entries.sort()) {
     const sub = join(folder, name);
-    if ((await isDirectory(sub)) && (await holdsBundle(sub))) inside.push(sub);
+    if ((await isDirectory(sub)) && holdsBundle(await readdir(sub).catch(() => []))) inside.push(sub);
   }
   if (inside.length === 1) return inside[0]!;
   if (inside.length > 1) {
@@ -70,7 +64,7 @@ export async function openBundle(folders: string | readonly string[]): Promise<O
   try {
     if (!files.has(TRANSFER_MANIFEST)) {
       const manifest = await describeD8Bundle(files);
-      return { format: 'd8', files, manifest, manifestDir: dirs[0]!, close: () => files.close() };
+      return { files, manifest, manifestDir: dirs[0]!, close: () => files.close() };
     }
     // Each stick of a Ferry transfer carries the manifest: all must name the same transfer.
     const manifests = await Promise.all(
@@ -86,13 +80,7 @@ export async function openBundle(folders: string | readonly string[]): Promise<O
         );
       }
     }
-    return {
-      format: 'ferry',
-      files,
-      manifest: first.manifest,
-      manifestDir: first.dir,
-      close: () => files.close(),
-    };
+    return { files, manifest: first.manifest, manifestDir: first.dir, close: () => files.close() };
   } catch (err) {
     await files.close();
     throw err;

@@ -1,6 +1,7 @@
 // `d8 mirror pull`'s flags on `ferry pull`: `--source` without --image/--images-file selects the
 // Deckhouse mode (as do d8's own selection flags given alone, with d8's default source).
-import { type DeckhouseSelection, UsageError } from '../engine/api.ts';
+import { UsageError } from '../engine/api/errors.ts';
+import type { DeckhouseSelection } from '../engine/api/input.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const DEFAULT_DECKHOUSE_SOURCE = 'registry.deckhouse.ru/deckhouse/ee';

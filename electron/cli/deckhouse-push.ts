@@ -1,7 +1,8 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
 // The resource itself is the engine's (pushOutputs).
-import { type PushOutputs, writeFileAtomic } from '../engine/api.ts';
+import { writeFileAtomic } from '../engine/api/files.ts';
+import type { PushOutputs } from '../engine/api/push.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 import type { NoEffectFlags } from './deckhouse-flags.ts';
 

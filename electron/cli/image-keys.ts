@@ -1,13 +1,13 @@
 // `--key FILE` (repeatable) and `--policy FILE`, shared by verify and push: which images must carry a
 // valid cosign signature, by which keys. `--key` alone is the simple case, as with `cosign verify
 // --key`: every image, any one of the keys.
+import { UsageError } from '../engine/api/errors.ts';
 import {
   keysPolicy,
   readCosignKey,
   readSignaturePolicy,
-  UsageError,
   type SignaturePolicy,
-} from '../engine/api.ts';
+} from '../engine/api/signatures.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const imageKeyFlag: Record<string, OptionSpec> = {

@@ -1,7 +1,7 @@
 // Entry point of the `ferry` command line: dispatches to commands, turns every failure into one line
 // on stderr and a documented exit code. No stack traces reach the user.
 import { parseArgs } from 'node:util';
-import { ferryVersion, toFerryError, UsageError } from '../engine/api.ts';
+import { ferryVersion, toFerryError, UsageError } from '../engine/api/errors.ts';
 import type { Command, CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 import { commands, type CommandEntry } from './commands/index.ts';
 import { exitCodeFor, exitCodeHelp, ExitCodes } from './exit-codes.ts';

@@ -1,7 +1,7 @@
 // `ferry pull --dry-run`: what would travel, one line an image, and the bytes in all (every blob
 // counted once). Images that do not resolve are named and set the exit code, as the pull would fail.
 import { formatBytes } from '../../shared/format.ts';
-import type { PullPreview } from '../engine/api.ts';
+import type { PullPreview } from '../engine/api/pull.ts';
 import type { CommandIO } from './command.ts';
 import { exitCodeFor, ExitCodes } from './exit-codes.ts';
 

@@ -1,15 +1,14 @@
 // Flags and environment that say how to reach a registry, shared by pull and push (d8's names).
+import { registerSecret, UsageError } from '../engine/api/errors.ts';
 import {
   chainCredentials,
   defaultConcurrency,
   type Credentials,
   dockerConfigCredentials,
-  registerSecret,
   staticCredentials,
   timeoutFromEnv,
   type TransportOptions,
-  UsageError,
-} from '../engine/api.ts';
+} from '../engine/api/input.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const transportFlags: Record<string, OptionSpec> = {

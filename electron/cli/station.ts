@@ -1,6 +1,6 @@
 // Flags every recording command shares: who the operator is, which key to trust. The station (data
 // folder, ledger, key) comes from FERRY_HOME in the command's environment, else the platform folder.
-import { readTrustedKey, Station, type TrustedKey } from '../engine/api.ts';
+import { readTrustedKey, Station, type TrustedKey } from '../engine/api/station.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 
 export const operatorFlag: Record<string, OptionSpec> = {

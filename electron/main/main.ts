@@ -4,7 +4,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
-import { closeLedgers, createDriveLister, ferryVersion, Station } from '../engine/api.ts';
+import { ferryVersion } from '../engine/api/errors.ts';
+import { createDriveLister } from '../engine/api/media.ts';
+import { closeLedgers, Station } from '../engine/api/station.ts';
 import { registerAppProtocol, appSchemePrivileges } from './app-protocol.ts';
 import { CredentialStore } from './credentials/credential-store.ts';
 import { createDispatcher } from './ipc/dispatcher.ts';

@@ -146,7 +146,7 @@ async function bundle(
         external: [/^node:/],
         platform: 'node',
         // Ferry's own modules do nothing when imported but define things (none is imported for its
-        // side effects alone), so a name taken from the engine facade (electron/engine/api.ts) pulls
+        // side effects alone), so a name taken from the engine facade (electron/engine/api/) pulls
         // in only the module that defines it, not everything the facade re-exports: without this,
         // `ferry --version` would load the whole engine (2 MB) before printing a line.
         treeshake: {

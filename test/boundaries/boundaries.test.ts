@@ -21,7 +21,7 @@ describe('layer boundaries', () => {
         'electron/engine/up.ts: electron/engine must not import electron/main (../main/ipc/handlers.ts)',
         'electron/engine/up.ts: electron/engine must not import electron/cli (../cli/main.ts)',
         'electron/cli/up.ts: electron/cli must not import electron/main (../main/handlers/bundle.ts)',
-        'electron/main/reaches-in.ts: electron/main imports the engine only through electron/engine/api.ts (../engine/store/store.ts)',
+        'electron/main/reaches-in.ts: electron/main imports the engine only through electron/engine/api/ (../engine/store/store.ts)',
         'electron/cli/uses-ipc.ts: only electron/main and electron/preload touch ipcMain/ipcRenderer (ipc)',
         'renderer/imports-node.ts: renderer must not import Node built-ins or electron (node:fs)',
         'renderer/imports-node.ts: renderer reaches the engine only through the preload api (../electron/engine/imports-electron.ts)',

@@ -1,5 +1,6 @@
 // `ferry audit verify`: was the ledger edited? Recomputes the hash chain; names the first broken entry.
-import { auditLedger, UsageError } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { auditLedger } from '../../engine/api/ledger.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { stationFor } from '../station.ts';

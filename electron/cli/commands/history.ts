@@ -1,5 +1,6 @@
 // `ferry history`: every pull, verify and push recorded on this station, newest first.
-import { history, type OperationSummary, parseSince, UsageError } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { history, type OperationSummary, parseSince } from '../../engine/api/ledger.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';

@@ -1,7 +1,9 @@
 // `ferry key`: the station's Ed25519 key that signs bundles and receipts. `show` prints the public key
 // and its fingerprint (created on first use); `export` writes the public key for `--trusted-key`.
 
-import { pinnedKey, UsageError, writeFileAtomic } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { writeFileAtomic } from '../../engine/api/files.ts';
+import { pinnedKey } from '../../engine/api/ledger.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
 

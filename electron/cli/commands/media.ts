@@ -4,15 +4,15 @@
 // The same plan and copy the desktop app's Done step runs.
 import { stat } from 'node:fs/promises';
 import { formatBytes } from '../../../shared/format.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { parseSize } from '../../engine/api/input.ts';
 import {
   copyOntoSticks,
   describeVolume,
   estimateMedia,
-  parseSize,
   planBundleSticks,
-  UsageError,
   type Volume,
-} from '../../engine/api.ts';
+} from '../../engine/api/media.ts';
 import type { Command, CommandIO, ParsedArgs } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
 

@@ -1,20 +1,17 @@
 // `ferry pull`: images from registries into a bundle folder of USB-sized chunks.
 import { dirname } from 'node:path';
+import { UsageError } from '../../engine/api/errors.ts';
+import { imageRequest, parsePlatform, parseSize, readImagesFile } from '../../engine/api/input.ts';
 import {
-  imageRequest,
-  parsePlatform,
-  parseSize,
   planCarriedFerry,
   planDeckhousePull,
   platformLabel,
   planSummary,
   previewPull,
   pull,
-  readImagesFile,
   sourceRegistries,
-  UsageError,
   type PullSelection,
-} from '../../engine/api.ts';
+} from '../../engine/api/pull.ts';
 import { printPreview } from '../pull-preview.ts';
 import { deckhousePullFlags, deckhouseSelectionFrom, noEffectNotes } from '../deckhouse-flags.ts';
 import { formatBytes } from '../../../shared/format.ts';

@@ -1,13 +1,10 @@
 // `ferry push`: a verified bundle into the private registry, digests unchanged.
-import {
-  describeSignature,
-  parseRepositoryPath,
-  push,
-  pushOutputs,
-  signatureAccepted,
-  UsageError,
-  writeFileAtomic,
-} from '../../engine/api.ts';
+import { describeSignature } from '../../engine/api/bundles.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { writeFileAtomic } from '../../engine/api/files.ts';
+import { parseRepositoryPath } from '../../engine/api/input.ts';
+import { push, pushOutputs } from '../../engine/api/push.ts';
+import { signatureAccepted } from '../../engine/api/signatures.ts';
 import type { Command } from '../command.ts';
 import { ExitCodes } from '../exit-codes.ts';
 import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';

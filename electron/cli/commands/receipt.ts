@@ -1,6 +1,7 @@
 // `ferry receipt`: on the isolated side, a signed receipt of what a push delivered; on the connected
 // side, `ferry receipt import` records it so `ferry pull --incremental` can leave those blobs out.
-import { importReceipt, issueReceipt, UsageError, writeReceipt } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { importReceipt, issueReceipt, writeReceipt } from '../../engine/api/push.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';

@@ -1,7 +1,9 @@
 // `ferry report`: one transfer as an auditor needs it — HTML to print, CSV for a spreadsheet, JSON.
 
 import { extname } from 'node:path';
-import { renderReport, transferReport, UsageError, writeFileAtomic } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { writeFileAtomic } from '../../engine/api/files.ts';
+import { renderReport, transferReport } from '../../engine/api/ledger.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
 

@@ -1,5 +1,7 @@
 // `ferry secret`: the kubernetes.io/dockerconfigjson Secret a cluster needs for imagePullSecrets.
-import { parseRepositoryPath, pullSecretYaml, UsageError } from '../../engine/api.ts';
+import { UsageError } from '../../engine/api/errors.ts';
+import { parseRepositoryPath } from '../../engine/api/input.ts';
+import { pullSecretYaml } from '../../engine/api/push.ts';
 import type { Command } from '../command.ts';
 
 export const secretCommand: Command = {

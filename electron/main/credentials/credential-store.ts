@@ -8,14 +8,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CredentialStorage, LoginRequest, SavedLogin } from '../../../shared/dto.ts';
-import {
-  type Credentials,
-  type CredentialSource,
-  IoError,
-  parseRepositoryPath,
-  registerSecret,
-  UsageError,
-} from '../../engine/api.ts';
+import { IoError, registerSecret, UsageError } from '../../engine/api/errors.ts';
+import { type Credentials, type CredentialSource, parseRepositoryPath } from '../../engine/api/input.ts';
 
 /** The part of Electron's safeStorage this store uses. */
 export interface SafeStorageLike {

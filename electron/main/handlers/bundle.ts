@@ -9,7 +9,7 @@ import {
   openBundle as openEngineBundle,
   type SignatureCheck,
   type TransferManifest,
-} from '../../engine/api.ts';
+} from '../../engine/api/bundles.ts';
 
 export function signatureInfo(check: SignatureCheck): SignatureInfo {
   switch (check.status) {

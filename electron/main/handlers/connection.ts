@@ -7,7 +7,7 @@ import {
   type CredentialSource,
   dockerConfigCredentials,
   type TransportOptions,
-} from '../../engine/api.ts';
+} from '../../engine/api/input.ts';
 
 export type Side = 'source' | 'target';
 

@@ -9,17 +9,17 @@ import type {
   TransferDetail,
   TransferRow,
 } from '../../../shared/dto.ts';
+import { UsageError } from '../../engine/api/errors.ts';
 import {
   auditLedger,
   history,
   type OperationSummary,
   parseSince,
   renderReport,
-  type Station,
   transferReport,
   type TransferReport,
-  UsageError,
-} from '../../engine/api.ts';
+} from '../../engine/api/ledger.ts';
+import type { Station } from '../../engine/api/station.ts';
 
 function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
   const ordered = [...ops].sort((a, b) => a.startedAt.localeCompare(b.startedAt));

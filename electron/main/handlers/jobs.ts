@@ -8,16 +8,11 @@ import type {
   VerifyJobRequest,
   VerifyResult,
 } from '../../../shared/dto.ts';
-import {
-  checkManifestSignature,
-  parseRepositoryPath,
-  pull,
-  push,
-  pushOutputs,
-  readTrustedKey,
-  type Station,
-  verify,
-} from '../../engine/api.ts';
+import { checkManifestSignature, verify } from '../../engine/api/bundles.ts';
+import { parseRepositoryPath } from '../../engine/api/input.ts';
+import { pull } from '../../engine/api/pull.ts';
+import { push, pushOutputs } from '../../engine/api/push.ts';
+import { readTrustedKey, type Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';

@@ -2,7 +2,8 @@
 // it reachable, does it speak the registry API, does it want a login?) and then, if it wants one,
 // with the login the app holds — so the answer says which of those failed.
 import type { ConnectionCheck, RegistryConnection } from '../../../shared/dto.ts';
-import { AuthError, type CredentialSource, parseRepositoryPath, pingRegistry } from '../../engine/api.ts';
+import { AuthError } from '../../engine/api/errors.ts';
+import { type CredentialSource, parseRepositoryPath, pingRegistry } from '../../engine/api/input.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { transportFor, type Side } from './connection.ts';
 

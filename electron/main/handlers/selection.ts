@@ -2,16 +2,16 @@
 // edition with its filters) turned into the engine's pull selection, for the preview and the pull
 // alike. A typed name without a registry host comes from the source registry.
 import type { DeckhouseRequest, ImageSelection } from '../../../shared/dto.ts';
+import { UsageError } from '../../engine/api/errors.ts';
 import {
   imageRequest,
   parsePlatform,
   parseRepositoryPath,
   qualifyReference,
   readImagesFile,
-  UsageError,
   type DeckhouseSelection,
-  type PullSelection,
-} from '../../engine/api.ts';
+} from '../../engine/api/input.ts';
+import type { PullSelection } from '../../engine/api/pull.ts';
 
 /** The Deckhouse source as the planner takes it: the same selection `ferry pull --source` makes. */
 function deckhouseSelection(registry: string, request: DeckhouseRequest): DeckhouseSelection {

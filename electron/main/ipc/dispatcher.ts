@@ -4,7 +4,7 @@
 import type { Result } from '../../../shared/errors.ts';
 import { isChannel, requestValidators } from '../../../shared/ipc.ts';
 import { ValidationError } from '../../../shared/validate.ts';
-import { toFerryError, UsageError } from '../../engine/api.ts';
+import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import type { Handlers } from './handlers.ts';
 
 export type Dispatch = (channel: unknown, request: unknown) => Promise<Result<unknown>>;

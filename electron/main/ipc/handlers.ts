@@ -5,16 +5,11 @@
 import { isAbsolute } from 'node:path';
 import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
-import {
-  copyToStick,
-  estimateMedia,
-  planBundleSticks,
-  previewPull,
-  type Station,
-  toFerryError,
-  UsageError,
-  writeFileAtomic,
-} from '../../engine/api.ts';
+import { toFerryError, UsageError } from '../../engine/api/errors.ts';
+import { writeFileAtomic } from '../../engine/api/files.ts';
+import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
+import { previewPull } from '../../engine/api/pull.ts';
+import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { openBundle } from '../handlers/bundle.ts';
 import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';

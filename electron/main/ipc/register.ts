@@ -3,7 +3,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Result } from '../../../shared/errors.ts';
 import { channels, type EventChannel, type EventOf } from '../../../shared/ipc.ts';
-import { ForbiddenError } from '../../engine/api.ts';
+import { ForbiddenError } from '../../engine/api/errors.ts';
 import type { Dispatch } from './dispatcher.ts';
 
 export function registerIpc(

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobKind, JobOutcome, JobStateMessage, JobStatus } from '../../../shared/dto.ts';
 import { ErrorCodes } from '../../../shared/errors.ts';
 import type { JobEvent } from '../../../shared/jobs.ts';
-import { CancelledError, toFerryError } from '../../engine/api.ts';
+import { CancelledError, toFerryError } from '../../engine/api/errors.ts';
 
 export interface JobContext {
   signal: AbortSignal;

@@ -1,7 +1,7 @@
 // `ferry inspect`: the transfer manifest, for a person.
 import { openBundle } from '../../engine/api/bundles.ts';
 import { UsageError } from '../../engine/api/errors.ts';
-import { platformLabel } from '../../engine/api/pull.ts';
+import { platformLabel } from '../../engine/api/distribution.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 

@@ -2,10 +2,9 @@
 import { dirname } from 'node:path';
 import { UsageError } from '../../engine/api/errors.ts';
 import { imageRequest, parsePlatform, parseSize, readImagesFile } from '../../engine/api/input.ts';
+import { planCarriedFerry, platformLabel } from '../../engine/api/distribution.ts';
 import {
-  planCarriedFerry,
   planDeckhousePull,
-  platformLabel,
   planSummary,
   previewPull,
   pull,

@@ -1,7 +1,7 @@
 // `ferry verify`: are the sticks complete and intact? Names the damaged file, range and images.
 import { describeSignature, verify } from '../../engine/api/bundles.ts';
 import { UsageError } from '../../engine/api/errors.ts';
-import { platformLabel } from '../../engine/api/pull.ts';
+import { platformLabel } from '../../engine/api/distribution.ts';
 import { describeImageSignature, signatureAccepted } from '../../engine/api/signatures.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';

@@ -9,6 +9,3 @@ export {
 export { previewPull, type PreviewOptions, type PullPreview } from '../jobs/preview.ts';
 export { planDeckhousePull } from '../jobs/pull-deckhouse.ts';
 export { planSummary } from '../deckhouse/plan-summary.ts';
-// Ferry itself, carried in a bundle for the isolated side (ferry pull --carry-ferry).
-export { planCarriedFerry, type CarryPlan } from '../distribution/carry.ts';
-export { platformLabel } from '../distribution/dist-manifest.ts';

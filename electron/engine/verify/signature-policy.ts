@@ -14,7 +14,6 @@
 // has it); the report says so for each such image. The policy's own digest goes into the ledger.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { sha256Digest } from '../oci/digest.ts';
 import { readCosignKey, type CosignKey } from './cosign-key.ts';
@@ -75,6 +74,8 @@ export async function readSignaturePolicy(file: string): Promise<SignaturePolicy
   } catch (err) {
     throw new UsageError(`cannot read the policy ${file}: ${(err as Error).message}`, { cause: err });
   }
+  // Loaded here, not at the top: every `ferry verify` loads this module, few read a policy file.
+  const { parse: parseYaml } = await import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text.toString('utf8'));

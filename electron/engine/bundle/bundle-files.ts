@@ -8,7 +8,7 @@ import { IoError } from '../errors.ts';
 import type { ArchivePart } from './archive-parts.ts';
 import { ArchiveReader } from './archive-reader.ts';
 import { parseBlobPath } from './oci-layout-files.ts';
-import { indexTar, type TarFile } from './tar-index.ts';
+import { indexTar, type TarFile, type UnsafeTarEntry } from './tar-index.ts';
 
 /** An archive's blobs by layout, then digest. */
 export type BlobIndex = Map<string, Map<string, TarFile>>;
@@ -28,6 +28,8 @@ export async function readFolder(dir: string): Promise<string[]> {
 interface OpenArchive {
   reader: ArchiveReader;
   files?: Promise<TarFile[]>;
+  /** Entries the index left out as outside the image layouts (filled while indexing). */
+  unsafe: UnsafeTarEntry[];
 }
 
 export class BundleFiles {
@@ -95,7 +97,7 @@ export class BundleFiles {
   reader(archive: string, parts: ArchivePart[]): ArchiveReader {
     let open = this.archives.get(archive);
     if (!open) {
-      open = { reader: new ArchiveReader(parts) };
+      open = { reader: new ArchiveReader(parts), unsafe: [] };
       this.archives.set(archive, open);
     }
     return open.reader;
@@ -105,8 +107,14 @@ export class BundleFiles {
   index(archive: string, parts: ArchivePart[]): Promise<TarFile[]> {
     const reader = this.reader(archive, parts);
     const open = this.archives.get(archive)!;
-    open.files ??= indexTar(reader, archive);
+    open.files ??= indexTar(reader, archive, open.unsafe);
     return open.files;
+  }
+
+  /** The archive's entries outside the image layouts (`../`, absolute, links, devices). */
+  async unsafeEntries(archive: string, parts: ArchivePart[]): Promise<UnsafeTarEntry[]> {
+    await this.index(archive, parts);
+    return this.archives.get(archive)!.unsafe;
   }
 
   /** The archive's blobs (`[<layout>/]blobs/<alg>/<hex>`), by layout and digest. */

@@ -11,6 +11,8 @@ export interface TarEntryHeader {
   size: number;
   /** '0' regular file, '5' directory, 'x' PAX, 'L' GNU long name, 'g' global PAX... */
   type: string;
+  /** A link's target (type '1' or '2'), for naming it in messages. */
+  linkName?: string;
 }
 
 export const padded = (n: number): number => Math.ceil(n / BLOCK) * BLOCK;
@@ -117,6 +119,7 @@ export function decodeHeaderBlock(block: Buffer): TarEntryHeader | undefined {
     name: prefix ? `${prefix}/${name}` : name,
     size: readNumber(block, 124, 12),
     type: typeByte === 0 ? '0' : String.fromCharCode(typeByte),
+    linkName: readString(block, 157, 100),
   };
 }
 

@@ -12,6 +12,37 @@ export interface TarFile {
   offset: number;
 }
 
+/**
+ * An entry no image layout holds: a `../` or absolute path, a link, a device. Readers skip it (only
+ * regular files are indexed), so on its own it harms nothing here, but it is not what Ferry or d8
+ * writes — a tool extracting the tar could write outside its folder — so verify reports it.
+ */
+export interface UnsafeTarEntry {
+  /** The path as the header gives it (not normalized: a leading '/' is the point). */
+  path: string;
+  /** Offset of the entry's header in the archive. */
+  offset: number;
+  /** Why it is refused, e.g. 'a symlink (to /etc/passwd)'. */
+  reason: string;
+}
+
+const SPECIAL: Record<string, string> = {
+  '1': 'a hardlink',
+  '2': 'a symlink',
+  '3': 'a character device',
+  '4': 'a block device',
+  '6': 'a FIFO',
+};
+
+/** Why an entry is unsafe, or undefined for a regular file or folder at a relative path. */
+function unsafeReason(path: string, type: string, linkName: string): string | undefined {
+  const special = SPECIAL[type];
+  if (special) return `${special}${linkName ? ` (to ${linkName})` : ''}, not a file`;
+  if (path.startsWith('/')) return 'an absolute path, outside the image layouts';
+  if (path.split('/').includes('..')) return 'outside the image layouts (a ../ path)';
+  return undefined;
+}
+
 export function normalizeTarPath(path: string): string {
   return path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
 }
@@ -40,8 +71,16 @@ async function nextHeader(reader: ArchiveReader, from: number): Promise<number |
   return undefined;
 }
 
-/** Regular files of the archive in order. Damaged headers stop the walk with an error naming the offset. */
-export async function indexTar(reader: ArchiveReader, archiveName: string): Promise<TarFile[]> {
+/**
+ * Regular files of the archive in order. Damaged headers stop the walk with an error naming the
+ * offset. Entries outside the image layouts are left out of the list and, when `unsafe` is given,
+ * added to it.
+ */
+export async function indexTar(
+  reader: ArchiveReader,
+  archiveName: string,
+  unsafe?: UnsafeTarEntry[],
+): Promise<TarFile[]> {
   const files: TarFile[] = [];
   let pos = 0;
   let longName: string | undefined;
@@ -79,9 +118,12 @@ export async function indexTar(reader: ArchiveReader, archiveName: string): Prom
       paxPath = pax.path;
       paxSize = pax.size !== undefined ? Number(pax.size) : undefined;
     } else {
-      const path = normalizeTarPath(paxPath ?? longName ?? header.name);
+      const raw = paxPath ?? longName ?? header.name;
+      const path = normalizeTarPath(raw);
       const size = paxSize ?? header.size;
-      if (header.type === '0' || header.type === '7') files.push({ path, size, offset: dataOffset });
+      const reason = unsafeReason(raw, header.type, header.linkName ?? '');
+      if (reason) unsafe?.push({ path: raw, offset: pos, reason });
+      else if (header.type === '0' || header.type === '7') files.push({ path, size, offset: dataOffset });
       longName = paxPath = paxSize = undefined;
       pos = dataOffset + padded(size);
       continue;

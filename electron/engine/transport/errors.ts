@@ -91,6 +91,19 @@ export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
   for (const e of chain(err)) {
     if (e instanceof FerryError) return e;
     const code = codeOf(e);
+    // undici rejects a refused CONNECT tunnel as an abort; it is the proxy answering, not a cancel.
+    const tunnel = typeof e.message === 'string' ? /^Proxy response \((\d+)\)/.exec(e.message) : null;
+    if (tunnel) {
+      const status = tunnel[1]!;
+      const hint =
+        status === '407'
+          ? 'proxy authentication required: put the credentials in HTTPS_PROXY (http://user:password@proxy:port)'
+          : 'check HTTPS_PROXY/HTTP_PROXY/NO_PROXY';
+      return new UnreachableError(
+        `the proxy refused to connect to registry ${host}${what} (HTTP ${status}): ${hint}`,
+        { cause: err, details: { host, proxyStatus: Number(status) } },
+      );
+    }
     if (
       e.name === 'AbortError' ||
       code === 'UND_ERR_ABORTED' ||

@@ -5,7 +5,7 @@
 // to name the damaged blob and the images it belongs to.
 import type { ArchiveReader } from '../bundle/archive-reader.ts';
 import { parseBlobPath } from '../bundle/oci-layout-files.ts';
-import type { TarFile } from '../bundle/tar-index.ts';
+import type { TarFile, UnsafeTarEntry } from '../bundle/tar-index.ts';
 import { CancelledError } from '../errors.ts';
 import { createDigestHasher, digestLike, parseDigest } from '../oci/digest.ts';
 import { walkManifestGraph } from '../oci/manifest-graph.ts';
@@ -46,12 +46,27 @@ export class ArchiveCheck {
   }
 
   /** False (with a problem recorded) when the tar headers cannot be walked. */
-  async index(entries: Promise<TarFile[]>, imagesInArchive: () => string[]): Promise<boolean> {
+  async index(
+    entries: Promise<TarFile[]>,
+    imagesInArchive: () => string[],
+    unsafe: () => Promise<UnsafeTarEntry[]>,
+  ): Promise<boolean> {
     try {
       this.entries = await entries;
     } catch (err) {
       this.problems.push({ kind: 'archive', message: (err as Error).message, images: imagesInArchive() });
       return false;
+    }
+    // Push would not extract these, but a bundle holding them is not one Ferry or d8 wrote: refuse
+    // it here as push's caller would, naming the entry and the file it lies in.
+    for (const u of await unsafe()) {
+      const files = this.reader.partsOf(u.offset, 512).map((p) => p.file);
+      this.problems.push({
+        kind: 'archive',
+        file: files.join(', '),
+        message: `${this.name}: tar entry ${JSON.stringify(u.path)} (in ${files.join(', ')}, byte ${u.offset}) is ${u.reason}: this bundle was altered, do not push it`,
+        images: [],
+      });
     }
     for (const e of this.entries) {
       const blob = parseBlobPath(e.path);

@@ -70,6 +70,17 @@ export async function checkFiles(
         images: [],
       });
     }
+    // Both forms of one archive: a reader of the folder cannot tell which is the bundle's (d8's
+    // reader refuses it), so neither is trusted.
+    const other = archive.chunked ? archive.name : chunkFileName(archive.name, 0);
+    if (media.has(other)) {
+      problems.push({
+        kind: 'archive',
+        file: other,
+        message: `${archive.name} is present both whole and as chunks in ${media.where}: keep the one this bundle lists (${archive.chunked ? 'the chunks' : archive.name}) and remove ${other}`,
+        images: [],
+      });
+    }
     if (intact) readable.set(archive.name, parts);
   }
   return { files, readable, problems };

@@ -72,7 +72,12 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
   for (const [name, parts] of readable) {
     const check = new ArchiveCheck(name, media.reader(name, parts), ctx);
     checks.set(name, check);
-    if (!(await check.index(media.index(name, parts), () => imagesIn(name, 0, Infinity)))) continue;
+    const indexed = await check.index(
+      media.index(name, parts),
+      () => imagesIn(name, 0, Infinity),
+      () => media.unsafeEntries(name, parts),
+    );
+    if (!indexed) continue;
     await check.checkManifests();
     const recorded = manifest.archives.find((a) => a.name === name)?.parts.every((p) => p.sha256 !== '');
     if (options.deep || !recorded) await check.hashBlobs(() => true);

@@ -97,11 +97,6 @@ export interface Closer {
   close(): Promise<void>;
 }
 
-export function isPlannedSink(sink: BlobSink): sink is BlobSink & PlannedSink<unknown> {
-  const s = sink as Partial<PlannedSink<unknown>>;
-  return typeof s.prepare === 'function' && typeof s.finish === 'function';
-}
-
 export function isCloser(value: unknown): value is Closer {
   return typeof (value as Partial<Closer> | undefined)?.close === 'function';
 }

@@ -204,14 +204,13 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
     let pendingBytes = 0;
     const flush = async () => {
       if (pendingBytes === 0) return;
-      const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      if (written + buf.length > descriptor.size) {
+      if (written + pendingBytes > descriptor.size) {
         throw new DigestMismatchError(
           `blob ${descriptor.digest} is larger than its descriptor says (${descriptor.size} bytes): refused`,
         );
       }
-      for (const slot of slots) await slot.writer.writeAt(slot.offset + written, buf);
-      written += buf.length;
+      for (const slot of slots) await slot.writer.writeManyAt(slot.offset + written, pending, pendingBytes);
+      written += pendingBytes;
       pending = [];
       pendingBytes = 0;
     };

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { TransferManifest } from '../electron/engine/bundle/transfer-manifest.ts';
+import { buildDist } from '../scripts/build-dist.ts';
 import { parseSize } from '../electron/engine/util/size.ts';
 import {
   platformIndex,
@@ -202,6 +203,10 @@ export interface SeededImage {
   digest: string;
   /** Bytes of every distinct blob and manifest this image needs (what a per-image copy moves). */
   bytes: number;
+  /** Its config and layer blobs, shared ones included. */
+  blobs: Array<{ digest: string; size: number }>;
+  /** Its manifests, children before the index (the order a push must follow). */
+  manifests: Array<{ digest: string; mediaType: string }>;
 }
 
 export interface MultiArchSeed {
@@ -241,7 +246,21 @@ export async function seedMultiArch(reg: RunningRegistry, options: BenchOptions)
       }
       for (const [digest, size] of mine) unique.set(digest, size);
       const bytes = [...mine.values()].reduce((a, b) => a + b, 0);
-      return { ref: `${reg.host}/${repository}:${tag}`, repository, tag, digest: pushed.digest, bytes };
+      const blobs = new Map<string, number>();
+      for (const child of children)
+        for (const b of [child.config, ...child.layers]) blobs.set(b.digest, b.size);
+      return {
+        ref: `${reg.host}/${repository}:${tag}`,
+        repository,
+        tag,
+        digest: pushed.digest,
+        bytes,
+        blobs: [...blobs].map(([digest, size]) => ({ digest, size })),
+        manifests: [...children.map((c) => c.manifest), index].map((m) => ({
+          digest: m.digest,
+          mediaType: m.mediaType,
+        })),
+      };
     };
     for (let start = 0; start < options.images; start += SEED_BATCH) {
       const batch = Array.from({ length: Math.min(SEED_BATCH, options.images - start) }, (_, i) => start + i);
@@ -405,9 +424,36 @@ function ferryEnv(): NodeJS.ProcessEnv {
   return { ...process.env, DOCKER_CONFIG: '/nonexistent-ferry-bench', NO_COLOR: '1', FERRY_HOME: benchHome };
 }
 
-/** `node bin/ferry.js <args>` on this Node (process.execPath), with wall time, peak RSS and CPU. */
-export function runFerry(args: string[], extraNodeArgs: string[] = []): Promise<MeasuredRun> {
-  return runMeasured(process.execPath, [...extraNodeArgs, FERRY_BIN, ...args], ferryEnv());
+let distFerry: Promise<string> | undefined;
+
+/**
+ * The ferry the benchmarks time: by default the distribution users run (the CLI bundled into plain
+ * JavaScript on its own Node, `npm run dist`), built once per run, outside any timing; with
+ * FERRY_BENCH_CLI=source, `node bin/ferry.js` from this tree (type stripping on every start).
+ */
+async function ferryCommand(): Promise<[string, string[]]> {
+  if (process.env.FERRY_BENCH_CLI === 'source') return [process.execPath, [FERRY_BIN]];
+  distFerry ??= (async () => {
+    const platform = `linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`;
+    const dist = await buildDist({
+      platforms: [platform],
+      outDir: join(tempDir('dist'), 'release'),
+      archives: false,
+    });
+    const tree = dist.trees[platform];
+    if (tree === undefined) throw new BenchFailure(`the distribution build made no ${platform} folder`);
+    console.log(
+      `ferry     the ${platform} distribution built from this tree (FERRY_BENCH_CLI=source times the source)`,
+    );
+    return join(tree, 'ferry');
+  })();
+  return [await distFerry, []];
+}
+
+/** One ferry command (see ferryCommand) to completion, with wall time, peak RSS and CPU. */
+export async function runFerry(args: string[]): Promise<MeasuredRun> {
+  const [file, prefix] = await ferryCommand();
+  return runMeasured(file, [...prefix, ...args], ferryEnv());
 }
 
 /**
@@ -679,6 +725,7 @@ export function printVersusSkopeo(
   ferry: SideRuns & { rss: number[] },
   skopeo: SideRuns,
   bytes: { label: string; ferry: number; skopeo: number },
+  limit: { label: string; times: number[]; goal: number },
 ): void {
   const RATIO_GOAL = 0.5;
   const ferryTime = median(ferry.times);
@@ -709,6 +756,20 @@ export function printVersusSkopeo(
       '',
     ],
     ['peak RSS (max)', mb(peakRss), '', '', '< 300 MB', goal(peakRss < 300 * MB)],
+  ]);
+  const limitTime = median(limit.times);
+  const overLimit = ferryTime / limitTime;
+  printTable(`against the limit: ${limit.label}`, [
+    ['', 'ferry', 'limit', 'ferry/limit', 'goal', ''],
+    [
+      'time (median)',
+      seconds(ferryTime),
+      seconds(limitTime),
+      ratio(overLimit),
+      `≤ ${limit.goal}`,
+      goal(overLimit <= limit.goal),
+    ],
+    ['runs', runList(ferry.times), runList(limit.times), '', '', ''],
   ]);
 }
 

@@ -1,7 +1,8 @@
 // Pull speed: `ferry pull` of every seeded image into one bundle against skopeo copying the same
 // images into one OCI layout each, a few at a time, from one loopback HTTP registry, in one run.
 // Usage: npm run bench:pull -- [--images 16] [--layer-size 4MiB] [--layers 3] [--runs 3] [--parallel 4]
-// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5), bytes moved, CPU seconds of
+// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5) and ferry/curl (the same
+// distinct blobs fetched by curl 8 at a time, goal ≤ 3), bytes moved, CPU seconds of
 // each side and of the registry, and ferry's peak RSS (goal < 300 MB). Exits non-zero only when
 // something is broken: a command fails, a digest differs.
 import { rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   treeBytes,
   withRegistryCpu,
 } from './common.ts';
+import { curlFetch } from './limits.ts';
 
 runBench(async () => {
   const { options, source, seed } = await startSkopeoComparison('npm run bench:pull -- [options]');
@@ -31,6 +33,7 @@ runBench(async () => {
     rss: [] as number[],
   };
   const skopeo = { times: [] as number[], cpu: [] as number[], registryCpu: [] as number[] };
+  const curl: number[] = [];
   let ferryBytes = 0;
   let skopeoBytes = 0;
   for (let round = 1; round <= options.runs; round++) {
@@ -52,8 +55,10 @@ runBench(async () => {
     skopeo.cpu.push(copied.value.cpuSeconds);
     skopeo.registryCpu.push(copied.registryCpu);
     rmSync(layouts, { recursive: true, force: true });
+    curl.push(await curlFetch(seed, source.host, work));
     console.log(
-      `round ${round}/${options.runs}: ferry ${seconds(pulled.value.seconds)}, skopeo ${seconds(copied.value.seconds)}`,
+      `round ${round}/${options.runs}: ferry ${seconds(pulled.value.seconds)}, ` +
+        `skopeo ${seconds(copied.value.seconds)}, curl ${seconds(curl.at(-1)!)}`,
     );
   }
 
@@ -67,6 +72,7 @@ runBench(async () => {
       ferry: ferryBytes,
       skopeo: skopeoBytes,
     },
+    { label: 'curl fetching the same distinct blobs and manifests, 8 at a time', times: curl, goal: 3 },
   );
   console.log(
     '\nferry: one bundle, shared blobs once, chunk size 700MiB, default concurrency; ' +

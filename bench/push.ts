@@ -4,7 +4,8 @@
 // for that side and that round, so nothing is ever already there (a new port also keeps skopeo's
 // blob-info cache from offering cross-repository mounts from an earlier round).
 // Usage: npm run bench:push -- [--images 16] [--layer-size 4MiB] [--layers 3] [--runs 3] [--parallel 4]
-// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5), CPU seconds of each side and
+// Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5) and ferry/plain upload (the
+// same distinct blobs uploaded by a bare client, bench/limits.ts, goal ≤ 2), CPU seconds of each side and
 // of the target registry, and ferry's peak RSS (goal < 300 MB). Exits non-zero only when something
 // is broken: a command fails, a digest differs.
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ import {
   treeBytes,
   withRegistryCpu,
 } from './common.ts';
+import { plainUpload } from './limits.ts';
 
 /** Every image from its own OCI layout to `<host>/skopeo/<repository>:<tag>`, `parallel` at a time. */
 function skopeoPush(seed: MultiArchSeed, layouts: string, host: string, parallel: number): Promise<PeerRun> {
@@ -70,6 +72,7 @@ runBench(async () => {
     rss: [] as number[],
   };
   const skopeo = { times: [] as number[], cpu: [] as number[], registryCpu: [] as number[] };
+  const plain: number[] = [];
   for (let round = 1; round <= options.runs; round++) {
     const ferryTarget = await startBenchRegistry();
     const pushed = await withRegistryCpu(ferryTarget, () =>
@@ -91,8 +94,13 @@ runBench(async () => {
     skopeo.times.push(copied.value.seconds);
     skopeo.cpu.push(copied.value.cpuSeconds);
     skopeo.registryCpu.push(copied.registryCpu);
+    const plainTarget = await startBenchRegistry();
+    plain.push(await plainUpload(seed, layouts, plainTarget.host, 'plain'));
+    await checkPushed(plainTarget, 'plain', seed);
+    await stopRegistry(plainTarget);
     console.log(
-      `round ${round}/${options.runs}: ferry ${seconds(pushed.value.seconds)}, skopeo ${seconds(copied.value.seconds)}`,
+      `round ${round}/${options.runs}: ferry ${seconds(pushed.value.seconds)}, ` +
+        `skopeo ${seconds(copied.value.seconds)}, plain upload ${seconds(plain.at(-1)!)}`,
     );
   }
 
@@ -105,6 +113,11 @@ runBench(async () => {
       label: 'bytes read',
       ferry: ferryBytes,
       skopeo: skopeoBytes,
+    },
+    {
+      label: 'a plain upload of the same distinct blobs (POST + PUT, 8 at a time, mounts, manifests)',
+      times: plain,
+      goal: 2,
     },
   );
   console.log(

@@ -7,7 +7,7 @@
 // Usage: npm run bench:wan -- [--scenario small|large|both] [--runs 2] [--parallel 4]
 // Also prints how many requests of each kind every tool made (counted in the proxy).
 // Exits non-zero only when something is broken (a command fails, a digest differs).
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -22,7 +22,6 @@ import {
   printTable,
   ratio,
   requireTool,
-  run,
   runBench,
   runList,
   seconds,
@@ -31,10 +30,10 @@ import {
   startBenchRegistry,
   stopRegistry,
   tempDir,
-  timed,
   type BenchOptions,
   type MultiArchSeed,
 } from './common.ts';
+import { curlFetch } from './limits.ts';
 import { formatRequests, WanProxy, type WanLink } from './wan-proxy.ts';
 
 interface Scenario {
@@ -67,56 +66,6 @@ function throughProxy(seed: MultiArchSeed, registryHost: string, proxyHost: stri
   };
 }
 
-/** Digests of the manifests under each seeded index (the index itself included), asked directly. */
-async function manifestDigests(seed: MultiArchSeed, registryHost: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const image of seed.images) {
-    out.add(image.digest);
-    const res = await fetch(`http://${registryHost}/v2/${image.repository}/manifests/${image.digest}`, {
-      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
-    });
-    const index = (await res.json()) as { manifests?: Array<{ digest: string }> };
-    for (const m of index.manifests ?? []) out.add(m.digest);
-  }
-  return out;
-}
-
-/** curl fetching every distinct blob and manifest of a bundle through the proxy, 8 at a time. */
-async function curlFetch(
-  bundleManifest: ReturnType<typeof checkBundle>,
-  manifests: ReadonlySet<string>,
-  proxyHost: string,
-  work: string,
-): Promise<number> {
-  const urls = new Map<string, string>();
-  for (const image of bundleManifest.images) {
-    const repository = image.source.slice(image.source.indexOf('/') + 1).split(':')[0]!;
-    for (const d of image.contents) {
-      const kind = manifests.has(d) ? 'manifests' : 'blobs';
-      if (!urls.has(d)) urls.set(d, `http://${proxyHost}/v2/${repository}/${kind}/${d}`);
-    }
-  }
-  const config = join(work, 'curl.cfg');
-  writeFileSync(config, [...urls.values()].map((u) => `url = "${u}"\noutput = "/dev/null"\n`).join(''));
-  const accept =
-    'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
-  const { seconds: s } = await timed(() =>
-    run('curl', [
-      '--silent',
-      '--show-error',
-      '--fail',
-      '-H',
-      accept,
-      '--parallel',
-      '--parallel-max',
-      '8',
-      '--config',
-      config,
-    ]),
-  );
-  return s;
-}
-
 async function runScenario(scenario: Scenario, runs: number, parallel: number): Promise<void> {
   const registry = await startBenchRegistry();
   const seed = await seedMultiArch(registry, scenario.seed);
@@ -128,7 +77,6 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
   );
   console.log(`source    ${describeSeed(seed, scenario.seed)}`);
   const limit = (seed.uniqueBytes * 8) / (mbitPerSecond * 1e6);
-  const manifests = await manifestDigests(seed, registry.host);
   const work = tempDir(`wan-${scenario.name}`);
   const ferry: number[] = [];
   const ferryCpu: number[] = [];
@@ -146,7 +94,7 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
       const pulled = await ferryPull(viaProxy, bundle);
       ferryRequests = new Map(proxy.requests);
       ferryConnections = proxy.connections;
-      const manifest = checkBundle(viaProxy, bundle);
+      checkBundle(viaProxy, bundle);
       rmSync(bundle, { recursive: true, force: true });
       ferry.push(pulled.seconds);
       ferryCpu.push(pulled.cpuSeconds);
@@ -161,7 +109,7 @@ async function runScenario(scenario: Scenario, runs: number, parallel: number): 
       skopeo.push(copied.seconds);
 
       proxy.reset();
-      curl.push(await curlFetch(manifest, manifests, proxy.host, work));
+      curl.push(await curlFetch(seed, proxy.host, work));
       curlRequests = proxy.totalRequests();
       console.log(
         `round ${round}/${runs}: ferry ${seconds(pulled.seconds)}, skopeo ${seconds(copied.seconds)}, ` +

@@ -219,8 +219,8 @@ const PLATFORMS: FixturePlatform[] = [
   { architecture: 'amd64', os: 'linux' },
   { architecture: 'arm64', os: 'linux', variant: 'v8' },
 ];
-/** Images built and pushed at once while seeding: bounds the random bytes held in memory. */
-const SEED_BATCH = 4;
+/** Random layer bytes held in memory at once while seeding. */
+const SEED_BYTES_IN_FLIGHT = 64 << 20;
 
 export async function seedMultiArch(reg: RunningRegistry, options: BenchOptions): Promise<MultiArchSeed> {
   const client = createRegistryClient(reg);
@@ -262,8 +262,11 @@ export async function seedMultiArch(reg: RunningRegistry, options: BenchOptions)
         })),
       };
     };
-    for (let start = 0; start < options.images; start += SEED_BATCH) {
-      const batch = Array.from({ length: Math.min(SEED_BATCH, options.images - start) }, (_, i) => start + i);
+    // Small layers seed many images at once (thousands for the scale benchmark), large ones a few.
+    const perImage = options.layerSize * options.layersPerImage * PLATFORMS.length;
+    const seedBatch = Math.max(4, Math.min(32, Math.floor(SEED_BYTES_IN_FLIGHT / perImage)));
+    for (let start = 0; start < options.images; start += seedBatch) {
+      const batch = Array.from({ length: Math.min(seedBatch, options.images - start) }, (_, i) => start + i);
       images.push(...(await Promise.all(batch.map(seedOne))));
     }
   } finally {

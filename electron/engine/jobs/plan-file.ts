@@ -3,14 +3,15 @@
 import type { CopyPlan } from '../plan/image-graph.ts';
 import type { RawManifest } from '../oci/types.ts';
 
-export function serializePlan(plan: CopyPlan): unknown {
-  return JSON.parse(
-    JSON.stringify(plan, (_key, value: unknown) =>
-      value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer'
-        ? { base64: Buffer.from((value as { data: number[] }).data).toString('base64') }
-        : value,
-    ),
-  );
+/**
+ * The resume state as JSON text, manifest bytes as { base64 }. The replacer reads the raw Buffer
+ * (`this[key]`): the value it is handed is Buffer's toJSON, an array of one number per byte.
+ */
+export function stringifyWithPlan(state: object, plan: CopyPlan): string {
+  return JSON.stringify({ ...state, plan }, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    return Buffer.isBuffer(raw) ? { base64: raw.toString('base64') } : value;
+  });
 }
 
 function revive(value: unknown): unknown {

@@ -29,7 +29,7 @@ import { parseRepositoryPath } from '../ref/reference.ts';
 import { signManifest, type SignatureFile } from '../signing/manifest-signature.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
-import { deserializePlan, serializePlan } from './plan-file.ts';
+import { deserializePlan, stringifyWithPlan } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
@@ -87,7 +87,8 @@ interface SavedState {
   fingerprint: string;
   transferId: string;
   createdAt: string;
-  plan: unknown;
+  /** In the file; not kept in memory once revived (for 10,000 images it is tens of MB). */
+  plan?: unknown;
   /** Blobs an incremental pull leaves out, decided once with the plan (a resume keeps them). */
   omitted?: OmittedBlob[];
 }
@@ -212,8 +213,9 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     let state: SavedState;
     let plan: CopyPlan;
     if (saved && saved.fingerprint === fp && !force && resume) {
-      state = saved;
       plan = deserializePlan(saved.plan);
+      delete saved.plan;
+      state = saved;
       emit({ type: 'phase', phase: 'plan', message: `resuming transfer ${saved.transferId}` });
     } else {
       if (saved) {
@@ -232,10 +234,9 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         fingerprint: fp,
         transferId: randomUUID(),
         createdAt: new Date().toISOString(),
-        plan: serializePlan(plan),
         ...(omitted.length ? { omitted } : {}),
       };
-      await writeFileAtomic(statePath, JSON.stringify(state));
+      await writeFileAtomic(statePath, stringifyWithPlan(state, plan));
     }
 
     hooks.onTransferId?.(state.transferId);

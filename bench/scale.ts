@@ -1,0 +1,95 @@
+// Many images (issue 11): a whole edition is thousands of small images, where the time is per-image
+// work and round trips, not bytes. Two parts in one run, on one loopback registry:
+//   speed: `ferry pull` of N small multi-arch images (default 600, ~4,200 blobs) against skopeo
+//          copying the same images 4 at a time (goal ferry ≤ 0.3× skopeo);
+//   plan:  `ferry pull` of M such images (default 10,000) — ferry's peak RSS (goal ≤ 300 MB), the
+//          plan of every image and blob held at once; skopeo is not run for this part.
+// Usage: npm run bench:scale -- [--images 600] [--plan-images 10000] [--layer-size 4KiB] [--parallel 4]
+// Exits non-zero only when something is broken (a command fails, a digest differs).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseSize } from '../electron/engine/util/size.ts';
+import {
+  checkBundle,
+  checkSkopeoLayouts,
+  describeSeed,
+  ferryPull,
+  goal,
+  mb,
+  MB,
+  printEnvironment,
+  printTable,
+  ratio,
+  requireTool,
+  runBench,
+  seconds,
+  seedMultiArch,
+  skopeoPull,
+  startBenchRegistry,
+  stopRegistry,
+  tempDir,
+  timed,
+  type BenchOptions,
+} from './common.ts';
+
+runBench(async () => {
+  const { values } = parseArgs({
+    options: {
+      images: { type: 'string', default: '600' },
+      'plan-images': { type: 'string', default: '10000' },
+      'layer-size': { type: 'string', default: '4KiB' },
+      parallel: { type: 'string', default: '4' },
+    },
+  });
+  const images = Number(values.images);
+  const planImages = Number(values['plan-images']);
+  const parallel = Number(values.parallel);
+  const layerSize = parseSize(values['layer-size'], '--layer-size');
+  requireTool('skopeo', 'skopeo');
+  requireTool('docker-registry', 'docker-registry');
+  await printEnvironment([['skopeo', ['--version']]]);
+  const work = tempDir('scale');
+
+  // Speed: N images, ferry against skopeo.
+  const speedSeed: BenchOptions = { images, layerSize, layersPerImage: 1, runs: 1, parallel };
+  const source = await startBenchRegistry();
+  const seeded = await timed(() => seedMultiArch(source, speedSeed));
+  const seed = seeded.value;
+  console.log(`source    ${describeSeed(seed, speedSeed)} (seeded in ${seconds(seeded.seconds)})`);
+  const bundle = join(work, 'ferry');
+  const pulled = await ferryPull(seed, bundle);
+  const blobs = checkBundle(seed, bundle).totals.blobs;
+  rmSync(bundle, { recursive: true, force: true });
+  const layouts = join(work, 'skopeo');
+  const copied = await skopeoPull(seed, layouts, parallel);
+  checkSkopeoLayouts(seed, layouts);
+  rmSync(layouts, { recursive: true, force: true });
+  await stopRegistry(source);
+  const r = pulled.seconds / copied.seconds;
+  printTable(`pull of ${images} small images (${blobs} blobs)`, [
+    ['', 'ferry', `skopeo (${parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
+    ['time', seconds(pulled.seconds), seconds(copied.seconds), ratio(r), '≤ 0.3', goal(r <= 0.3)],
+    ['client CPU', seconds(pulled.cpuSeconds), seconds(copied.cpuSeconds), '', '', ''],
+    ['peak RSS', mb(pulled.peakRssBytes), '', '', '', ''],
+  ]);
+
+  // Plan: M images, ferry alone, peak RSS.
+  const planSeed: BenchOptions = { images: planImages, layerSize, layersPerImage: 1, runs: 1, parallel };
+  const big = await startBenchRegistry();
+  const bigSeeded = await timed(() => seedMultiArch(big, planSeed));
+  console.log(
+    `source    ${describeSeed(bigSeeded.value, planSeed)} (seeded in ${seconds(bigSeeded.seconds)})`,
+  );
+  const bigBundle = join(work, 'ferry-plan');
+  const bigPull = await ferryPull(bigSeeded.value, bigBundle);
+  const bigBlobs = checkBundle(bigSeeded.value, bigBundle).totals.blobs;
+  await stopRegistry(big);
+  const rss = bigPull.peakRssBytes;
+  printTable(`pull of ${planImages} small images (${bigBlobs} blobs): the whole plan in memory`, [
+    ['', 'ferry', 'goal', ''],
+    ['peak RSS', mb(rss), '≤ 300 MB', goal(rss <= 300 * MB)],
+    ['time', seconds(bigPull.seconds), '', ''],
+    ['client CPU', seconds(bigPull.cpuSeconds), '', ''],
+  ]);
+});

@@ -140,7 +140,7 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
     let signature: SignatureFile;
     try {
       manifest = await pullBundle(options, {
-        onTransferId: (id) => (recorder.transferId = id),
+        onTransferId: (id) => recorder.workingOn(id),
         ...(inTarget ? { inTarget: inTarget.blobs } : {}),
       });
       signature = await signManifest(options.bundleDir, station.key);

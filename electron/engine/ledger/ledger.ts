@@ -62,7 +62,15 @@ export class Ledger {
 
   /** Appends `entries` in order, in one transaction; returns the first and last sequence numbers. */
   append(context: AppendContext, entries: NewEntry[], at = new Date()): { first: number; last: number } {
-    if (entries.length === 0) throw new LedgerError('nothing to record');
+    return this.appendGroups([{ context, entries }], at);
+  }
+
+  /** Appends entries of several operations in one transaction (a pull closing the runs it resumed). */
+  appendGroups(
+    groups: Array<{ context: AppendContext; entries: NewEntry[] }>,
+    at = new Date(),
+  ): { first: number; last: number } {
+    if (groups.every((g) => g.entries.length === 0)) throw new LedgerError('nothing to record');
     const key = stationKey(this.home);
     const recordedAt = at.toISOString();
     return this.run((db) => {
@@ -84,7 +92,7 @@ export class Ledger {
           ...(seq === 0
             ? [{ entry: keyPinEntry(key), context: { operationId: STATION_OPERATION, transferId: '' } }]
             : []),
-          ...entries.map((entry) => ({ entry, context })),
+          ...groups.flatMap((g) => g.entries.map((entry) => ({ entry, context: g.context }))),
         ];
         for (const { entry: e, context: c } of batch) {
           seq++;

@@ -1,17 +1,28 @@
 // Forgeries by someone who can write the station folder but does not hold the station key: entries
 // appended after the signed head, and a key of their own dropped into keys/ with a head it signed.
 // Both must be reported. A crash between writing the head and committing must not read as tampering.
+// Key changes are ledger entries signed by the key before them: a chain of them audits clean, a
+// change written without the old key does not, and a rotation stopped half-way settles either way.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../signing/canonical-json.ts';
-import { KEY_FOLDER, stationKey } from '../signing/station-key.ts';
+import { signJson } from '../signing/signed-json.ts';
+import {
+  forgetStationKey,
+  KEY_FOLDER,
+  STAGED_KEY_FILE,
+  stageStationKey,
+  stationKey,
+  type StationKey,
+} from '../signing/station-key.ts';
 import { auditLedger } from './audit.ts';
 import { entryHash } from './entry.ts';
 import { readHead, writeHead } from './head.ts';
-import { pinnedKey } from './key-pin.ts';
+import { keyChain, keyRotationEntry, pinnedKey } from './key-pin.ts';
+import { finishInterruptedRotation, rotateStationKey } from './key-rotation.ts';
 import { closeLedgers, Ledger } from './ledger.ts';
 
 const homes: string[] = [];
@@ -135,5 +146,122 @@ describe('keyless ledger forgeries', () => {
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.interrupted).toMatchObject({ from: before.head.seq + 1, to: before.head.seq + 2 });
+  });
+});
+
+/** Appends a key change straight into the database, as a forger without the old key can: signed by their own key. */
+function forgeRotation(h: string, theirs: StationKey): { seq: number; hash: string } {
+  const db = new Database(join(h, 'ledger.db'));
+  try {
+    const last = db.prepare('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1').get() as {
+      seq: number;
+      hash: string;
+    };
+    const entry = keyRotationEntry(stationKey(h), theirs);
+    // The forger cannot sign with the old key: they sign the statement with their own.
+    const body = entry.body as Record<string, unknown>;
+    const { signature: _, ...statement } = body;
+    const forgedBody = canonicalJson({ ...statement, signature: signJson(statement, theirs) });
+    const row = {
+      seq: last.seq + 1,
+      operationId: 'station',
+      transferId: '',
+      kind: 'key' as const,
+      recordedAt: new Date().toISOString(),
+      subject: theirs.fingerprint,
+      digest: null,
+      body: forgedBody,
+    };
+    const hash = entryHash(last.hash, row);
+    db.prepare(
+      `INSERT INTO entries (seq, operation_id, transfer_id, kind, recorded_at, subject, digest, body, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(row.seq, row.operationId, '', 'key', row.recordedAt, row.subject, null, row.body, last.hash, hash);
+    return { seq: row.seq, hash };
+  } finally {
+    db.close();
+  }
+}
+
+describe('key changes are signed ledger events', () => {
+  it('ferry key rotate: a chain of changes, each signed by the key before it, audits clean', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    fill(ledger);
+    const first = stationKey(h).fingerprint;
+    const one = rotateStationKey(ledger);
+    expect(one.from).toBe(first);
+    expect(stationKey(h).fingerprint).toBe(one.to);
+    fill(ledger);
+    const two = rotateStationKey(ledger);
+    expect(two.from).toBe(one.to);
+    fill(ledger);
+    const chain = keyChain(ledger);
+    expect(chain.pinned?.fingerprint).toBe(first);
+    expect(chain.current?.fingerprint).toBe(two.to);
+    expect(chain.rotations.map((r) => [r.from, r.to])).toEqual([
+      [first, one.to],
+      [one.to, two.to],
+    ]);
+    const head = readHead(h);
+    expect(head.status === 'ok' && head.fingerprint).toBe(two.to);
+    expect(auditLedger(ledger).problems).toEqual([]);
+  });
+
+  it('still reports a key swapped into keys/ after a rotation', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    fill(ledger);
+    rotateStationKey(ledger);
+    closeLedgers();
+    rmSync(join(h, KEY_FOLDER), { recursive: true });
+    forgetStationKey(h);
+    const theirs = stationKey(h); // a new key, made by Ferry on first use
+    const forged = forge(h);
+    writeHead(h, { seq: forged.seq, hash: forged.hash, updatedAt: new Date().toISOString() }, theirs);
+    const report = auditLedger(Ledger.open(h));
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.message).join('\n')).toMatch(
+      /keys\/ holds the key .*, not the station key the ledger names/,
+    );
+  });
+
+  it('reports a key change written without the old key, and the head its key signed', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    fill(ledger);
+    closeLedgers();
+    const theirs = stationKey(mkdtempSync(join(tmpdir(), 'ferry-forger-')));
+    const forged = forgeRotation(h, theirs);
+    writeHead(h, { seq: forged.seq, hash: forged.hash, updatedAt: new Date().toISOString() }, theirs);
+    const report = auditLedger(Ledger.open(h));
+    expect(report.ok).toBe(false);
+    const messages = report.problems.map((p) => p.message).join('\n');
+    expect(messages).toMatch(
+      new RegExp(`entry #${forged.seq} changes the station key .* without the signature`),
+    );
+    expect(messages).toMatch(/ledger-head\.json is signed by .*, not the key the ledger pins/);
+  });
+
+  it('installs a staged key the ledger already names; discards one it never recorded', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    fill(ledger);
+    const old = stationKey(h);
+    // Stopped after recording the change, before installing the key.
+    const next = stageStationKey(h);
+    ledger.append({ operationId: 'station', transferId: '' }, [keyRotationEntry(old, next)]);
+    expect(stationKey(h).fingerprint).toBe(old.fingerprint);
+    expect(auditLedger(ledger).ok).toBe(false);
+    finishInterruptedRotation(ledger);
+    expect(stationKey(h).fingerprint).toBe(next.fingerprint);
+    fill(ledger);
+    expect(auditLedger(ledger).problems).toEqual([]);
+    // Stopped after staging, before recording: the old key stays in force.
+    stageStationKey(h);
+    finishInterruptedRotation(ledger);
+    expect(stationKey(h).fingerprint).toBe(next.fingerprint);
+    expect(existsSync(join(h, KEY_FOLDER, STAGED_KEY_FILE))).toBe(false);
+    expect(auditLedger(ledger).problems).toEqual([]);
   });
 });

@@ -143,6 +143,10 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
         onTransferId: (id) => recorder.workingOn(id),
         ...(inTarget ? { inTarget: inTarget.blobs } : {}),
       });
+      if (manifest.station && manifest.station.fingerprint !== station.key.fingerprint)
+        throw new UsageError(
+          `${options.bundleDir} was pulled under the station key ${manifest.station.fingerprint}, which was rotated since: pull it again with --force`,
+        );
       signature = await signManifest(options.bundleDir, station.key);
     } catch (err) {
       recorder.recordFailure(err);
@@ -320,6 +324,8 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
       ...(options.skipped?.length ? { skipped: options.skipped } : {}),
+      // Signed with the manifest: names the key a signature of this bundle must be by.
+      ...(options.station ? { station: { fingerprint: options.station.key.fingerprint } } : {}),
     };
     await writeTransferManifest(dir, manifest);
     return manifest;

@@ -3,23 +3,19 @@
 // Both must be reported. A crash between writing the head and committing must not read as tampering.
 // Key changes are ledger entries signed by the key before them: a chain of them audits clean, a
 // change written without the old key does not, and a rotation stopped half-way settles either way.
-import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../signing/canonical-json.ts';
-import { signJson } from '../signing/signed-json.ts';
+import { forgeAppend, forgeEdit, forgeRotation } from '../../../test/support/ledger-forgery.ts';
 import {
   forgetStationKey,
   KEY_FOLDER,
   STAGED_KEY_FILE,
   stageStationKey,
   stationKey,
-  type StationKey,
 } from '../signing/station-key.ts';
 import { auditLedger } from './audit.ts';
-import { entryHash } from './entry.ts';
 import { readHead, writeHead } from './head.ts';
 import { keyChain, keyRotationEntry, pinnedKey } from './key-pin.ts';
 import { finishInterruptedRotation, rotateStationKey } from './key-rotation.ts';
@@ -44,46 +40,6 @@ function fill(ledger: Ledger): void {
     ]);
 }
 
-/** Appends a correctly chained entry straight into the database, as a forger without the key can. */
-function forge(h: string): { seq: number; hash: string } {
-  const db = new Database(join(h, 'ledger.db'));
-  try {
-    const last = db.prepare('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1').get() as {
-      seq: number;
-      hash: string;
-    };
-    const row = {
-      seq: last.seq + 1,
-      operationId: 'op-forged',
-      transferId: 't-forged',
-      kind: 'outcome' as const,
-      recordedAt: new Date().toISOString(),
-      subject: 'succeeded',
-      digest: null,
-      body: canonicalJson({ status: 'succeeded' }),
-    };
-    const hash = entryHash(last.hash, row);
-    db.prepare(
-      `INSERT INTO entries (seq, operation_id, transfer_id, kind, recorded_at, subject, digest, body, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.seq,
-      row.operationId,
-      row.transferId,
-      row.kind,
-      row.recordedAt,
-      row.subject,
-      null,
-      row.body,
-      last.hash,
-      hash,
-    );
-    return { seq: row.seq, hash };
-  } finally {
-    db.close();
-  }
-}
-
 describe('keyless ledger forgeries', () => {
   it('pins the station key in the first entry', () => {
     const h = home();
@@ -102,11 +58,22 @@ describe('keyless ledger forgeries', () => {
     const ledger = Ledger.open(h);
     fill(ledger);
     expect(auditLedger(ledger).ok).toBe(true);
-    const forged = forge(h);
+    const forged = forgeAppend(h);
     const report = auditLedger(ledger);
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.kind)).toContain('unsigned-tail');
     expect(report.firstBroken).toBe(forged.seq);
+  });
+
+  it('reports an entry edited and re-chained, with the append-only triggers put back', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    fill(ledger);
+    closeLedgers();
+    forgeEdit(h, 3);
+    const report = auditLedger(Ledger.open(h));
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((p) => p.kind)).toContain('head');
   });
 
   it('reports a key dropped into keys/ that signed a new head', () => {
@@ -116,7 +83,7 @@ describe('keyless ledger forgeries', () => {
     closeLedgers();
     // The forger replaces the key, appends, and signs a head with their own key.
     rmSync(join(h, KEY_FOLDER), { recursive: true });
-    const forged = forge(h);
+    const forged = forgeAppend(h);
     const theirs = stationKey(mkdtempSync(join(tmpdir(), 'ferry-forger-')));
     writeHead(h, { seq: forged.seq, hash: forged.hash, updatedAt: new Date().toISOString() }, theirs);
     const report = auditLedger(Ledger.open(h));
@@ -148,40 +115,6 @@ describe('keyless ledger forgeries', () => {
     expect(report.interrupted).toMatchObject({ from: before.head.seq + 1, to: before.head.seq + 2 });
   });
 });
-
-/** Appends a key change straight into the database, as a forger without the old key can: signed by their own key. */
-function forgeRotation(h: string, theirs: StationKey): { seq: number; hash: string } {
-  const db = new Database(join(h, 'ledger.db'));
-  try {
-    const last = db.prepare('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1').get() as {
-      seq: number;
-      hash: string;
-    };
-    const entry = keyRotationEntry(stationKey(h), theirs);
-    // The forger cannot sign with the old key: they sign the statement with their own.
-    const body = entry.body as Record<string, unknown>;
-    const { signature: _, ...statement } = body;
-    const forgedBody = canonicalJson({ ...statement, signature: signJson(statement, theirs) });
-    const row = {
-      seq: last.seq + 1,
-      operationId: 'station',
-      transferId: '',
-      kind: 'key' as const,
-      recordedAt: new Date().toISOString(),
-      subject: theirs.fingerprint,
-      digest: null,
-      body: forgedBody,
-    };
-    const hash = entryHash(last.hash, row);
-    db.prepare(
-      `INSERT INTO entries (seq, operation_id, transfer_id, kind, recorded_at, subject, digest, body, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(row.seq, row.operationId, '', 'key', row.recordedAt, row.subject, null, row.body, last.hash, hash);
-    return { seq: row.seq, hash };
-  } finally {
-    db.close();
-  }
-}
 
 describe('key changes are signed ledger events', () => {
   it('ferry key rotate: a chain of changes, each signed by the key before it, audits clean', () => {
@@ -217,7 +150,7 @@ describe('key changes are signed ledger events', () => {
     rmSync(join(h, KEY_FOLDER), { recursive: true });
     forgetStationKey(h);
     const theirs = stationKey(h); // a new key, made by Ferry on first use
-    const forged = forge(h);
+    const forged = forgeAppend(h);
     writeHead(h, { seq: forged.seq, hash: forged.hash, updatedAt: new Date().toISOString() }, theirs);
     const report = auditLedger(Ledger.open(h));
     expect(report.ok).toBe(false);
@@ -231,9 +164,7 @@ describe('key changes are signed ledger events', () => {
     const ledger = Ledger.open(h);
     fill(ledger);
     closeLedgers();
-    const theirs = stationKey(mkdtempSync(join(tmpdir(), 'ferry-forger-')));
-    const forged = forgeRotation(h, theirs);
-    writeHead(h, { seq: forged.seq, hash: forged.hash, updatedAt: new Date().toISOString() }, theirs);
+    const forged = forgeRotation(h);
     const report = auditLedger(Ledger.open(h));
     expect(report.ok).toBe(false);
     const messages = report.problems.map((p) => p.message).join('\n');

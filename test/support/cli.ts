@@ -50,7 +50,13 @@ export const ferryBin = fileURLToPath(new URL('../../bin/ferry.js', import.meta.
  */
 export function ferryProcess(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; watch?: string; killOn?: (name: string) => boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    watch?: string;
+    killOn?: (name: string) => boolean;
+    /** SIGKILL this long after the start, if it is still running. */
+    killAfterMs?: number;
+  } = {},
 ): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ferryBin, ...args], {
@@ -66,9 +72,14 @@ export function ferryProcess(
             if (name && options.killOn!(name)) child.kill('SIGKILL');
           })
         : undefined;
+    const timer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       watcher?.close();
+      clearTimeout(timer);
       resolve({ code: code ?? -1, signal, stdout, stderr });
     });
   });

@@ -113,7 +113,7 @@ export function stationKey(home: string): StationKey {
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new IoError(
-      `${privatePath} is not an Ed25519 private key: move it aside and Ferry creates a new one`,
+      `${privatePath} is not an Ed25519 private key: restore the station key from a backup (moved aside, Ferry makes a new one, which 'ferry audit verify' reports as a key not made by 'ferry key rotate')`,
     );
   }
   const key = new StationKey(privateKey, privatePath, publicPath, created);

@@ -2,7 +2,8 @@
 // receipt names the key of the station that made it, verify and inspect show it, and a manifest or
 // receipt re-signed by another key than the one it names is refused. `ferry key rotate` changes the
 // key as a signed ledger event: the audit stays clean, later bundles name and carry the new key.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { signJson } from '../../electron/engine/signing/signed-json.ts';
 import { stationKey } from '../../electron/engine/signing/station-key.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
 import { seedGeneric, type GenericSeed } from '../harness/seed-generic.ts';
-import { ferry } from '../support/cli.ts';
+import { ferry, ferryBin } from '../support/cli.ts';
 
 let source: RunningRegistry;
 let target: RunningRegistry;
@@ -122,5 +123,45 @@ describe('ferry key rotate', () => {
     const refused = await ferry(['verify', after.dir, '--trusted-key', oldPub], env());
     expect(refused.code).toBe(3);
     expect((await ferry(['audit', 'verify'], env())).code).toBe(0);
+  });
+
+  it('a pull running while the key is rotated signs with the key it began with; the audit stays clean', async () => {
+    const dir = join(work, `b${n++}`);
+    mkdirSync(dir);
+    const began = (await keyShow()).fingerprint;
+    const child = spawn(
+      process.execPath,
+      [ferryBin, 'pull', dir, ...seed.imageRefs.flatMap((r) => ['--image', r]), '--insecure'],
+      { env: { ...process.env, FERRY_HOME: home, DOCKER_CONFIG: '/nonexistent' }, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Held still as its first archive appears: the manifest, its signature and the record are to come.
+    const stopped = new Promise<void>((resolve) => {
+      const watcher = watch(dir, (_event, name) => {
+        if (!name?.includes('.tar')) return;
+        child.kill('SIGSTOP');
+        watcher.close();
+        resolve();
+      });
+    });
+    await stopped;
+    let rotated;
+    try {
+      const pulls = await ferry(['history', '--json', '--direction', 'pull', '--limit', '1'], env());
+      expect((JSON.parse(pulls.stdout) as Array<{ status: string }>)[0]!.status).toBe('unfinished');
+      rotated = await ferry(['key', 'rotate'], env());
+    } finally {
+      child.kill('SIGCONT');
+    }
+    expect(rotated.code).toBe(0);
+    expect(await exited).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
+    expect(manifest.station).toEqual({ fingerprint: began });
+    const verify = await ferry(['verify', dir], env());
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain(`signed by ${began}`);
+    const audit = await ferry(['audit', 'verify'], env());
+    expect(audit.stdout).toMatch(/intact/);
+    expect(audit.code).toBe(0);
   });
 });

@@ -155,13 +155,14 @@ describe('ferry key rotate', () => {
     }
     expect(rotated.code).toBe(0);
     expect(await exited).toBe(0);
+    // Before anything else appends (and signs a new head): the head the pull signed.
+    const audit = await ferry(['audit', 'verify'], env());
+    expect(audit.stdout).toMatch(/intact/);
+    expect(audit.code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
     expect(manifest.station).toEqual({ fingerprint: began });
     const verify = await ferry(['verify', dir], env());
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`signed by ${began}`);
-    const audit = await ferry(['audit', 'verify'], env());
-    expect(audit.stdout).toMatch(/intact/);
-    expect(audit.code).toBe(0);
   });
 });

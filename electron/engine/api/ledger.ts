@@ -3,5 +3,5 @@ export { history, parseSince, type OperationSummary } from '../ledger/history.ts
 export { transferReport, type TransferReport } from '../ledger/report.ts';
 export { renderReport, type ReportFileFormat } from '../ledger/report-file.ts';
 export { auditLedger } from '../ledger/audit.ts';
-export { keyChain, pinnedKey } from '../ledger/key-pin.ts';
+export { keyChain } from '../ledger/key-pin.ts';
 export { rotateStationKey } from '../ledger/key-rotation.ts';

@@ -105,18 +105,7 @@ export function stationKey(home: string): StationKey {
       pem = readFileSync(privatePath, 'utf8');
     }
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(pem);
-  } catch (err) {
-    throw ioError('load', privatePath, err);
-  }
-  if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new IoError(
-      `${privatePath} is not an Ed25519 private key: restore the station key from a backup (moved aside, Ferry makes a new one, which 'ferry audit verify' reports as a key not made by 'ferry key rotate')`,
-    );
-  }
-  const key = new StationKey(privateKey, privatePath, publicPath, created);
+  const key = new StationKey(keyFromPem(pem, privatePath), privatePath, publicPath, created);
   try {
     if (created || !existsSync(publicPath)) writeFileSync(publicPath, key.publicKeyPem(), { mode: 0o644 });
   } catch {
@@ -148,7 +137,9 @@ function keyFromPem(pem: string, path: string): KeyObject {
     throw ioError('load', path, err);
   }
   if (privateKey.asymmetricKeyType !== 'ed25519')
-    throw new IoError(`${path} is not an Ed25519 private key: move it aside`);
+    throw new IoError(
+      `${path} is not an Ed25519 private key: restore the station key from a backup (moved aside, Ferry makes a new one, which 'ferry audit verify' reports as a key not made by 'ferry key rotate')`,
+    );
   return privateKey;
 }
 

@@ -2,7 +2,8 @@
 // (manifests, blobs with Range, monolithic and chunked uploads, mounts, tag pagination, the OCI 1.1
 // referrers API) behind the docker token flow (a /token realm issuing scoped Bearer tokens), and
 // that can misbehave on demand: a status (500, 429 with Retry-After) a given number of times or at
-// a rate, a connection dropped or stalled in the middle of a body (blobs, manifests, tag lists),
+// a rate, a connection dropped or stalled in the middle of a body (blobs, manifests, tag lists;
+// an upload's body too: dropped halfway through receiving it),
 // wrong bytes, Range ignored, blob downloads redirected to another origin. The real `docker-registry` covers everything else; this covers the faults it
 // cannot produce. In memory: meant for small fixtures.
 import { createHash, randomBytes } from 'node:crypto';
@@ -467,6 +468,17 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const fault = takeFault(req, path);
     if (fault !== undefined && 'status' in fault) {
       send(res, fault.status, fault.headers ?? {}, fault.body);
+      return;
+    }
+    if (fault !== undefined && 'kind' in fault && fault.kind === 'drop-mid-body' && req.method !== 'GET') {
+      // An upload cut off: half its body arrives, then the connection dies without an answer.
+      const half = Number(req.headers['content-length'] ?? 0) / 2;
+      let got = 0;
+      req.on('data', (c: Buffer) => {
+        got += c.length;
+        if (got >= half) req.socket.destroy();
+      });
+      req.on('end', () => req.socket.destroy());
       return;
     }
     if (url.pathname === '/v2/' || url.pathname === '/v2') {

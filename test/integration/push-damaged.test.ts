@@ -2,76 +2,31 @@
 // tar, a symlink or hardlink where a layer should be, a tar header claiming a huge size. Each must
 // refuse only the images that need the damaged bytes, push the rest, and exit 3 in plain lines
 // (never a stack trace); nothing with a wrong digest may reach the registry.
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, rmSync, truncateSync, writeSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
 import { createRegistryClient } from '../harness/registry-client.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
-import { seedGeneric, type GenericSeed } from '../harness/seed-generic.ts';
+import type { GenericSeed } from '../harness/seed-generic.ts';
+import { patchHeader, pulledBundle, readManifest, type BundleFixture } from '../support/bundle-fixture.ts';
 import { ferry } from '../support/cli.ts';
 
 let source: RunningRegistry;
 let target: RunningRegistry;
+let fixture: BundleFixture;
 let seed: GenericSeed;
-let work: string;
-let bundle: string;
-const CHUNK = 1024 * 1024;
 
 beforeAll(async () => {
   [source, target] = await Promise.all([startRegistry('http'), startRegistry('http')]);
-  seed = await seedGeneric(source, { layerSize: 256 * 1024, layersPerImage: 2 });
-  work = mkdtempSync(join(tmpdir(), 'ferry-damaged-'));
-  bundle = join(work, 'bundle');
-  const run = await ferry([
-    'pull',
-    bundle,
-    ...seed.imageRefs.flatMap((r) => ['--image', r]),
-    '--insecure',
-    '--chunk-size',
-    String(CHUNK),
-  ]);
-  expect(run.code).toBe(0);
+  fixture = await pulledBundle(source, 'damaged');
+  seed = fixture.seed;
 });
 afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);
-  rmSync(work, { recursive: true, force: true });
+  fixture?.remove();
 });
 
-const readManifest = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
-
-let copies = 0;
-function copyBundle(): string {
-  const to = join(work, `copy-${copies++}`);
-  execFileSync('cp', ['-r', bundle, to]);
-  return to;
-}
-
-/** Rewrites the 512-byte tar header just before a blob's bytes (chunks are 512-aligned). */
-function patchHeader(dir: string, digest: string, edit: (header: Buffer) => void): void {
-  const m = readManifest(dir);
-  const blob = m.blobs.find((b) => b.digest === digest)!;
-  const at = blob.offset - 512;
-  const part = m.archives[0]!.parts.find((p) => p.start <= at && at < p.start + p.size)!;
-  const fd = openSync(join(dir, part.file), 'r+');
-  try {
-    const header = Buffer.alloc(512);
-    readSync(fd, header, 0, 512, at - part.start);
-    expect(header.toString('latin1', 0, 100)).toContain(digest.slice('sha256:'.length));
-    edit(header);
-    header.fill(32, 148, 156);
-    let sum = 0;
-    for (const byte of header) sum += byte;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
-    writeSync(fd, header, 0, 512, at - part.start);
-  } finally {
-    closeSync(fd);
-  }
-}
+const copyBundle = () => fixture.copy();
 
 async function pushTo(dir: string, path: string) {
   const run = await ferry(['push', dir, `${target.host}/${path}`, '--insecure']);

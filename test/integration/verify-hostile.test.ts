@@ -4,51 +4,35 @@
 // outside the image layouts (`../` and absolute paths, symlinks, devices). Each one is refused in
 // plain lines naming the file, exit 3, never a stack trace.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
-import { seedGeneric, type GenericSeed } from '../harness/seed-generic.ts';
+import type { GenericSeed } from '../harness/seed-generic.ts';
+import {
+  patchHeader as patchTarHeader,
+  pulledBundle,
+  readManifest,
+  type BundleFixture,
+} from '../support/bundle-fixture.ts';
 import { ferry } from '../support/cli.ts';
 
 let source: RunningRegistry;
+let fixture: BundleFixture;
 let seed: GenericSeed;
-let work: string;
-let bundle: string;
-const CHUNK = 1024 * 1024;
 
 beforeAll(async () => {
   source = await startRegistry('http');
-  seed = await seedGeneric(source, { layerSize: 256 * 1024, layersPerImage: 2 });
-  work = mkdtempSync(join(tmpdir(), 'ferry-verify-hostile-'));
-  bundle = join(work, 'bundle');
-  const run = await ferry([
-    'pull',
-    bundle,
-    ...seed.imageRefs.flatMap((r) => ['--image', r]),
-    '--insecure',
-    '--chunk-size',
-    String(CHUNK),
-  ]);
-  expect(run.code).toBe(0);
+  fixture = await pulledBundle(source, 'verify-hostile');
+  seed = fixture.seed;
 });
 afterAll(async () => {
   await source?.stop();
-  rmSync(work, { recursive: true, force: true });
+  fixture?.remove();
 });
 
-const readManifest = (dir: string) =>
-  JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
-
-let copies = 0;
-function copyBundle(): string {
-  const to = join(work, `copy-${copies++}`);
-  execFileSync('cp', ['-r', bundle, to]);
-  return to;
-}
+const copyBundle = () => fixture.copy();
 
 /** Writes the manifest back with every chunk checksum recomputed, unsigned. */
 function reseal(dir: string, m: TransferManifest = readManifest(dir)): void {
@@ -61,22 +45,9 @@ function reseal(dir: string, m: TransferManifest = readManifest(dir)): void {
   rmSync(join(dir, 'ferry-manifest.sig.json'), { force: true });
 }
 
-/** Rewrites the tar header of a blob (chunks are 512-aligned, so it lies in one part). */
+/** Rewrites the tar header of a blob, then reseals the bundle so only that header is wrong. */
 function patchHeader(dir: string, digest: string, edit: (header: Buffer) => void): void {
-  const m = readManifest(dir);
-  const blob = m.blobs.find((b) => b.digest === digest)!;
-  const at = blob.offset - 512;
-  const part = m.archives[0]!.parts.find((p) => p.start <= at && at < p.start + p.size)!;
-  const path = join(dir, part.file);
-  const bytes = readFileSync(path);
-  const header = bytes.subarray(at - part.start, at - part.start + 512);
-  expect(header.toString('latin1', 0, 100)).toContain(digest.slice('sha256:'.length));
-  edit(header);
-  header.fill(32, 148, 156);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
-  writeFileSync(path, bytes);
+  patchTarHeader(dir, digest, edit);
   reseal(dir);
 }
 

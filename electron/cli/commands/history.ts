@@ -25,7 +25,8 @@ function line(op: OperationSummary): string {
       : '';
   const push = op.pushed !== undefined ? ` (${op.pushed} pushed, ${op.refused} refused)` : '';
   const saved = op.incremental ? ` (incremental: ${formatBytes(op.incremental.omittedBytes)} left out)` : '';
-  return `${when}  ${op.direction.padEnd(6)}  ${op.status.padEnd(10)}  ${op.transferId || '(no transfer)'}  ${what}${push}${saved}${where}  ${op.operator}@${op.host}${sig}${op.error ? `\n    error: ${op.error.message}` : ''}`;
+  const resumed = op.resumed?.length ? ` (finished ${op.resumed.length} interrupted run(s) of it)` : '';
+  return `${when}  ${op.direction.padEnd(6)}  ${op.status.padEnd(10)}  ${op.transferId || '(no transfer)'}  ${what}${push}${saved}${resumed}${where}  ${op.operator}@${op.host}${sig}${op.error ? `\n    error: ${op.error.message}` : ''}`;
 }
 
 export const historyCommand: Command = {

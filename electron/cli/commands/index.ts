@@ -63,7 +63,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'key',
-    summary: "show or export this station's signing key (Ed25519) and its fingerprint",
+    summary: "show, export or rotate this station's signing key (Ed25519) and its fingerprint",
     load: async () => (await import('./key.ts')).keyCommand,
   },
 ];

@@ -1,5 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { openBundle } from '../../engine/api/bundles.ts';
+import { checkManifestSignature, describeSignature, openBundle } from '../../engine/api/bundles.ts';
 import { UsageError } from '../../engine/api/errors.ts';
 import { platformLabel } from '../../engine/api/distribution.ts';
 import { formatBytes } from '../../../shared/format.ts';
@@ -25,9 +25,11 @@ export const inspectCommand: Command = {
       io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
       return 0;
     }
+    const signature = await checkManifestSignature(bundle.manifestDir);
     const lines = [
       `Transfer ${m.transferId}`,
       `  created ${m.createdAt} by ${m.tool.name} ${m.tool.version} (format ${m.formatVersion})`,
+      `  station key ${m.station?.fingerprint ?? '(not named: an older Ferry, or a d8 bundle)'}; ${describeSignature(signature)}`,
       `  ${m.totals.images} image(s), ${m.totals.blobs} blob(s), ${formatBytes(m.totals.blobBytes)}; ${m.totals.files} file(s), ${formatBytes(m.totals.archiveBytes)}`,
       ...(m.carriedFerry
         ? [

@@ -120,6 +120,7 @@ export const transferManifestShape = object({
   omitted: optional(array(omitted, { max: MANY })),
   carriedFerry: optional(carriedFerry),
   skipped: optional(array(object({ item: text, reason: text }), { max: MANY })),
+  station: optional(object({ fingerprint: string({ pattern: /^SHA256:[A-Za-z0-9+/]{43}$/ }) })),
 });
 
 /** What the shape cannot say: every name refers to an archive listed, and each archive's parts tile it. */

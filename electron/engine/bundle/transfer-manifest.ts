@@ -95,6 +95,8 @@ export interface TransferManifest {
   carriedFerry?: CarriedFerryRecord;
   /** Deckhouse: what the pull left out where d8 skips and warns, and why (absent when nothing was). */
   skipped?: SkippedItem[];
+  /** The key of the station that pulled it (and signs it): the signature must be by this key. */
+  station?: { fingerprint: string };
 }
 
 export interface SkippedItem {

@@ -110,6 +110,8 @@ interface PullHooks {
   onTransferId?(id: string): void;
   /** Incremental: blobs the target registry holds, per imported receipts. */
   inTarget?: Map<string, OmittedBlob>;
+  /** The key that signs the manifest, named in it. */
+  stationFingerprint?: string;
 }
 
 /** Pulls into a bundle; with a station, signs the manifest and records the pull in its ledger. */
@@ -136,15 +138,22 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
       incremental: inTarget ? { registry: inTarget.registry, receipts: inTarget.receipts } : false,
     },
   });
+  // The key in force as the pull starts names and signs its manifest, even if it is rotated meanwhile.
+  const key = station.key;
   return locked(options, async () => {
     let manifest: TransferManifest;
     let signature: SignatureFile;
     try {
       manifest = await pullBundle(options, {
-        onTransferId: (id) => (recorder.transferId = id),
+        stationFingerprint: key.fingerprint,
+        onTransferId: (id) => recorder.workingOn(id),
         ...(inTarget ? { inTarget: inTarget.blobs } : {}),
       });
-      signature = await signManifest(options.bundleDir, station.key);
+      if (manifest.station && manifest.station.fingerprint !== key.fingerprint)
+        throw new UsageError(
+          `${options.bundleDir} was pulled under the station key ${manifest.station.fingerprint}, which was rotated since: pull it again with --force`,
+        );
+      signature = await signManifest(options.bundleDir, key);
     } catch (err) {
       recorder.recordFailure(err);
       throw err;
@@ -321,6 +330,8 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
       ...(options.skipped?.length ? { skipped: options.skipped } : {}),
+      // Signed with the manifest: names the key a signature of this bundle must be by.
+      ...(hooks.stationFingerprint ? { station: { fingerprint: hooks.stationFingerprint } } : {}),
     };
     await writeTransferManifest(dir, manifest);
     return manifest;

@@ -9,7 +9,7 @@ import { entryHash, GENESIS_HASH, type EntryKind, type RawEntryRow } from './ent
 import { HEAD_FILE, readHead } from './head.ts';
 import type { Ledger } from './ledger.ts';
 import { stationKey } from '../signing/station-key.ts';
-import { keyPinOf, type KeyPinBody } from './key-pin.ts';
+import { keyChain } from './key-pin.ts';
 
 export interface AuditProblem {
   /** The entry where the chain breaks (for deleted entries: the first one missing). */
@@ -82,7 +82,8 @@ export function auditLedger(ledger: Ledger): AuditReport {
     let expectedSeq = 1;
     let prevStoredHash = GENESIS_HASH;
     let last: AuditReport['head'];
-    let pinned: KeyPinBody | undefined;
+    const keys = keyChain(ledger);
+    for (const p of keys.problems) add({ seq: p.seq, kind: 'key', message: p.message });
     let interruptedAppend: AuditReport['interrupted'];
     const rows = db
       .prepare(
@@ -103,7 +104,6 @@ export function auditLedger(ledger: Ledger): AuditReport {
       hash,
     ] of rows) {
       count++;
-      if (kind === 'key') pinned ??= keyPinOf(body);
       const entry = { kind, operationId, transferId, recordedAt };
       const what = `entry #${seq} (${kind}${transferId ? ` of transfer ${transferId}` : ''}, recorded ${recordedAt})`;
       if (seq !== expectedSeq) {
@@ -172,20 +172,26 @@ export function auditLedger(ledger: Ledger): AuditReport {
       add({ seq: lastSeq, kind: 'head', message: `${HEAD_FILE} cannot be trusted: ${head.reason}` });
     } else {
       const station = stationKey(ledger.home).fingerprint;
-      // Ledgers begun before key pinning trust the key in keys/, as they always did.
-      const trusted = pinned?.fingerprint ?? station;
-      if (pinned && station !== pinned.fingerprint) {
+      const current = keys.current;
+      if (current && station !== current.fingerprint) {
         add({
           seq: 0,
           kind: 'key',
-          message: `keys/ holds the key ${station}, not the key the ledger pins (${pinned.fingerprint}): the station key was replaced outside Ferry`,
+          message: keys.rotations.length
+            ? `keys/ holds the key ${station}, not the station key the ledger names (${current.fingerprint}, since entry #${current.since}): the station key was replaced outside Ferry (a key change is 'ferry key rotate', signed by the key before it)`
+            : `keys/ holds the key ${station}, not the key the ledger pins (${current.fingerprint}): the station key was replaced outside Ferry (a key change is 'ferry key rotate', signed by the key before it)`,
         });
       }
+      // The head is signed by the key that appended its entry (a rotation's own head: the old key);
+      // a head ahead of the ledger (an interrupted append) by the key in force now. Ledgers begun
+      // before key pinning trust the key in keys/, as they always did.
+      const expected = head.head.seq <= lastSeq ? keys.keyAt(head.head.seq) : current;
+      const trusted = expected?.fingerprint ?? station;
       if (head.fingerprint !== trusted) {
         add({
           seq: lastSeq,
           kind: 'head',
-          message: pinned
+          message: current
             ? `${HEAD_FILE} is signed by ${head.fingerprint}, not the key the ledger pins (${trusted})`
             : `${HEAD_FILE} is signed by ${head.fingerprint}, not by this station's key ${station}`,
         });

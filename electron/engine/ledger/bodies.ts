@@ -109,6 +109,8 @@ export interface OutcomeBody {
   incremental?: { omittedBlobs: number; omittedBytes: number; receipts: string[]; registry: string };
   /** Pull: each item left out where d8 skips and warns, and why. */
   skipped?: Array<{ item: string; reason: string }>;
+  /** Pull: earlier runs of this transfer, killed, that this one finished (each closed as superseded). */
+  resumed?: Array<{ operationId: string; startedAt: string }>;
 }
 
 export interface ReceiptBody {

@@ -18,8 +18,12 @@ export type EntryKind =
   | 'outcome'
   | 'receipt'
   | 'receipt-blob'
-  /** The station key the ledger pins (its first entry). */
-  | 'key';
+  /** The station key the ledger pins (its first entry), and each signed change of it. */
+  | 'key'
+  /** A pull names the transfer it works on as soon as it knows it (a killed pull is then findable). */
+  | 'transfer'
+  /** An interrupted pull closed by the run that finished its transfer. */
+  | 'superseded';
 
 /** What a caller appends; the ledger adds sequence, time, operation and hashes. */
 export interface NewEntry {

@@ -12,6 +12,7 @@ import type {
 } from './bodies.ts';
 import { bodyOf, type Entry } from './entry.ts';
 import type { Ledger } from './ledger.ts';
+import type { SupersededBody } from './interrupted-pulls.ts';
 
 export interface HistoryFilter {
   since?: Date;
@@ -54,6 +55,10 @@ export interface OperationSummary {
   incremental?: OutcomeBody['incremental'];
   skipped?: OutcomeBody['skipped'];
   signature?: { status: SignatureBody['status']; fingerprint?: string; trusted?: boolean };
+  /** Earlier runs of this pull, killed, that this one finished. */
+  resumed?: OutcomeBody['resumed'];
+  /** A killed run: the operation that finished its transfer. */
+  supersededBy?: string;
   images: HistoryImage[];
 }
 
@@ -87,7 +92,12 @@ function likeEscape(text: string): string {
 /** Operation ids matching the filter, newest first. */
 function matchingOperations(ledger: Ledger, filter: HistoryFilter): string[] {
   return ledger.run((db) => {
-    const where: string[] = ["kind = 'operation'"];
+    // A killed run that a later run finished is listed under that run (its `resumed`), not apart.
+    const where: string[] = [
+      "kind = 'operation'",
+      `operation_id NOT IN (SELECT operation_id FROM entries WHERE kind = 'superseded'
+         EXCEPT SELECT operation_id FROM entries WHERE kind = 'outcome')`,
+    ];
     const params: unknown[] = [];
     if (filter.since) {
       where.push('recorded_at >= ?');
@@ -136,6 +146,7 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
     const op = bodyOf<OperationBody>(start);
     const endEntry = list.find((e) => e.kind === 'outcome');
     const end = endEntry ? bodyOf<OutcomeBody>(endEntry) : undefined;
+    const supersededEntry = list.find((e) => e.kind === 'superseded');
     const sigEntry = list.find((e) => e.kind === 'signature');
     const sig = sigEntry ? bodyOf<SignatureBody>(sigEntry) : undefined;
     const transferId = list.map((e) => e.transferId).find((t) => t !== '') ?? '';
@@ -156,6 +167,8 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
       ...(end?.pushed !== undefined ? { pushed: end.pushed, refused: end.refused ?? 0 } : {}),
       ...(end?.incremental ? { incremental: end.incremental } : {}),
       ...(end?.skipped ? { skipped: end.skipped } : {}),
+      ...(end?.resumed ? { resumed: end.resumed } : {}),
+      ...(supersededEntry ? { supersededBy: bodyOf<SupersededBody>(supersededEntry).by } : {}),
       ...(sig
         ? {
             signature: {
@@ -188,6 +201,6 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
 
 export function history(ledger: Ledger, filter: HistoryFilter = {}): OperationSummary[] {
   const ids = matchingOperations(ledger, filter);
-  const entries = ledger.entriesOf(ids, ['operation', 'outcome', 'signature', 'image']);
+  const entries = ledger.entriesOf(ids, ['operation', 'outcome', 'signature', 'image', 'superseded']);
   return summarise(entries, ids);
 }

@@ -3,7 +3,7 @@
 // not at all), each chained to the one before by its hash; the signed head file follows every append.
 // One Ledger per data folder per process.
 import { LedgerError } from '../errors.ts';
-import { stationKey } from '../signing/station-key.ts';
+import { forgetStationKey, stationKey } from '../signing/station-key.ts';
 import { openDatabase, ledgerFailure, LEDGER_FILE, type Db } from './database.ts';
 import { canonicalJson } from '../signing/canonical-json.ts';
 import {
@@ -62,8 +62,16 @@ export class Ledger {
 
   /** Appends `entries` in order, in one transaction; returns the first and last sequence numbers. */
   append(context: AppendContext, entries: NewEntry[], at = new Date()): { first: number; last: number } {
-    if (entries.length === 0) throw new LedgerError('nothing to record');
-    const key = stationKey(this.home);
+    return this.appendGroups([{ context, entries }], at);
+  }
+
+  /** Appends entries of several operations in one transaction (a pull closing the runs it resumed). */
+  appendGroups(
+    groups: Array<{ context: AppendContext; entries: NewEntry[] }>,
+    at = new Date(),
+  ): { first: number; last: number } {
+    if (groups.every((g) => g.entries.length === 0)) throw new LedgerError('nothing to record');
+    let key = stationKey(this.home);
     const recordedAt = at.toISOString();
     return this.run((db) => {
       const insert = db.prepare(
@@ -76,6 +84,14 @@ export class Ledger {
         // sqlite_sequence remembers the highest number ever used, so a removed last entry leaves a gap.
         const used = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'entries'").get() as
           { seq: number } | undefined;
+        // Another process rotated the key since this one loaded it: sign with the key now in force.
+        const named = db
+          .prepare("SELECT subject FROM entries WHERE kind = 'key' ORDER BY seq DESC LIMIT 1")
+          .get() as { subject: string } | undefined;
+        if (named && named.subject !== key.fingerprint) {
+          forgetStationKey(this.home);
+          key = stationKey(this.home);
+        }
         let seq = Math.max(last?.seq ?? 0, used?.seq ?? 0);
         let prev = last?.hash ?? GENESIS_HASH;
         const first = seq + 1;
@@ -84,7 +100,7 @@ export class Ledger {
           ...(seq === 0
             ? [{ entry: keyPinEntry(key), context: { operationId: STATION_OPERATION, transferId: '' } }]
             : []),
-          ...entries.map((entry) => ({ entry, context })),
+          ...groups.flatMap((g) => g.entries.map((entry) => ({ entry, context: g.context }))),
         ];
         for (const { entry: e, context: c } of batch) {
           seq++;

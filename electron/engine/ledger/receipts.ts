@@ -187,6 +187,13 @@ export async function importReceipt(
       `${file}'s signature does not match its content: it was changed after it was signed`,
     );
   }
+  // The receipt names its station's key; a receipt signed by another key than the one it names
+  // was re-signed by someone else.
+  if (receipt.station?.fingerprint !== fingerprint) {
+    throw new SignatureError(
+      `${file} names the station key ${receipt.station?.fingerprint ?? '(none)'} but is signed by ${fingerprint}: refused`,
+    );
+  }
   if (trusted && trusted.fingerprint !== fingerprint) {
     throw new SignatureError(
       `${file} is signed by ${fingerprint}, not by the trusted key ${trusted.fingerprint}: refused`,

@@ -26,6 +26,7 @@ import type { NewEntry } from './entry.ts';
 import type { Ledger } from './ledger.ts';
 import { describeMedia } from '../media/media-info.ts';
 import type { Station } from './station.ts';
+import { interruptedPulls, supersededEntry, transferEntry } from './interrupted-pulls.ts';
 
 export interface OperationStart {
   direction: Direction;
@@ -168,6 +169,8 @@ export class OperationRecorder {
   private readonly ledger: Ledger;
   private readonly started = performance.now();
   private readonly start: OperationStart;
+  /** The folder as the start entry records it (interrupted runs into it are matched by it). */
+  private bundleDir = '';
   private finished = false;
 
   private constructor(ledger: Ledger, start: OperationStart) {
@@ -192,8 +195,16 @@ export class OperationRecorder {
       ...(start.requested ? { requested: start.requested } : {}),
       ...(start.options ? { options: start.options } : {}),
     };
+    recorder.bundleDir = body.bundleDir;
     recorder.append([{ kind: 'operation', subject: start.direction, body }]);
     return recorder;
+  }
+
+  /** The job knows its transfer now: recorded at once, so a run killed later is still tied to it. */
+  workingOn(transferId: string): void {
+    if (this.transferId === transferId) return;
+    this.transferId = transferId;
+    this.append([transferEntry(transferId)]);
   }
 
   private append(entries: NewEntry[]): void {
@@ -210,10 +221,13 @@ export class OperationRecorder {
     return { kind: 'outcome', subject: status, body };
   }
 
-  private finish(entries: NewEntry[]): void {
+  private finish(entries: NewEntry[], others: Parameters<Ledger['appendGroups']>[0] = []): void {
     if (this.finished) return;
     this.finished = true;
-    this.append(entries);
+    this.ledger.appendGroups([
+      { context: { operationId: this.operationId, transferId: this.transferId }, entries },
+      ...others,
+    ]);
   }
 
   private media(): NewEntry {
@@ -231,16 +245,29 @@ export class OperationRecorder {
           registry: omitted[0]!.registry,
         }
       : undefined;
-    this.finish([
-      { kind: 'signature', digest: undefined, body: signature },
-      this.media(),
-      ...manifestEntries(manifest),
-      this.outcome('succeeded', {
-        totals: totalsOf(manifest),
-        ...(incremental ? { incremental } : {}),
-        ...(manifest.skipped?.length ? { skipped: manifest.skipped } : {}),
-      }),
-    ]);
+    // Earlier runs of this transfer that were killed: closed here, in the same transaction.
+    const resumed = interruptedPulls(this.ledger, {
+      operationId: this.operationId,
+      transferId: manifest.transferId,
+      bundleDir: this.bundleDir,
+    });
+    this.finish(
+      [
+        { kind: 'signature', digest: undefined, body: signature },
+        this.media(),
+        ...manifestEntries(manifest),
+        this.outcome('succeeded', {
+          totals: totalsOf(manifest),
+          ...(incremental ? { incremental } : {}),
+          ...(manifest.skipped?.length ? { skipped: manifest.skipped } : {}),
+          ...(resumed.length ? { resumed } : {}),
+        }),
+      ],
+      resumed.map((r) => ({
+        context: { operationId: r.operationId, transferId: manifest.transferId },
+        entries: [supersededEntry(this.operationId)],
+      })),
+    );
   }
 
   verified(manifest: TransferManifest, report: VerifyReport, signature: SignatureCheck): void {

@@ -126,7 +126,7 @@ function operationSection(op: OperationDetail, index: number): string {
       }`
     : '';
   return `<section class="op">
-<h3>${index + 1}. ${esc(op.direction)} ${badge(op.status)}</h3>
+<h3>${index + 1}. ${esc(op.direction)} ${badge(op.status)}${op.supersededBy ? ` interrupted, finished by ${code(op.supersededBy)}` : ''}</h3>
 ${pairs([
   ['Operation', code(op.operationId)],
   ['Operator', esc(`${op.operator} on ${op.host}`)],

@@ -5,6 +5,10 @@ import { hostname, userInfo } from 'node:os';
 import { stationKey, type StationKey } from '../signing/station-key.ts';
 import { dataFolder } from './data-folder.ts';
 import { Ledger } from './ledger.ts';
+import { finishInterruptedRotation } from './key-rotation.ts';
+
+/** Folders whose interrupted key rotation (if any) this process has settled. */
+const settled = new Set<string>();
 
 export interface StationOptions {
   /** The data folder (see dataFolder()). */
@@ -43,7 +47,13 @@ export class Station {
 
   /** Opened on first use: a corrupt ledger stops the job before any work, with a clear error. */
   get ledger(): Ledger {
-    return Ledger.open(this.home);
+    const ledger = Ledger.open(this.home);
+    if (!settled.has(this.home)) {
+      // Before anything signs with the key: a rotation stopped after the ledger recorded it.
+      finishInterruptedRotation(ledger);
+      settled.add(this.home);
+    }
+    return ledger;
   }
 
   /** Created on first use, private key 0600. */

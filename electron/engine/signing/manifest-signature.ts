@@ -26,6 +26,8 @@ export type SignatureCheck =
       fingerprint: string;
       publicKey: string;
       signedAt?: string;
+      /** True when the manifest names the station key, and it is the signer. */
+      stationNamed?: boolean;
       /** Set when a trusted key was given: true when the signer is that key. */
       trusted?: boolean;
       trustedFingerprint?: string;
@@ -61,6 +63,17 @@ async function readSignatureFile(dir: string): Promise<Partial<SignatureFile> | 
   }
 }
 
+/** The station key the manifest names (pull writes it; older bundles have none). */
+function stationNamed(bytes: Buffer): string | undefined {
+  try {
+    const fp = (JSON.parse(bytes.toString('utf8')) as { station?: { fingerprint?: unknown } } | null)?.station
+      ?.fingerprint;
+    return typeof fp === 'string' ? fp : undefined;
+  } catch {
+    return undefined; // not JSON: opening the bundle reports it
+  }
+}
+
 /** Checks the bundle's signature (never throws for a bad one: the caller records, then refuses). */
 export async function checkManifestSignature(dir: string, trusted?: TrustedKey): Promise<SignatureCheck> {
   const trust = trusted ? { trustedFingerprint: trusted.fingerprint } : {};
@@ -93,10 +106,20 @@ export async function checkManifestSignature(dir: string, trusted?: TrustedKey):
       ...trust,
     };
   }
+  const named = stationNamed(bytes);
+  if (named !== undefined && named !== fingerprint) {
+    return {
+      status: 'invalid',
+      reason: `${TRANSFER_MANIFEST} names the station key ${named} but is signed by ${fingerprint}`,
+      fingerprint,
+      ...trust,
+    };
+  }
   return {
     status: 'signed',
     fingerprint,
     publicKey: sig.publicKey,
+    ...(named !== undefined ? { stationNamed: true } : {}),
     ...(typeof sig.signedAt === 'string' ? { signedAt: sig.signedAt } : {}),
     ...(trusted
       ? { trusted: trusted.fingerprint === fingerprint, trustedFingerprint: trusted.fingerprint }
@@ -128,7 +151,7 @@ export function requireAcceptedSignature(check: SignatureCheck, dir: string): vo
 export function describeSignature(check: SignatureCheck): string {
   switch (check.status) {
     case 'signed':
-      return `signed by ${check.fingerprint}${check.trusted === true ? ' (the trusted key)' : check.trusted === false ? ' (NOT the trusted key)' : ''}`;
+      return `signed by ${check.fingerprint}${check.trusted === true ? ' (the trusted key)' : check.trusted === false ? ' (NOT the trusted key)' : ''}${check.stationNamed ? ', the station key the manifest names' : ''}`;
     case 'unsigned':
       return 'not signed: where the bundle came from cannot be checked';
     case 'invalid':

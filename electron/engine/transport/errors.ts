@@ -1,8 +1,10 @@
 // The one place where network failures and HTTP statuses become Ferry errors. Each message names
 // the registry and says what to do; none carries a secret (FerryError redacts, and credentials are
 // registered as secrets before they are ever sent).
+import { isIP } from 'node:net';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { ErrorCodes } from '../../../shared/errors.ts';
+import type { ProxyEndpoint } from './proxy.ts';
 import {
   AuthError,
   CancelledError,
@@ -20,6 +22,8 @@ export interface ErrorContext {
   host: string;
   /** What was being done, for messages: 'GET /v2/app/manifests/1.0'. */
   what?: string;
+  /** The proxies configured (proxy.ts proxyEndpoints): a connection failure at one is the proxy's. */
+  proxies?: readonly ProxyEndpoint[];
 }
 
 /** Certificate problems: the peer is reachable but not trusted. */
@@ -58,6 +62,9 @@ interface CodedError {
   name?: unknown;
   message?: unknown;
   hostname?: unknown;
+  /** node:net's connect errors: the address and port that refused or did not answer. */
+  address?: unknown;
+  port?: unknown;
   cause?: unknown;
   errors?: unknown;
 }
@@ -77,6 +84,27 @@ function codeOf(e: CodedError): string {
 
 function hostnameOf(host: string): string {
   return host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+
+/** What a failure to reach the proxy itself means, by code. */
+const proxyUnreachable: Record<string, string> = {
+  ECONNREFUSED: 'refused the connection: nothing is listening there',
+  ENOTFOUND: 'is an unknown host',
+  EAI_AGAIN: 'could not be looked up (DNS)',
+  EAI_NONAME: 'is an unknown host',
+  EHOSTUNREACH: 'is unreachable (no route to host)',
+  ENETUNREACH: 'is unreachable (network unreachable)',
+  ETIMEDOUT: 'did not answer in time',
+};
+
+/** The proxy `e` failed to reach, when it is one: a connect error carries the address it tried. */
+function failedProxy(e: CodedError, proxies: readonly ProxyEndpoint[]): ProxyEndpoint | undefined {
+  return proxies.find((p) =>
+    typeof e.hostname === 'string' && e.address === undefined
+      ? e.hostname === p.hostname
+      : // A proxy given by name: node reports the address it resolved to, so the port decides.
+        e.port === p.port && (e.address === p.hostname || isIP(p.hostname) === 0),
+  );
 }
 
 /** The fix for an untrusted certificate, in the words of the CLI. */
@@ -111,6 +139,14 @@ export function mapTransportError(err: unknown, ctx: ErrorContext): FerryError {
       code === 'ABORT_ERR'
     ) {
       return new CancelledError(`cancelled while talking to ${host}${what}`, { cause: err });
+    }
+    const proxyFailure = proxyUnreachable[code];
+    const proxy = proxyFailure !== undefined ? failedProxy(e, ctx.proxies ?? []) : undefined;
+    if (proxy) {
+      return new UnreachableError(
+        `the proxy ${proxy.address} (${proxy.variable}) ${proxyFailure}, so registry ${host} cannot be reached${what}: start the proxy, fix ${proxy.variable}, or add ${hostnameOf(host)} to NO_PROXY`,
+        { cause: err, details: { host, proxy: proxy.address, code } },
+      );
     }
     const untrusted = untrustedCertificate[code];
     if (untrusted !== undefined) {

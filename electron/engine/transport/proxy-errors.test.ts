@@ -14,6 +14,29 @@ describe('proxy errors', () => {
     expect(mapped.message).toContain('registry.example:5000');
   });
 
+  const proxies = [
+    { address: 'http://10.0.0.5:3128', hostname: '10.0.0.5', port: 3128, variable: 'HTTPS_PROXY' },
+  ];
+  const refused = (address: string, port: number) =>
+    Object.assign(new Error(`connect ECONNREFUSED ${address}:${port}`), {
+      code: 'ECONNREFUSED',
+      address,
+      port,
+    });
+
+  it('blames a dead proxy on the proxy, naming it and the fix', () => {
+    const mapped = mapTransportError(refused('10.0.0.5', 3128), { host: 'registry.example:5000', proxies });
+    expect(mapped.message).toBe(
+      'the proxy http://10.0.0.5:3128 (HTTPS_PROXY) refused the connection: nothing is listening there, so registry registry.example:5000 cannot be reached: start the proxy, fix HTTPS_PROXY, or add registry.example to NO_PROXY',
+    );
+    expect(mapped.details).toMatchObject({ proxy: 'http://10.0.0.5:3128' });
+  });
+
+  it('still blames the registry when the refused address is the registry (NO_PROXY)', () => {
+    const mapped = mapTransportError(refused('10.0.0.9', 5000), { host: '10.0.0.9:5000', proxies });
+    expect(mapped.message).toMatch(/^registry 10\.0\.0\.9:5000 refused the connection/);
+  });
+
   it('still reports a real abort as cancelled', () => {
     const mapped = mapTransportError(new errors.RequestAbortedError(), { host: 'r.example' });
     expect(mapped).toBeInstanceOf(CancelledError);

@@ -1,49 +1,28 @@
 // Proxies from the environment, through a real forward proxy on 127.0.0.1 that sends every request
 // it is asked for (whatever the host name) to the fault server.
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../../../test/harness/fault-server.ts';
+import { startForwardProxy, type ForwardProxy } from '../../../test/harness/forward-proxy.ts';
 import { freePort } from '../../../test/harness/registry.ts';
 import { UnreachableError } from '../errors.ts';
-import { proxySettings } from './proxy.ts';
+import { proxyEndpoints, proxySettings } from './proxy.ts';
 import { createTransport } from './transport.ts';
 
 let registry: FaultServer;
-let proxy: Server;
+let proxy: ForwardProxy;
 let proxyUrl: string;
-const proxied: string[] = [];
+let proxied: string[];
 
 beforeAll(async () => {
   registry = await startFaultServer({ auth: 'none' });
-  const port = Number(registry.host.split(':')[1]);
-  proxy = createServer((req, res) => {
-    proxied.push(req.url ?? '');
-    const target = new URL(req.url ?? '/');
-    const upstream = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: `${target.pathname}${target.search}`,
-        method: req.method,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startForwardProxy({ host: '127.0.0.1', port: Number(registry.host.split(':')[1]) });
+  proxyUrl = proxy.url;
+  proxied = proxy.requests;
 });
 
 afterAll(async () => {
   await registry?.stop();
-  proxy?.closeAllConnections();
-  await new Promise<void>((resolve) => proxy?.close(() => resolve()));
+  await proxy?.stop();
 });
 
 async function ping(host: string, env: NodeJS.ProcessEnv): Promise<unknown> {
@@ -92,5 +71,14 @@ describe('proxies from the environment', () => {
       httpsProxy: 'http://p:3128',
       noProxy: 'corp.example,localhost,127.0.0.1,::1',
     });
+  });
+
+  it('names each proxy by its address without credentials, and the variable that set it', () => {
+    expect(
+      proxyEndpoints({ https_proxy: 'http://u:secret@proxy.corp:3128', HTTP_PROXY: 'https://[::1]' }),
+    ).toEqual([
+      { address: 'http://proxy.corp:3128', hostname: 'proxy.corp', port: 3128, variable: 'https_proxy' },
+      { address: 'https://[::1]', hostname: '::1', port: 443, variable: 'HTTP_PROXY' },
+    ]);
   });
 });

@@ -22,6 +22,45 @@ function firstSet(env: NodeJS.ProcessEnv, names: string[]): string {
   return '';
 }
 
+/** A proxy as error messages name it: its address without credentials, and the variable that set it. */
+export interface ProxyEndpoint {
+  /** `http://proxy.corp:3128`: scheme, host and port only, never a user or password. */
+  address: string;
+  hostname: string;
+  port: number;
+  variable: string;
+}
+
+function firstSetName(env: NodeJS.ProcessEnv, names: string[]): string | undefined {
+  return names.find((name) => env[name] !== undefined && env[name] !== '');
+}
+
+/**
+ * The proxies a request may go through, so a failure to reach one is reported as the proxy's
+ * (undici reports a dead proxy as the connection refused, with the proxy's address on the error).
+ */
+export function proxyEndpoints(env: NodeJS.ProcessEnv = process.env): ProxyEndpoint[] {
+  const out: ProxyEndpoint[] = [];
+  for (const names of [
+    ['https_proxy', 'HTTPS_PROXY'],
+    ['http_proxy', 'HTTP_PROXY'],
+  ]) {
+    const variable = firstSetName(env, names);
+    if (variable === undefined) continue;
+    let url: URL;
+    try {
+      url = new URL(env[variable]!);
+    } catch {
+      continue; // undici refuses it when the agent is made, with its own message
+    }
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!out.some((p) => p.hostname === hostname && p.port === port))
+      out.push({ address: `${url.protocol}//${url.host}`, hostname, port, variable });
+  }
+  return out;
+}
+
 /** The proxies the environment asks for, or undefined when none is set. */
 export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
   const httpProxy = firstSet(env, ['http_proxy', 'HTTP_PROXY']);

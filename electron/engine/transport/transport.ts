@@ -12,7 +12,7 @@ import { Authenticator } from './auth.ts';
 import { discardBody, isReplayable, readBodyText } from './body.ts';
 import { timeoutFromEnv } from './duration.ts';
 import { authRefused, mapTransportError, statusError } from './errors.ts';
-import { createBaseDispatcher } from './proxy.ts';
+import { createBaseDispatcher, proxyEndpoints } from './proxy.ts';
 import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } from './retry.ts';
 import type { SendToUrl } from './token.ts';
 import { tlsConnectOptions } from './tls.ts';
@@ -44,6 +44,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     timeoutMs,
     env,
   });
+  const proxies = proxyEndpoints(env);
   const retries = options.retries ?? defaultRetries;
   const retryPolicy = {
     retries,
@@ -138,7 +139,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       return res;
     } catch (err) {
       if (err instanceof FerryError) throw err;
-      throw mapTransportError(err, { host, what });
+      throw mapTransportError(err, { host, what, proxies });
     }
   }
 
@@ -158,7 +159,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       );
     } catch (err) {
       if (err instanceof FerryError) throw err;
-      throw mapTransportError(err, { host, what: `${req.method} ${url.pathname}` });
+      throw mapTransportError(err, { host, what: `${req.method} ${url.pathname}`, proxies });
     }
   }
 

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entryHash, type EntryKind } from '../../electron/engine/ledger/entry.ts';
+import { entryHash, type EntryKind, type EntryRow } from '../../electron/engine/ledger/entry.ts';
 import { writeHead } from '../../electron/engine/ledger/head.ts';
 import type { KeyRotationStatement } from '../../electron/engine/ledger/key-pin.ts';
 import { canonicalJson } from '../../electron/engine/signing/canonical-json.ts';
@@ -18,19 +18,6 @@ import {
   stationKey,
   type StationKey,
 } from '../../electron/engine/signing/station-key.ts';
-
-type Row = {
-  seq: number;
-  operation_id: string;
-  transfer_id: string;
-  kind: EntryKind;
-  recorded_at: string;
-  subject: string | null;
-  digest: string | null;
-  body: string;
-  prev_hash: string;
-  hash: string;
-};
 
 function withDb<T>(home: string, work: (db: Database.Database) => T): T {
   const db = new Database(join(home, 'ledger.db'));
@@ -95,7 +82,7 @@ export function forgeEdit(home: string, seq: number): void {
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'entries'")
       .all() as Array<{ name: string }>;
     for (const { name } of names) db.exec(`DROP TRIGGER ${name}`);
-    const rows = db.prepare('SELECT * FROM entries WHERE seq >= ? ORDER BY seq').all(seq) as Row[];
+    const rows = db.prepare('SELECT * FROM entries WHERE seq >= ? ORDER BY seq').all(seq) as EntryRow[];
     let prev = (
       db.prepare('SELECT hash FROM entries WHERE seq < ? ORDER BY seq DESC LIMIT 1').get(seq) as
         { hash: string } | undefined

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { IoError } from '../errors.ts';
+import { syncFolderSync } from '../util/write-file-atomic.ts';
 import { fingerprintOf, rawPublicKey, SIGNATURE_ALGORITHM } from './public-key.ts';
 
 export const KEY_FOLDER = 'keys';
@@ -119,16 +120,6 @@ export function stationKey(home: string): StationKey {
 // durably, before the ledger records the change; it replaces the current one only after that, so a
 // crash at any point leaves either the old key in force or a staged key the ledger already names.
 
-function syncKeyFolder(folder: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(folder, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function keyFromPem(pem: string, path: string): KeyObject {
   let privateKey: KeyObject;
   try {
@@ -159,7 +150,7 @@ export function stageStationKey(home: string): StationKey {
       closeSync(fd);
     }
     chmodSync(path, 0o600);
-    syncKeyFolder(folder);
+    syncFolderSync(folder);
   } catch (err) {
     throw ioError('stage', path, err);
   }
@@ -186,7 +177,7 @@ export function installStagedKey(home: string): StationKey {
   const privatePath = join(folder, PRIVATE_KEY_FILE);
   try {
     renameSync(staged, privatePath);
-    syncKeyFolder(folder);
+    syncFolderSync(folder);
   } catch (err) {
     throw ioError('install', staged, err);
   }

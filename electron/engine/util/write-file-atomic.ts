@@ -54,6 +54,11 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     rmSync(tmp, { force: true });
     throw err;
   }
+  syncFolderSync(dir);
+}
+
+/** syncFolder, synchronously. */
+export function syncFolderSync(dir: string): void {
   if (process.platform === 'win32') return;
   const folder = openSync(dir, 'r');
   try {

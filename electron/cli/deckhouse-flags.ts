@@ -15,36 +15,6 @@ export type NoEffectFlags = Record<string, OptionSpec & { noEffect: string }>;
 const notCarried = (what: string) => `Ferry does not carry ${what} yet`;
 
 const pullNoEffectFlags: NoEffectFlags = {
-  'no-installer': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave the installer behind',
-    noEffect: notCarried('the installer (installer.tar)'),
-  },
-  'installer-tag': {
-    type: 'string',
-    arg: 'TAG',
-    help: 'Deckhouse (d8 compatibility): the installer build to carry',
-    noEffect: notCarried('the installer (installer.tar)'),
-  },
-  'no-packages': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave the packages behind',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
-  'include-package': {
-    type: 'string',
-    multiple: true,
-    arg: 'NAME[@CONSTRAINT]',
-    help: 'Deckhouse (d8 compatibility): only these packages',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
-  'exclude-package': {
-    type: 'string',
-    multiple: true,
-    arg: 'NAME[@CONSTRAINT]',
-    help: 'Deckhouse (d8 compatibility): all packages but these',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
   'include-plugin': {
     type: 'string',
     multiple: true,
@@ -119,6 +89,31 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
     arg: '=vX.Y.Z',
     help: "Deckhouse: only this platform build (d8's exact form; the same as --deckhouse-tag vX.Y.Z)",
   },
+  'no-installer': {
+    type: 'boolean',
+    help: 'Deckhouse: leave the installer (<registry>/<path>/installer, installer.tar) behind',
+  },
+  'installer-tag': {
+    type: 'string',
+    arg: 'TAG',
+    help: 'Deckhouse: the installer build to carry (default latest)',
+  },
+  'no-packages': {
+    type: 'boolean',
+    help: 'Deckhouse: leave the packages behind (their release images still travel in package-versions.tar, as with d8)',
+  },
+  'include-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME[@CONSTRAINT]',
+    help: 'Deckhouse: only these packages (the --include-module syntax)',
+  },
+  'exclude-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME',
+    help: 'Deckhouse: all packages but these',
+  },
   strict: {
     type: 'boolean',
     help: 'Deckhouse: stop where d8 skips and warns (a module without channels, an odd extra_images.json entry)',
@@ -166,7 +161,12 @@ export function deckhouseSelectionFrom(
     noModules: v['no-modules'] === true,
     onlyExtraImages: v['only-extra-images'] === true,
     strict: v.strict === true,
+    noInstaller: v['no-installer'] === true,
+    noPackages: v['no-packages'] === true,
+    includePackages: list('include-package'),
+    excludePackages: list('exclude-package'),
   };
+  if (v['installer-tag'] !== undefined) selection.installerTag = v['installer-tag'] as string;
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;
   if (v['include-platform'] !== undefined) selection.deckhouseTag = platformPin(v);
   if (v['since-version'] !== undefined) selection.sinceVersion = v['since-version'] as string;

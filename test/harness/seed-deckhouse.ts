@@ -367,3 +367,81 @@ async function seedModule(recorder: SeedRecorder, root: string, name: string): P
     extra: await Promise.all(extraPushes.values()),
   };
 }
+
+/** What seedDeckhouseExtras adds: the installer and a packages catalog, as d8 4c2e288 pulls them. */
+export interface DeckhouseExtrasSeed {
+  /** `<registry root>/installer` (the source without its edition segment). */
+  installerRepository: string;
+  /** Tag → `<installer repository>:<tag>` ('latest' and 'v1.2'). */
+  installer: Record<string, PushedImage>;
+  /** `ingress`: channels and two versions with an extra image; `dev-tools`: a version tag only, no channels. */
+  packages: Record<string, { repository: string; versions: string[]; versionTags: string[] }>;
+}
+
+export const PACKAGE_CHANNELS: Record<ReleaseChannel, string> = {
+  alpha: 'v0.2.0',
+  beta: 'v0.2.0',
+  'early-access': 'v0.2.0',
+  stable: 'v0.1.0',
+  'rock-solid': 'v0.1.0',
+};
+
+/**
+ * Adds to a seeded edition root (whose last segment is an edition, e.g. `d8full/ee`) what d8 carries
+ * beyond the platform, security and modules: `<parent>/installer:{latest,v1.2}` and
+ * `<root>/packages` (catalog tags), `packages/<p>:<v>` with images_digests.json and
+ * extra_images.json, `packages/<p>/version:<channel|v>` and `packages/<p>/extra/<x>:<tag>`.
+ */
+export async function seedDeckhouseExtras(reg: RunningRegistry, root: string): Promise<DeckhouseExtrasSeed> {
+  const client = createRegistryClient(reg);
+  const recorder = new SeedRecorder(client, reg.host);
+  const installerRepository = `${root.split('/').slice(0, -1).join('/')}/installer`;
+  try {
+    const installer: Record<string, PushedImage> = {};
+    for (const tag of ['latest', 'v1.2'])
+      installer[tag] = await recorder.pushImage(
+        installerRepository,
+        await fileImage({ 'installer.txt': `installer ${tag}` }, 'docker'),
+        [tag],
+      );
+    const packages: DeckhouseExtrasSeed['packages'] = {};
+    const ingress = `${root}/packages/ingress`;
+    const app = await recorder.pushImage(ingress, await fileImage({ 'app.txt': 'ingress controller' }));
+    await recorder.pushImage(`${ingress}/extra/tool`, await fileImage({ 'tool.txt': 'tool v1' }), ['v1']);
+    for (const version of ['v0.1.0', 'v0.2.0']) {
+      await recorder.pushImage(
+        ingress,
+        await fileImage({
+          'images_digests.json': JSON.stringify({ controller: app.digest }),
+          'extra_images.json': JSON.stringify({ tool: 'v1' }),
+        }),
+        [version],
+      );
+      await recorder.pushImage(
+        `${ingress}/version`,
+        await fileImage({ 'version.json': versionJson(version) }),
+        [version, ...channelsOf(PACKAGE_CHANNELS, version)],
+      );
+    }
+    packages.ingress = {
+      repository: ingress,
+      versions: ['v0.1.0', 'v0.2.0'],
+      versionTags: ['v0.1.0', 'v0.2.0', ...RELEASE_CHANNELS],
+    };
+    const dev = `${root}/packages/dev-tools`;
+    await recorder.pushImage(dev, await fileImage({ 'dev.txt': 'dev tools' }), ['v0.0.1']);
+    await recorder.pushImage(`${dev}/version`, await fileImage({ 'version.json': versionJson('v0.0.1') }), [
+      'v0.0.1',
+    ]);
+    packages['dev-tools'] = { repository: dev, versions: ['v0.0.1'], versionTags: ['v0.0.1'] };
+    for (const name of Object.keys(packages))
+      await recorder.pushImage(
+        `${root}/packages`,
+        simpleImage({ layers: [], labels: { 'ferry.test/package': name } }),
+        [name],
+      );
+    return { installerRepository, installer, packages };
+  } finally {
+    await client.close();
+  }
+}

@@ -238,14 +238,6 @@ describe("d8's flags and environment", () => {
         '--insecure',
         '--dry-run',
         '--no-security-db',
-        '--no-installer',
-        '--installer-tag',
-        'latest',
-        '--no-packages',
-        '--include-package',
-        'p',
-        '--exclude-package',
-        'q',
         '--include-plugin',
         'x',
         '--skip-vex-images',
@@ -257,17 +249,7 @@ describe("d8's flags and environment", () => {
       { ...env, D8_MIRROR_TIMEOUT: '1h30m' },
     );
     expect(run.code).toBe(0);
-    for (const flag of [
-      'no-installer',
-      'installer-tag',
-      'no-packages',
-      'include-package',
-      'exclude-package',
-      'include-plugin',
-      'skip-vex-images',
-      'proxy-registry',
-      'verbose-summary',
-    ])
+    for (const flag of ['include-plugin', 'skip-vex-images', 'proxy-registry', 'verbose-summary'])
       expect(
         run.stderr.split('\n').filter((l) => l.startsWith(`--${flag} has no effect in Ferry: `)),
       ).toHaveLength(1);

@@ -28,9 +28,7 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
   const name = (at < 0 ? text : text.slice(0, at)).trim();
   const constraint = at < 0 ? undefined : text.slice(at + 1).trim();
   if (!moduleName.test(name)) {
-    throw new UsageError(
-      `${flag} '${text}': '${name}' is not a module name (lowercase letters, digits, '-')`,
-    );
+    throw new UsageError(`${flag} '${text}': '${name}' is not a ${flag.includes('package') ? 'package' : 'module'} name (lowercase letters, digits, '-')`);
   }
   return { name, constraint: constraint === '' ? undefined : constraint };
 }
@@ -75,9 +73,15 @@ export function parseModuleConstraint(text: string | undefined, flag = '--includ
   return { kind: 'range', text, range, anchors: anchors(range) };
 }
 
-export function parseModuleFilter(include: string[] = [], exclude: string[] = []): ModuleFilter {
+/** Packages take the same filter syntax as modules (d8 reuses its module filter), under their own flags. */
+export function parseModuleFilter(
+  include: string[] = [],
+  exclude: string[] = [],
+  noun: 'module' | 'package' = 'module',
+): ModuleFilter {
+  const [includeFlag, excludeFlag] = [`--include-${noun}`, `--exclude-${noun}`];
   if (include.length > 0 && exclude.length > 0) {
-    throw new UsageError('--include-module and --exclude-module cannot be combined: use one or the other');
+    throw new UsageError(`${includeFlag} and ${excludeFlag} cannot be combined: use one or the other`);
   }
   const filter: ModuleFilter = {
     mode: include.length > 0 ? 'include' : exclude.length > 0 ? 'exclude' : 'all',
@@ -85,23 +89,28 @@ export function parseModuleFilter(include: string[] = [], exclude: string[] = []
     exclude: new Set(),
   };
   for (const text of include) {
-    const { name, constraint } = splitFlag('--include-module', text);
+    const { name, constraint } = splitFlag(includeFlag, text);
     const list = filter.include.get(name) ?? [];
-    list.push(parseModuleConstraint(constraint));
+    list.push(parseModuleConstraint(constraint, includeFlag));
     filter.include.set(name, list);
   }
   // d8 accepts a version on an exclusion and ignores it: the whole module stays behind.
-  for (const text of exclude) filter.exclude.add(splitFlag('--exclude-module', text).name);
+  for (const text of exclude) filter.exclude.add(splitFlag(excludeFlag, text).name);
   return filter;
 }
 
 /** The modules a filter keeps, in the source's order; an included module the source lacks is an error. */
-export function selectModules(filter: ModuleFilter, available: string[], where: string): string[] {
+export function selectModules(
+  filter: ModuleFilter,
+  available: string[],
+  where: string,
+  noun: 'module' | 'package' = 'module',
+): string[] {
   if (filter.mode === 'include') {
     const missing = [...filter.include.keys()].filter((m) => !available.includes(m));
     if (missing.length > 0) {
       throw new UsageError(
-        `module${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${where} (it has: ${available.join(', ') || 'none'})`,
+        `${noun}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${where} (it has: ${available.join(', ') || 'none'})`,
       );
     }
     return available.filter((m) => filter.include.has(m));

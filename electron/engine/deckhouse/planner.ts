@@ -1,6 +1,6 @@
 // Plans a Deckhouse distribution pull the way `d8 mirror pull` defines it: the platform (release
 // channels, versions, installer image lists), the security databases and the modules with their
-// filters. The result is plain ImageRequests whose targets are paths relative to the edition root;
+// filters, the installer and the packages. The result is plain ImageRequests whose targets are paths relative to the edition root;
 // the bundle writer places them in d8's archives (layout-paths.ts). Flag conflicts are usage errors
 // raised before any request is made.
 import type { SemVer } from 'semver';
@@ -14,6 +14,8 @@ import { normalizeModulesSuffix } from './layout-paths.ts';
 import { parseModuleFilter, type ModuleFilter } from './module-filter.ts';
 import { PlanContext } from './plan-context.ts';
 import { planModules, type ModulePlan } from './plan-modules.ts';
+import { DEFAULT_INSTALLER_TAG, planInstaller } from './plan-installer.ts';
+import { planPackages } from './plan-packages.ts';
 import { planPlatform, type PlatformPlan } from './plan-platform.ts';
 import { planSecurity } from './plan-security.ts';
 import { parseSinceVersion } from './versions.ts';
@@ -34,6 +36,13 @@ export interface DeckhouseSelection {
   onlyExtraImages?: boolean;
   /** Stop where d8 would skip and warn (a module without channels, an odd extra_images.json entry). */
   strict?: boolean;
+  /** d8's --no-installer: leave `<root>/installer` (installer.tar) behind. */
+  noInstaller?: boolean;
+  /** d8's --installer-tag (default latest). */
+  installerTag?: string;
+  noPackages?: boolean;
+  includePackages?: string[];
+  excludePackages?: string[];
 }
 
 /** A selection checked and parsed: what planDeckhouse works from. */
@@ -50,6 +59,10 @@ export interface ParsedSelection {
   modules: boolean;
   onlyExtraImages: boolean;
   strict: boolean;
+  installer: boolean;
+  installerTag: string;
+  packages: boolean;
+  packageFilter: ModuleFilter;
 }
 
 export interface DeckhousePlan {
@@ -60,6 +73,11 @@ export interface DeckhousePlan {
   platform?: PlatformPlan;
   security: string[];
   modules: ModulePlan[];
+  /** The installer image carried (installer.tar), when the source has it. */
+  installer?: string;
+  packages: ModulePlan[];
+  /** Packages whose release images travel in package-versions.tar (always, as d8 does). */
+  packageVersions: string[];
 }
 
 export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
@@ -77,6 +95,9 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     throw new UsageError(`--deckhouse-tag '${selection.deckhouseTag}' is not a valid tag`);
   }
   const filter = parseModuleFilter(selection.includeModules, selection.excludeModules);
+  const packageFilter = parseModuleFilter(selection.includePackages, selection.excludePackages, 'package');
+  const installerTag = selection.installerTag ?? DEFAULT_INSTALLER_TAG;
+  if (!isValidTag(installerTag)) throw new UsageError(`--installer-tag '${installerTag}' is not a valid tag`);
   const parsed: ParsedSelection = {
     registry,
     root,
@@ -89,12 +110,17 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     modules: selection.noModules !== true || filter.mode === 'include' || selection.onlyExtraImages === true,
     onlyExtraImages: selection.onlyExtraImages === true,
     strict: selection.strict === true,
+    installer: selection.noInstaller !== true,
+    installerTag,
+    // As modules: naming packages, or --only-extra-images (d8 pull.go), overrides --no-packages.
+    packages:
+      selection.noPackages !== true || packageFilter.mode === 'include' || selection.onlyExtraImages === true,
+    packageFilter,
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
-  if (!parsed.platform && !parsed.security && !parsed.modules) {
-    throw new UsageError('--no-platform, --no-security-db and --no-modules together leave nothing to pull');
-  }
+  // Everything switched off still carries the package release images, as d8 (pull.go); a source
+  // without them leaves the plan empty, which the pull refuses as "nothing to pull".
   return parsed;
 }
 
@@ -120,7 +146,15 @@ export async function planDeckhouse(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   const source = `${selection.registry}/${selection.root}`;
-  const plan: DeckhousePlan = { source, requests: [], skipped: ctx.skipped, security: [], modules: [] };
+  const plan: DeckhousePlan = {
+    source,
+    requests: [],
+    skipped: ctx.skipped,
+    security: [],
+    modules: [],
+    packages: [],
+    packageVersions: [],
+  };
   if (selection.platform) {
     plan.platform = await planPlatform(ctx, {
       ignoreSuspend: selection.ignoreSuspend,
@@ -136,6 +170,10 @@ export async function planDeckhouse(
       }; ${p.listedImages} installer-listed image reference(s)`,
     );
   }
+  if (selection.installer) {
+    const installer = await planInstaller(ctx, selection.installerTag);
+    if (installer) plan.installer = installer;
+  }
   if (selection.security) {
     plan.security = await planSecurity(ctx);
     if (plan.security.length) ctx.log(`security databases: ${plan.security.join(', ')}`);
@@ -148,6 +186,15 @@ export async function planDeckhouse(
     });
     for (const m of plan.modules) ctx.log(`module ${m.name}: ${m.versions.join(', ') || 'no versions'}`);
   }
+  // Package release images travel on every pull, as d8's PullPackageVersions; the packages when asked.
+  const packages = await planPackages(ctx, {
+    filter: selection.packageFilter,
+    packages: selection.packages,
+    onlyExtraImages: selection.onlyExtraImages,
+  });
+  plan.packages = packages.packages;
+  plan.packageVersions = packages.versions;
+  for (const p of plan.packages) ctx.log(`package ${p.name}: ${p.versions.join(', ') || 'no versions'}`);
   plan.requests = ctx.all();
   return plan;
 }

@@ -75,6 +75,8 @@ export interface PushReport {
   ok: boolean;
   /** Deckhouse bundles: the modules pushed, and the repository their discovery tags are in. */
   modules?: { repository: string; names: string[] };
+  /** Deckhouse bundles: the packages pushed, and the repository their discovery tags are in. */
+  packages?: { repository: string; names: string[] };
   /** Who signed the bundle's manifest. */
   signature?: SignatureCheck;
 }

@@ -22,12 +22,6 @@ const pullNoEffectFlags: NoEffectFlags = {
     help: 'Deckhouse (d8 compatibility): also this d8 CLI plugin',
     noEffect: notCarried('d8 CLI plugins (plugin-<n>.tar)'),
   },
-  'skip-vex-images': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave VEX attestations behind',
-    noEffect:
-      'Ferry carries attestations with their images; --no-signatures leaves every signature, attestation and SBOM behind',
-  },
   'proxy-registry': {
     type: 'boolean',
     help: 'Deckhouse (d8 compatibility): the source cannot list tags',
@@ -114,6 +108,10 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
     arg: 'NAME',
     help: 'Deckhouse: all packages but these',
   },
+  'skip-vex-images': {
+    type: 'boolean',
+    help: "Deckhouse: skip d8's VEX attestations of images referenced by tag (<tag>.att); --no-signatures leaves every signature, attestation and SBOM behind",
+  },
   strict: {
     type: 'boolean',
     help: 'Deckhouse: stop where d8 skips and warns (a module without channels, an odd extra_images.json entry)',
@@ -165,6 +163,7 @@ export function deckhouseSelectionFrom(
     noPackages: v['no-packages'] === true,
     includePackages: list('include-package'),
     excludePackages: list('exclude-package'),
+    skipVexImages: v['skip-vex-images'] === true,
   };
   if (v['installer-tag'] !== undefined) selection.installerTag = v['installer-tag'] as string;
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;

@@ -376,6 +376,8 @@ export interface DeckhouseExtrasSeed {
   installer: Record<string, PushedImage>;
   /** `ingress`: channels and two versions with an extra image; `dev-tools`: a version tag only, no channels. */
   packages: Record<string, { repository: string; versions: string[]; versionTags: string[] }>;
+  /** d8's VEX attestations of tag-referenced images: `modules/console:v1.3.1.att`, `.../extra/scanner:v1.att`. */
+  vex: PushedImage[];
 }
 
 export const PACKAGE_CHANNELS: Record<ReleaseChannel, string> = {
@@ -440,7 +442,19 @@ export async function seedDeckhouseExtras(reg: RunningRegistry, root: string): P
         simpleImage({ layers: [], labels: { 'ferry.test/package': name } }),
         [name],
       );
-    return { installerRepository, installer, packages };
+    const vex = [
+      await recorder.pushImage(
+        `${root}/modules/console`,
+        await fileImage({ 'vex.json': '{"statements":[]}' }),
+        ['v1.3.1.att'],
+      ),
+      await recorder.pushImage(
+        `${root}/modules/console/extra/scanner`,
+        await fileImage({ 'vex.json': '{"statements":["scanner"]}' }),
+        ['v1.att'],
+      ),
+    ];
+    return { installerRepository, installer, packages, vex };
   } finally {
     await client.close();
   }

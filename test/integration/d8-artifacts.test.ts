@@ -175,6 +175,30 @@ describe('packages (d8 packages.go)', () => {
   });
 });
 
+describe("VEX attestations of tag-referenced images (d8's <tag>.att)", () => {
+  it('travel beside module and extra images; --skip-vex-images leaves them behind', async () => {
+    const args = [
+      '--no-platform',
+      '--no-security-db',
+      '--no-installer',
+      '--no-packages',
+      '-i',
+      'console@=v1.3.1',
+    ];
+    const att = (m: TransferManifest) =>
+      m.images
+        .filter((i) => i.target.tag?.endsWith('.att'))
+        .map((i) => `${i.archive} ${i.target.repository}:${i.target.tag}@${i.digest}`)
+        .sort();
+    const { manifest } = await pull(args);
+    expect(att(manifest)).toEqual([
+      `module-console.tar modules/console/extra/scanner:v1.att@${extras.vex[1]!.digest}`,
+      `module-console.tar modules/console:v1.3.1.att@${extras.vex[0]!.digest}`,
+    ]);
+    expect(att((await pull([...args, '--skip-vex-images'])).manifest)).toEqual([]);
+  });
+});
+
 describe('push: installer and package discovery tags (d8 push.go createPackagesIndex)', () => {
   it('a Ferry bundle: installer under <target>/installer, <target>/packages:<p> for packages that travelled', async () => {
     const { dir } = await pull(['--no-platform', '--no-security-db', '--no-modules']);

@@ -240,7 +240,6 @@ describe("d8's flags and environment", () => {
         '--no-security-db',
         '--include-plugin',
         'x',
-        '--skip-vex-images',
         '--proxy-registry',
         '--verbose-summary',
         '-i',

@@ -28,7 +28,9 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
   const name = (at < 0 ? text : text.slice(0, at)).trim();
   const constraint = at < 0 ? undefined : text.slice(at + 1).trim();
   if (!moduleName.test(name)) {
-    throw new UsageError(`${flag} '${text}': '${name}' is not a ${flag.includes('package') ? 'package' : 'module'} name (lowercase letters, digits, '-')`);
+    throw new UsageError(
+      `${flag} '${text}': '${name}' is not a ${flag.includes('package') ? 'package' : 'module'} name (lowercase letters, digits, '-')`,
+    );
   }
   return { name, constraint: constraint === '' ? undefined : constraint };
 }

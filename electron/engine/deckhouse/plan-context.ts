@@ -23,6 +23,8 @@ export class PlanContext {
   readonly skipped: Array<{ item: string; reason: string }> = [];
   /** --strict: refuse instead of skipping. */
   readonly strict: boolean;
+  /** Look up d8's VEX attestations of tag-referenced images (`<repo>:<tag>.att`); off with --skip-vex-images. */
+  readonly vex: boolean;
 
   constructor(options: {
     store: BlobSource;
@@ -32,8 +34,10 @@ export class PlanContext {
     emit?: JobEventListener;
     concurrency?: number;
     strict?: boolean;
+    vex?: boolean;
   }) {
     this.strict = options.strict === true;
+    this.vex = options.vex !== false;
     this.store = options.store;
     this.registry = options.registry;
     this.root = options.root;
@@ -60,6 +64,18 @@ export class PlanContext {
       source: { registry: this.registry, repository: sourceRepository, reference },
       target: { repository: path, tag: targetTag },
     });
+  }
+
+  /**
+   * The VEX attestation d8 carries beside an image referenced by tag: `<repo>:<tag>.att`, when the
+   * source has it (d8 platform.go FindVexImage, modules.go findVexImage). Images referenced by digest
+   * need no lookup: their cosign `sha256-<hex>.att` travels with them (copy/resolve.ts).
+   */
+  async addVex(sourceRepository: string, tag: string, path: string): Promise<void> {
+    if (!this.vex || tag.startsWith('sha256:')) return;
+    const att = `${tag}.att`;
+    if (await this.limit(() => this.exists(sourceRepository, att)))
+      this.add(sourceRepository, att, path, att);
   }
 
   /** Sorted by destination, so the same distribution always gives the same plan (resume relies on it). */

@@ -154,6 +154,7 @@ async function planModule(
       );
       if (!options.onlyExtraImages) {
         ctx.add(repo, version, path, version);
+        await ctx.addVex(repo, version, path);
         if (withRelease.has(version)) ctx.add(releaseRepo, version, releasePath, version);
         for (const digest of digests) ctx.add(repo, digest, path);
         appImages += digests.length;
@@ -169,6 +170,8 @@ async function planModule(
           continue;
         }
         ctx.add(extraRepo, extra.tag, `${path}/extra/${extra.name}`, extra.tag);
+        // Ferry looks in the extra image's own repository; d8 asks the module's (modules.go findVexImage).
+        await ctx.addVex(extraRepo, extra.tag, `${path}/extra/${extra.name}`);
         extraImages += 1;
       }
     }),

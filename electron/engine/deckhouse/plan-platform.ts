@@ -113,6 +113,7 @@ async function planVersion(
   }
   for (const digest of digests) ctx.add(ctx.root, digest, '');
   for (const tag of tags) ctx.add(ctx.root, tag, '');
+  await Promise.all(tags.map((tag) => ctx.addVex(ctx.root, tag, '')));
   return digests.length + tags.length;
 }
 

@@ -43,6 +43,8 @@ export interface DeckhouseSelection {
   noPackages?: boolean;
   includePackages?: string[];
   excludePackages?: string[];
+  /** d8's --skip-vex-images: no `<tag>.att` lookups. */
+  skipVexImages?: boolean;
 }
 
 /** A selection checked and parsed: what planDeckhouse works from. */
@@ -63,6 +65,7 @@ export interface ParsedSelection {
   installerTag: string;
   packages: boolean;
   packageFilter: ModuleFilter;
+  vex: boolean;
 }
 
 export interface DeckhousePlan {
@@ -116,6 +119,7 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     packages:
       selection.noPackages !== true || packageFilter.mode === 'include' || selection.onlyExtraImages === true,
     packageFilter,
+    vex: selection.skipVexImages !== true,
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
@@ -141,6 +145,7 @@ export async function planDeckhouse(
     registry: selection.registry,
     root: selection.root,
     strict: selection.strict,
+    vex: selection.vex,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { emit: options.onEvent } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),

@@ -1,8 +1,9 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
 // The resource itself is the engine's (pushOutputs).
+import { UsageError } from '../engine/api/errors.ts';
 import { writeFileAtomic } from '../engine/api/files.ts';
-import type { PushOutputs } from '../engine/api/push.ts';
+import { bundleDeckhouseReleases, type PushOutputs } from '../engine/api/push.ts';
 import type { CommandIO, OptionSpec, ParsedArgs } from './command.ts';
 import type { NoEffectFlags } from './deckhouse-flags.ts';
 
@@ -23,12 +24,39 @@ export const deckhousePushFlags: Record<string, OptionSpec> = {
     arg: 'PATH',
     help: 'Deckhouse bundles: put modules under <path>/PATH (default /modules)',
   },
+  'deckhouse-releases': {
+    type: 'string',
+    arg: 'FILE',
+    help: "Deckhouse bundles: write deckhousereleases.yaml (d8's DeckhouseReleases, from the bundle's release-channel images) to FILE",
+  },
   'module-source': {
     type: 'string',
     arg: 'FILE',
     help: 'Deckhouse bundles: write a ModuleSource (and the pull Secret) for the pushed modules to FILE',
   },
 };
+
+/** `--deckhouse-releases FILE`: the DeckhouseReleases of the bundle's platform versions, written whole. */
+export async function writeDeckhouseReleases(
+  args: ParsedArgs,
+  io: CommandIO,
+  bundleDirs: string[],
+): Promise<void> {
+  const file = args.values['deckhouse-releases'] as string | undefined;
+  if (file === undefined || args.values['dry-run']) return;
+  const releases = await bundleDeckhouseReleases(bundleDirs, io.signal);
+  for (const problem of releases.problems) io.stderr.write(`deckhousereleases.yaml: left out ${problem}\n`);
+  if (!releases.versions.length) {
+    throw new UsageError(
+      `--deckhouse-releases ${file}: the bundle carries no platform release (release-channel:vX.Y.Z); nothing to write`,
+    );
+  }
+  await writeFileAtomic(file, releases.yaml);
+  if (!args.values.json)
+    io.stdout.write(
+      `wrote ${releases.versions.length} DeckhouseRelease(s) to ${file}: kubectl apply -f ${file}\n`,
+    );
+}
 
 /** After a push: print the ModuleSource for a Deckhouse bundle's modules, and write it when asked. */
 export async function reportModuleSource(

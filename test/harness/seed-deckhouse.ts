@@ -157,6 +157,23 @@ function versionJson(version: string): string {
   return JSON.stringify({ version });
 }
 
+/**
+ * A platform release-channel image's files as Deckhouse publishes them: version.json with the
+ * release's requirements and disruptions (keyed by X.Y), and changelog.yaml, which d8 turns into
+ * deckhousereleases.yaml.
+ */
+export function platformReleaseFiles(version: string): Record<string, string> {
+  const minor = version.replace(/^v(\d+\.\d+)\..*$/, '$1');
+  return {
+    'version.json': JSON.stringify({
+      version,
+      requirements: { k8s: '1.27', nodesMinimalOSVersionUbuntu: '18.04' },
+      disruptions: { [minor]: ['ingressNginx'] },
+    }),
+    'changelog.yaml': `global:\n  fixes:\n    - summary: Fixed ${version}.\n      pull_request: https://example.invalid/${version}\n`,
+  };
+}
+
 function channelsOf(channels: Record<ReleaseChannel, string>, version: string): string[] {
   return RELEASE_CHANNELS.filter((channel) => channels[channel] === version);
 }
@@ -209,11 +226,10 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
   const versions = PLATFORM_VERSIONS;
   const releaseChannel = Promise.all(
     versions.map(async (version) =>
-      recorder.pushImage(
-        `${root}/release-channel`,
-        await fileImage({ 'version.json': versionJson(version) }),
-        [version, ...channelsOf(PLATFORM_CHANNELS, version)],
-      ),
+      recorder.pushImage(`${root}/release-channel`, await fileImage(platformReleaseFiles(version)), [
+        version,
+        ...channelsOf(PLATFORM_CHANNELS, version),
+      ]),
     ),
   );
   const platform = Promise.all(

@@ -3,10 +3,11 @@
 // --no-installer, --installer-tag), packages (package-<p>.tar, the always-written
 // package-versions.tar, --no-packages, --include-package, --exclude-package) and their discovery
 // tags on push, also for a bundle d8 wrote. Each case fails on the code before the change.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
 import { createRegistryClient } from '../harness/registry-client.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
@@ -172,6 +173,82 @@ describe('packages (d8 packages.go)', () => {
     expect(run.stdout).toContain(`installer: ${source.host}/${extras.installerRepository}:latest`);
     expect(run.stdout).toMatch(/^package ingress: v0\.1\.0, v0\.2\.0; channels alpha=v0\.2\.0/m);
     expect(run.stdout).toContain('package release images (package-versions.tar): dev-tools, ingress');
+  });
+});
+
+/** The DeckhouseRelease documents of a deckhousereleases.yaml. */
+function releasesIn(file: string): Array<Record<string, unknown> & { metadata: { name: string } }> {
+  const text = readFileSync(file, 'utf8');
+  expect(text.startsWith('---\n')).toBe(true);
+  return parseAllDocuments(text).map(
+    (d) => d.toJS() as Record<string, unknown> & { metadata: { name: string } },
+  );
+}
+
+describe('deckhousereleases.yaml (d8 platform/deckhouse_releases.go)', () => {
+  const platformOnly = ['--no-modules', '--no-security-db', '--no-installer', '--no-packages'];
+
+  it('a pull that reads the channels writes one DeckhouseRelease per version beside the archives', async () => {
+    const { dir, manifest } = await pull(platformOnly);
+    const versions = [
+      ...new Set(
+        manifest.images
+          .filter((i) => i.target.repository === 'release-channel' && /^v\d/.test(i.target.tag ?? ''))
+          .map((i) => i.target.tag!),
+      ),
+    ];
+    const docs = releasesIn(join(dir, 'deckhousereleases.yaml'));
+    expect(docs.map((d) => d.metadata.name).sort()).toEqual(versions.sort());
+    expect(docs.find((d) => d.metadata.name === 'v1.69.2')).toEqual({
+      apiVersion: 'deckhouse.io/v1alpha1',
+      kind: 'DeckhouseRelease',
+      metadata: { name: 'v1.69.2' },
+      approved: false,
+      spec: {
+        version: 'v1.69.2',
+        requirements: { k8s: '1.27', nodesMinimalOSVersionUbuntu: '18.04' },
+        disruptions: ['ingressNginx'],
+        changelog: {
+          global: { fixes: [{ summary: 'Fixed v1.69.2.', pull_request: 'https://example.invalid/v1.69.2' }] },
+        },
+        changelogLink: 'https://github.com/deckhouse/deckhouse/releases/tag/v1.69.2',
+      },
+    });
+  });
+
+  it('a --deckhouse-tag pull writes none, as d8', async () => {
+    const { dir } = await pull([...platformOnly, '--deckhouse-tag', 'v1.69.2']);
+    expect(existsSync(join(dir, 'deckhousereleases.yaml'))).toBe(false);
+  });
+
+  it('push --deckhouse-releases FILE makes it on the isolated side from a bundle d8 wrote', async () => {
+    const dir = join(work, 'd8-releases');
+    const client = createRegistryClient(source);
+    try {
+      await writeD8Bundle(client, source.host, dir, [
+        {
+          name: 'platform.tar',
+          layouts: {
+            'release-channel': [
+              { repository: `${seed.root}/release-channel`, reference: 'v1.70.1', shortTag: 'v1.70.1' },
+              { repository: `${seed.root}/release-channel`, reference: 'beta', shortTag: 'beta' },
+            ],
+          },
+        },
+      ]);
+    } finally {
+      await client.close();
+    }
+    const file = join(work, 'releases.yaml');
+    const push = await ferry(
+      ['push', dir, `${target.host}/releases/ee`, '--insecure', '--deckhouse-releases', file],
+      env,
+    );
+    expect(push.code).toBe(0);
+    expect(push.stdout).toContain(`wrote 1 DeckhouseRelease(s) to ${file}`);
+    expect(
+      releasesIn(file).map((d) => [d.metadata.name, (d.spec as { disruptions: string[] }).disruptions]),
+    ).toEqual([['v1.70.1', ['ingressNginx']]]);
   });
 });
 

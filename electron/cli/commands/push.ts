@@ -10,7 +10,12 @@ import { ExitCodes } from '../exit-codes.ts';
 import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
-import { deckhousePushFlags, pushNoEffectFlags, reportModuleSource } from '../deckhouse-push.ts';
+import {
+  deckhousePushFlags,
+  pushNoEffectFlags,
+  reportModuleSource,
+  writeDeckhouseReleases,
+} from '../deckhouse-push.ts';
 import { noEffectNotes } from '../deckhouse-flags.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
@@ -131,6 +136,7 @@ export const pushCommand: Command = {
       );
     }
     await reportModuleSource(args, io, outputs);
+    await writeDeckhouseReleases(args, io, bundleDirs);
     return report.ok ? ExitCodes.ok : ExitCodes.verification;
   },
 };

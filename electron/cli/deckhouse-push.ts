@@ -1,6 +1,9 @@
 // `d8 mirror push`'s extras on `ferry push`: the modules path suffix, and the ModuleSource that points
 // a cluster at the pushed modules (printed without credentials; written whole by --module-source).
 // The resource itself is the engine's (pushOutputs).
+import { stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { archiveOfFile } from '../engine/api/bundles.ts';
 import { UsageError } from '../engine/api/errors.ts';
 import { writeFileAtomic } from '../engine/api/files.ts';
 import { bundleDeckhouseReleases, type PushOutputs } from '../engine/api/push.ts';
@@ -19,6 +22,12 @@ export const pushNoEffectFlags: NoEffectFlags = {
 
 export const deckhousePushFlags: Record<string, OptionSpec> = {
   ...pushNoEffectFlags,
+  file: {
+    type: 'string',
+    multiple: true,
+    arg: 'ARCHIVE',
+    help: 'd8 compatibility: push only this archive (x.tar, or one of its x.tar.NNNN.chunk files: all its chunks are read); repeatable, and then the bundle folder may be left out',
+  },
   'modules-path-suffix': {
     type: 'string',
     arg: 'PATH',
@@ -72,4 +81,56 @@ export async function reportModuleSource(
   io.stdout.write(
     `\nModuleSource for ${source.names.length} module(s) at ${source.repo}${file ? ` (written to ${file})` : ''}:\n${source.preview(file)}`,
   );
+}
+
+/** What `d8 mirror push [bundle] <registry> [--file F ...]` names: bundle folders, and archives in them. */
+export interface PushInputs {
+  bundleDirs: string[];
+  /** Only these archives (`x.tar`), or every archive when undefined. */
+  archives?: string[];
+}
+
+/**
+ * d8 takes a folder, one `.tar` or one chunk (its chunk set) before the registry, and `--file` for
+ * more; a chunk means its whole archive (d8's canonicalPackagePath). As in d8 the set pushed is the
+ * union, so a folder with files inside it is the whole folder; files from elsewhere beside a folder
+ * are refused (Ferry narrows a push to archives, not per folder).
+ */
+export async function pushInputs(positionals: string[], files: string[]): Promise<PushInputs> {
+  const dirs: string[] = [];
+  const folders: string[] = [];
+  const archives: string[] = [];
+  for (const given of [...positionals, ...files]) {
+    const info = await stat(given).catch(() => undefined);
+    if (info?.isDirectory()) {
+      if (files.includes(given))
+        throw new UsageError(`--file ${given} is a folder: give a .tar or a .chunk file`);
+      dirs.push(given);
+      folders.push(resolve(given));
+      continue;
+    }
+    const archive = archiveOfFile(basename(given));
+    if (!archive || given.endsWith('.gostsum')) {
+      throw new UsageError(
+        info
+          ? `${given} is neither a bundle folder nor a .tar or .tar.NNNN.chunk archive`
+          : `${given} does not exist: give the bundle folder, or a .tar / .chunk file in it`,
+      );
+    }
+    if (!info)
+      throw new UsageError(`${given} does not exist: give the bundle folder, or a .tar / .chunk file in it`);
+    dirs.push(dirname(given));
+    archives.push(archive);
+  }
+  if (folders.length && archives.length) {
+    const outside = [...positionals, ...files].find(
+      (f) => !folders.includes(resolve(f)) && !folders.includes(resolve(dirname(f))),
+    );
+    if (outside !== undefined)
+      throw new UsageError(
+        `${outside} is not in the bundle folder given: push the folder, or only files (--file), not both`,
+      );
+    return { bundleDirs: [...new Set(dirs.filter((d) => folders.includes(resolve(d))))] };
+  }
+  return { bundleDirs: [...new Set(dirs)], ...(archives.length ? { archives: [...new Set(archives)] } : {}) };
 }

@@ -217,6 +217,7 @@ const D8_PUSH_FLAGS = [
   'insecure',
   'tmp-dir',
   'modules-path-suffix',
+  'file',
 ];
 
 describe("d8's flags and environment", () => {
@@ -323,6 +324,80 @@ describe("d8's flags and environment", () => {
     );
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^--tmp-dir has no effect in Ferry: /m);
+  });
+});
+
+describe("d8's push forms: one .tar, one chunk (its chunk set), --file, an http(s):// registry", () => {
+  let d8Dir: string;
+  beforeAll(async () => {
+    d8Dir = join(work, 'd8-single');
+    const client = createRegistryClient(source);
+    try {
+      await writeD8Bundle(client, source.host, d8Dir, [
+        {
+          name: 'platform.tar',
+          layouts: { '': [{ repository: seed.root, reference: 'v1.69.2', shortTag: 'v1.69.2' }] },
+        },
+        {
+          name: 'security.tar',
+          chunkSize: 1024,
+          layouts: {
+            'security/trivy-db': [
+              { repository: `${seed.root}/security/trivy-db`, reference: '2', shortTag: '2' },
+            ],
+          },
+        },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  const tagsAt = async (repo: string) => {
+    const client = createRegistryClient(target);
+    try {
+      return await client.listTags(repo);
+    } finally {
+      await client.close();
+    }
+  };
+
+  it('a chunk names its whole archive, and only that archive is pushed; https:// is dropped', async () => {
+    const run = await ferry(
+      ['push', join(d8Dir, 'security.tar.0001.chunk'), `https://${target.host}/single/ee`, '--insecure'],
+      env,
+    );
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(await tagsAt('single/ee/security/trivy-db')).toEqual(['2']);
+    expect(await tagsAt('single/ee')).toEqual([]);
+  });
+
+  it('the registry-only form with --file, as d8 push <registry> --file x.tar', async () => {
+    const run = await ferry(
+      ['push', `http://${target.host}/files/ee`, '--file', join(d8Dir, 'platform.tar'), '--insecure'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(await tagsAt('files/ee')).toEqual(['v1.69.2']);
+    expect(await tagsAt('files/ee/security/trivy-db')).toEqual([]);
+  });
+
+  it('one archive of a signed Ferry bundle: the signature still holds, the rest stays behind', async () => {
+    const m = await pull(['--no-modules', '--deckhouse-tag', 'v1.69.2']);
+    const dir = join(work, `bundle-${bundles}`);
+    expect(m.archives.map((a) => a.name).sort()).toEqual(['platform.tar', 'security.tar']);
+    const run = await ferry(
+      ['push', join(dir, 'security.tar'), `${target.host}/ferry-one/ee`, '--insecure'],
+      env,
+    );
+    expect(run.stderr).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/pushed 4 image\(s\)/);
+    expect(await tagsAt('ferry-one/ee')).toEqual([]);
+    const bad = await ferry(['push', join(dir, 'ferry-manifest.json'), `${target.host}/x/ee`], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is neither a bundle folder nor a \.tar or \.tar\.NNNN\.chunk archive/);
   });
 });
 

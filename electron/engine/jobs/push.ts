@@ -38,6 +38,8 @@ import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.t
 export interface PushOptions {
   /** The bundle folder, or one folder per stick. */
   bundleDir: string | readonly string[];
+  /** Only these archives of the bundle (`x.tar`): d8's push of one `.tar`, one chunk or `--file`s. */
+  archives?: readonly string[];
   /** `host[:port][/path]` */
   target: string;
   transport: TransportOptions;
@@ -91,7 +93,7 @@ function targetRef(registry: string, image: ImageGraph): string {
  * with a station records the push — every image's result and the blobs the target now holds.
  */
 export async function push(options: PushOptions): Promise<PushReport> {
-  const bundle = await openBundle(options.bundleDir);
+  const bundle = await openBundle(options.bundleDir, options.archives ? { archives: options.archives } : {});
   try {
     return await pushOpened(bundle, options);
   } finally {

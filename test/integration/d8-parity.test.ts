@@ -402,6 +402,44 @@ describe("d8's push forms: one .tar, one chunk (its chunk set), --file, an http(
 });
 
 describe('where d8 skips and warns', () => {
+  it('an images_digests.json digest the registry lacks is skipped with one warning; --strict stops', async () => {
+    const digestSeed = await seedDeckhouse(source, 'deckhouse/digest-skip');
+    const console = digestSeed.modules.console!;
+    const gone = console.imagesDigests['v1.3.1']!.backend!;
+    const client = createRegistryClient(source);
+    try {
+      await client.deleteManifest(console.repository, gone);
+    } finally {
+      await client.close();
+    }
+    const args = (dir: string) => [
+      'pull',
+      join(work, dir),
+      '--source',
+      digestSeed.source,
+      '--insecure',
+      '--no-platform',
+      '--no-security-db',
+      '-i',
+      'console@=v1.3.1',
+    ];
+    const run = await ferry(args('digest-skip'), env);
+    expect(run.code).toBe(0);
+    expect(
+      run.stderr.split('\n').filter((l) => l.includes(`skipped module console image ${gone}:`)),
+    ).toHaveLength(1);
+    const m = JSON.parse(
+      readFileSync(join(work, 'digest-skip', 'ferry-manifest.json'), 'utf8'),
+    ) as TransferManifest;
+    const digests = m.images.filter((i) => i.target.repository === 'modules/console').map((i) => i.digest);
+    expect(digests).not.toContain(gone);
+    expect(digests).toContain(console.imagesDigests['v1.3.1']!.frontend);
+    expect(m.skipped?.map((s) => s.item)).toEqual([`module console image ${gone}`]);
+    const strict = await ferry([...args('digest-strict'), '--strict'], env);
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toMatch(/module console image sha256:.*not found \(--strict stops here/);
+  });
+
   it('a catalog module with no release channel is skipped with one warning; --strict stops the pull', async () => {
     const skipSeed = await seedDeckhouse(source, 'deckhouse/skip');
     const client = createRegistryClient(source);

@@ -156,8 +156,18 @@ async function planModule(
         ctx.add(repo, version, path, version);
         await ctx.addVex(repo, version, path);
         if (withRelease.has(version)) ctx.add(releaseRepo, version, releasePath, version);
-        for (const digest of digests) ctx.add(repo, digest, path);
-        appImages += digests.length;
+        // d8 pulls these best effort (modules.go): a digest the registry lacks is skipped, not fatal.
+        const present = await Promise.all(digests.map((digest) => exists(repo, digest)));
+        digests.forEach((digest, i) => {
+          if (present[i]) {
+            ctx.add(repo, digest, path);
+            appImages += 1;
+          } else
+            ctx.skip(
+              `${noun} ${name} image ${digest}`,
+              `${ctx.registry}/${repo}@${digest} (in ${version}'s ${IMAGES_DIGESTS}) not found`,
+            );
+        });
       }
       for (const extra of extras) {
         const extraRepo = `${repo}/extra/${extra.name}`;

@@ -80,8 +80,8 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
   },
   'include-platform': {
     type: 'string',
-    arg: '=vX.Y.Z',
-    help: "Deckhouse: only this platform build (d8's exact form; the same as --deckhouse-tag vX.Y.Z)",
+    arg: 'CONSTRAINT',
+    help: 'Deckhouse: the platform releases in this semver range (the --include-module dialect; =vX.Y.Z is --deckhouse-tag vX.Y.Z)',
   },
   'no-installer': {
     type: 'boolean',
@@ -167,7 +167,11 @@ export function deckhouseSelectionFrom(
   };
   if (v['installer-tag'] !== undefined) selection.installerTag = v['installer-tag'] as string;
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;
-  if (v['include-platform'] !== undefined) selection.deckhouseTag = platformPin(v);
+  if (v['include-platform'] !== undefined) {
+    const platform = platformPin(v);
+    if ('pin' in platform) selection.deckhouseTag = platform.pin;
+    else selection.includePlatform = platform.range;
+  }
   if (v['since-version'] !== undefined) selection.sinceVersion = v['since-version'] as string;
   if (v['modules-path-suffix'] !== undefined)
     selection.modulesPathSuffix = v['modules-path-suffix'] as string;
@@ -176,10 +180,10 @@ export function deckhouseSelectionFrom(
 
 /**
  * `--include-platform =vX.Y.Z[+channel]`: d8 takes an exact pin down its --deckhouse-tag path
- * (platform.go: "Exact-tag constraints take the synthesized-TargetTag path"), and so does Ferry.
- * Ranges would need d8's constrained platform discovery, which Ferry does not have yet.
+ * (platform.go: "Exact-tag constraints take the synthesized-TargetTag path"), and so does Ferry:
+ * the pin comes back as 'vX.Y.Z'. Anything else is a range, as written.
  */
-function platformPin(v: ParsedArgs['values']): string {
+function platformPin(v: ParsedArgs['values']): { pin: string } | { range: string } {
   const text = (v['include-platform'] as string).trim();
   if (v['deckhouse-tag'] !== undefined || v['since-version'] !== undefined) {
     throw new UsageError(
@@ -187,10 +191,6 @@ function platformPin(v: ParsedArgs['values']): string {
     );
   }
   const pin = /^=\s*v?(\d+\.\d+\.\d+)(?:\+[a-z-]+)?$/.exec(text);
-  if (!pin) {
-    throw new UsageError(
-      `--include-platform '${text}': Ferry takes only an exact build (=vX.Y.Z); for a range use --since-version, for one build --deckhouse-tag`,
-    );
-  }
-  return `v${pin[1]}`;
+  // A range goes to the planner as d8's constrained discovery (plan-platform.ts).
+  return pin ? { pin: `v${pin[1]}` } : { range: text };
 }

@@ -289,15 +289,33 @@ describe("d8's flags and environment", () => {
     expect(bad.stderr).toMatch(/D8_MIRROR_TIMEOUT '5 minutes'.*Go duration/);
   });
 
-  it('--include-platform =vX.Y.Z is the exact build; a range is one usage line', async () => {
+  it("--include-platform =vX.Y.Z is the exact build; a range is d8's window: latest patch per minor, its anchors, the channels inside", async () => {
     const m = await pull(['--no-modules', '--no-security-db', '--include-platform', '=v1.69.0']);
     expect(carried(m)).toEqual(platformWithChannels('v1.69.0', [...RELEASE_CHANNELS]));
-    const range = await ferry(
-      ['pull', join(work, 'range'), '--source', seed.source, '--include-platform', '>=1.68 <1.70'],
+    // Channels: alpha v1.71.0, beta and early-access v1.70.1, stable v1.69.2, rock-solid v1.68.3.
+    const ranged = await pull(['--no-modules', '--no-security-db', '--include-platform', '>=1.68 <1.70']);
+    expect(carried(ranged)).toEqual(
+      [
+        ...new Set(
+          expectedPlatform(seed, ['v1.68.0', 'v1.68.3', 'v1.69.2'], {
+            stable: 'v1.69.2',
+            'rock-solid': 'v1.68.3',
+          }).map(key),
+        ),
+      ].sort(),
+    );
+    const none = await ferry(
+      ['pull', join(work, 'range'), '--source', seed.source, '--insecure', '--include-platform', '>=3.0'],
       env,
     );
-    expect(range.code).toBe(2);
-    expect(range.stderr).toMatch(/--include-platform '>=1.68 <1.70': Ferry takes only an exact build/);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/--include-platform matches none of .*: widen the range/);
+    const bad = await ferry(
+      ['pull', join(work, 'bad'), '--source', seed.source, '--include-platform', 'soon'],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--include-platform 'soon' is not a version constraint/);
   });
 
   it('--only-extra-images pulls the extra images even with --no-modules (d8 pull.go)', async () => {

@@ -2,7 +2,7 @@
 // (or the one --deckhouse-tag), and plan per version the deckhouse image, install, install-standalone
 // (when published), release-channel, every image the installer's images_digests.json /
 // images_tags.json names, and the channel tags pointing at the channel's version.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
 import { NotFoundError, RegistryError, UsageError } from '../errors.ts';
 import {
   isReleaseChannel,
@@ -14,12 +14,14 @@ import {
 import { readImageFiles } from './image-files.ts';
 import { digestsIn, tagsIn } from './image-lists.ts';
 import type { PlanContext } from './plan-context.ts';
-import { platformVersions, tagForVersion, versionOfTag } from './versions.ts';
+import { constrainedPlatformVersions, platformVersions, tagForVersion, versionOfTag } from './versions.ts';
 
 export interface PlatformOptions {
   /** Carry only this build (a channel name means its version), published to every channel. */
   deckhouseTag?: string;
   since?: SemVer;
+  /** --include-platform <range>: d8's semver window for the platform. */
+  range?: { range: Range; anchors: string[] };
   ignoreSuspend?: boolean;
 }
 
@@ -174,7 +176,25 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     channels = await readChannels(ctx, false);
     refuseSuspended(channels, options.ignoreSuspend === true);
     const tags = await ctx.tags(releaseRepo);
-    versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
+    const range = options.range;
+    if (range) {
+      // As d8 (platform.go filterChannelsByConstraint): channels pointing outside the window are dropped.
+      const inside = channels.filter((c) => {
+        const v = versionOfTag(tagForVersion(c.version, tags));
+        return v !== undefined && range.range.test(v);
+      });
+      for (const c of channels.filter((c) => !inside.includes(c)))
+        ctx.log(
+          `release channel ${c.channel} (${c.version}) is outside --include-platform: no ${c.channel} tags`,
+        );
+      channels = inside;
+      versions = constrainedPlatformVersions(tags, channels, range);
+      if (versions.length === 0)
+        throw new NotFoundError(
+          `--include-platform matches none of ${ctx.registry}/${releaseRepo}'s versions: widen the range`,
+        );
+    } else
+      versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
     for (const c of channels) aliases[c.channel] = tagForVersion(c.version, tags);
   }
 

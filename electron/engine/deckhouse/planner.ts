@@ -3,7 +3,7 @@
 // filters, the installer and the packages. The result is plain ImageRequests whose targets are paths relative to the edition root;
 // the bundle writer places them in d8's archives (layout-paths.ts). Flag conflicts are usage errors
 // raised before any request is made.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { ImageRequest } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
@@ -11,7 +11,7 @@ import { parseRepositoryPath } from '../ref/reference.ts';
 import { isValidTag } from '../ref/reference.ts';
 import type { BlobSource } from '../store/store.ts';
 import { normalizeModulesSuffix } from './layout-paths.ts';
-import { parseModuleFilter, type ModuleFilter } from './module-filter.ts';
+import { parseModuleConstraint, parseModuleFilter, type ModuleFilter } from './module-filter.ts';
 import { PlanContext } from './plan-context.ts';
 import { planModules, type ModulePlan } from './plan-modules.ts';
 import { DEFAULT_INSTALLER_TAG, planInstaller } from './plan-installer.ts';
@@ -26,6 +26,8 @@ export interface DeckhouseSelection {
   source: string;
   deckhouseTag?: string;
   sinceVersion?: string;
+  /** d8's --include-platform range (an exact `=vX.Y.Z` pin comes as deckhouseTag). */
+  includePlatform?: string;
   ignoreSuspend?: boolean;
   includeModules?: string[];
   excludeModules?: string[];
@@ -53,6 +55,7 @@ export interface ParsedSelection {
   root: string;
   deckhouseTag?: string;
   since?: SemVer;
+  platformRange?: { range: Range; anchors: string[] };
   ignoreSuspend: boolean;
   filter: ModuleFilter;
   modulesSuffix: string;
@@ -123,6 +126,16 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
+  if (selection.includePlatform !== undefined) {
+    if (selection.deckhouseTag !== undefined || selection.sinceVersion !== undefined)
+      throw new UsageError(
+        '--include-platform cannot be combined with --deckhouse-tag or --since-version: pick one',
+      );
+    const constraint = parseModuleConstraint(selection.includePlatform, '--include-platform');
+    if (constraint.kind !== 'range')
+      throw new UsageError(`--include-platform '${selection.includePlatform}' is not a version range`);
+    parsed.platformRange = { range: constraint.range, anchors: constraint.anchors };
+  }
   // Everything switched off still carries the package release images, as d8 (pull.go); a source
   // without them leaves the plan empty, which the pull refuses as "nothing to pull".
   return parsed;
@@ -165,6 +178,7 @@ export async function planDeckhouse(
       ignoreSuspend: selection.ignoreSuspend,
       ...(selection.deckhouseTag !== undefined ? { deckhouseTag: selection.deckhouseTag } : {}),
       ...(selection.since ? { since: selection.since } : {}),
+      ...(selection.platformRange ? { range: selection.platformRange } : {}),
     });
     const p = plan.platform;
     ctx.log(

@@ -268,6 +268,12 @@ describe("d8's flags and environment", () => {
       `platform: ${seed.versions.filter((v) => ['v1.68.3', 'v1.69.2', 'v1.70.1', 'v1.71.0'].includes(v)).join(', ')}; channels alpha=v1.71.0`,
     );
     expect(run.stdout).toMatch(/^module console: v1\.3\.0; channels alpha=v1\.3\.0/m);
+    // The size line: every planned reference resolved (manifests only).
+    const planned = /^plan for .*: (\d+) image reference\(s\)$/m.exec(run.stdout)?.[1];
+    expect(planned).toBeDefined();
+    expect(run.stdout).toMatch(
+      new RegExp(`^size: ${planned} image\\(s\\), \\d+ blob\\(s\\), [\\d.]+ [KMG]?i?B would travel$`, 'm'),
+    );
     expect(run.stdout).toContain(`dry run: nothing was written to ${dir}`);
     expect(existsSync(dir)).toBe(false);
   });

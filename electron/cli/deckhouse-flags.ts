@@ -112,6 +112,12 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
     type: 'boolean',
     help: "Deckhouse: skip d8's VEX attestations of images referenced by tag (<tag>.att); --no-signatures leaves every signature, attestation and SBOM behind",
   },
+  'no-extra': {
+    type: 'string',
+    multiple: true,
+    arg: 'WHAT',
+    help: 'Deckhouse: leave behind what Ferry carries beyond d8 (lts-version, range-anchors, both-installer-lists, channel-tags, or all); the plan names each',
+  },
   strict: {
     type: 'boolean',
     help: 'Deckhouse: stop where d8 skips and warns (a module without channels, an odd extra_images.json entry)',
@@ -164,6 +170,7 @@ export function deckhouseSelectionFrom(
     includePackages: list('include-package'),
     excludePackages: list('exclude-package'),
     skipVexImages: v['skip-vex-images'] === true,
+    noExtras: list('no-extra'),
   };
   if (v['installer-tag'] !== undefined) selection.installerTag = v['installer-tag'] as string;
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;

@@ -425,6 +425,82 @@ describe("d8's push forms: one .tar, one chunk (its chunk set), --file, an http(
   });
 });
 
+describe('what Ferry carries beyond d8: named in the plan, each switched off by --no-extra', () => {
+  const dry = async (args: string[], src = seed.source) => {
+    const run = await ferry(
+      ['pull', join(work, 'extra-dry'), '--source', src, '--insecure', '--dry-run', ...args],
+      env,
+    );
+    expect(run.code).toBe(0);
+    return run.stdout;
+  };
+  const moduleLine = (out: string) => /^module console: ([^;]*);/m.exec(out)?.[1];
+
+  it('range-anchors: the lower bound of ^1.3.0 travels, and is named; --no-extra range-anchors drops it as d8', async () => {
+    const args = ['--no-platform', '--no-security-db', '-i', 'console@^1.3.0'];
+    const on = await dry(args);
+    expect(moduleLine(on)).toBe('v1.2.3, v1.3.0, v1.3.1, v1.4.0, v2.0.0');
+    expect(on).toContain(
+      'beyond d8 (range-anchors; --no-extra range-anchors leaves it out): module console: v1.3.0, the lower bound of ^1.3.0',
+    );
+    const off = await dry([...args, '--no-extra', 'range-anchors']);
+    expect(moduleLine(off)).toBe('v1.2.3, v1.3.1, v1.4.0, v2.0.0');
+    expect(off).not.toContain('beyond d8 (range-anchors');
+  });
+
+  it('channel-tags: root, install and install-standalone channel tags are named; --no-extra channel-tags keeps only release-channel:<channel>', async () => {
+    expect(await dry(['--no-modules', '--no-security-db'])).toMatch(
+      /^beyond d8 \(channel-tags; .*\): .* for alpha, beta, early-access, stable, rock-solid$/m,
+    );
+    const m = await pull(['--no-modules', '--no-security-db', '--no-extra', 'channel-tags']);
+    const channelTagged = (repo: string) =>
+      m.images
+        .filter(
+          (i) =>
+            i.target.repository === repo &&
+            (RELEASE_CHANNELS as readonly string[]).includes(i.target.tag ?? ''),
+        )
+        .map((i) => i.target.tag)
+        .sort();
+    for (const repo of ['', 'install', 'install-standalone']) expect(channelTagged(repo)).toEqual([]);
+    expect(channelTagged('release-channel')).toEqual([...RELEASE_CHANNELS].sort());
+  });
+
+  it('lts-version: an LTS release older than rock-solid is named; --no-extra lts-version keeps only release-channel:lts, as d8', async () => {
+    const ltsSeed = await seedDeckhouse(source, 'deckhouse/lts-old');
+    const client = createRegistryClient(source);
+    try {
+      await copyImage(
+        client,
+        `${ltsSeed.root}/release-channel`,
+        'v1.68.0',
+        `${ltsSeed.root}/release-channel`,
+        ['lts'],
+      );
+    } finally {
+      await client.close();
+    }
+    const on = await dry(['--no-modules', '--no-security-db'], ltsSeed.source);
+    expect(on).toMatch(/^platform: v1\.68\.0, v1\.68\.3,/m);
+    expect(on).toContain(
+      'beyond d8 (lts-version; --no-extra lts-version leaves it out): v1.68.0 (lts), older than rock-solid v1.68.3',
+    );
+    const m = await pull(['--no-modules', '--no-security-db', '--no-extra', 'lts-version'], ltsSeed.source);
+    expect(m.images.filter((i) => i.target.tag === 'v1.68.0')).toEqual([]);
+    expect(
+      m.images.filter((i) => i.target.tag === 'lts').map((i) => [i.target.repository, i.digest]),
+    ).toEqual([['release-channel', ltsSeed.releaseChannel['v1.68.0']!.digest]]);
+    const bad = await ferry(
+      ['pull', join(work, 'bad-extra'), '--source', ltsSeed.source, '--no-extra', 'sbom'],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--no-extra 'sbom' is not one of lts-version, range-anchors, both-installer-lists, channel-tags, all/,
+    );
+  });
+});
+
 describe('where d8 skips and warns', () => {
   it('an images_digests.json digest the registry lacks is skipped with one warning; --strict stops', async () => {
     const digestSeed = await seedDeckhouse(source, 'deckhouse/digest-skip');

@@ -10,7 +10,14 @@ import { latestPatchPerMinor, sortVersionTags, tagForVersion, versionOfTag } fro
 
 export type ModuleConstraint =
   | { kind: 'channels' }
-  | { kind: 'range'; text: string; range: Range; anchors: string[] }
+  | {
+      kind: 'range';
+      text: string;
+      range: Range;
+      anchors: string[];
+      /** The anchors are only a ^/~ lower bound, which d8 does not carry (Ferry's `range-anchors` extra). */
+      implied?: boolean;
+    }
   | { kind: 'exact'; tag: string; channel?: ReleaseChannel };
 
 export interface ModuleFilter {
@@ -42,7 +49,15 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
  */
 const bareVersion = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
 
-export function parseModuleConstraint(text: string | undefined, flag = '--include-module'): ModuleConstraint {
+/**
+ * `impliedAnchors`: whether the lower bound of `^`/`~` (a range that names no `>=`, `<=` or `=`)
+ * travels too — Ferry's extra over d8 (ferry-extras.ts `range-anchors`).
+ */
+export function parseModuleConstraint(
+  text: string | undefined,
+  flag = '--include-module',
+  impliedAnchors = true,
+): ModuleConstraint {
   if (text === undefined) return { kind: 'channels' };
   if (text.startsWith('=')) {
     const body = text.slice(1);
@@ -72,7 +87,9 @@ export function parseModuleConstraint(text: string | undefined, flag = '--includ
     );
   }
   const range = new semver.Range(translated);
-  return { kind: 'range', text, range, anchors: anchors(range) };
+  const explicit = /(>=|<=|=>|=<|(^|[\s,|])=)/.test(text);
+  if (explicit) return { kind: 'range', text, range, anchors: anchors(range) };
+  return { kind: 'range', text, range, anchors: impliedAnchors ? anchors(range) : [], implied: true };
 }
 
 /** Packages take the same filter syntax as modules (d8 reuses its module filter), under their own flags. */
@@ -80,6 +97,7 @@ export function parseModuleFilter(
   include: string[] = [],
   exclude: string[] = [],
   noun: 'module' | 'package' = 'module',
+  impliedAnchors = true,
 ): ModuleFilter {
   const [includeFlag, excludeFlag] = [`--include-${noun}`, `--exclude-${noun}`];
   if (include.length > 0 && exclude.length > 0) {
@@ -93,7 +111,7 @@ export function parseModuleFilter(
   for (const text of include) {
     const { name, constraint } = splitFlag(includeFlag, text);
     const list = filter.include.get(name) ?? [];
-    list.push(parseModuleConstraint(constraint, includeFlag));
+    list.push(parseModuleConstraint(constraint, includeFlag, impliedAnchors));
     filter.include.set(name, list);
   }
   // d8 accepts a version on an exclusion and ignores it: the whole module stays behind.

@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { ChannelVersion, ReleaseChannel } from './channels.ts';
 import { readImageJson } from './image-files.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
+import { FERRY_EXTRAS, type FerryExtra } from './ferry-extras.ts';
 
 export class PlanContext {
   readonly store: BlobSource;
@@ -23,6 +24,10 @@ export class PlanContext {
   readonly skipped: Array<{ item: string; reason: string }> = [];
   /** --strict: refuse instead of skipping. */
   readonly strict: boolean;
+  /** What Ferry carries beyond d8 that is left on (ferry-extras.ts). */
+  readonly extras: ReadonlySet<FerryExtra>;
+  /** Where the plan used an extra, for the plan's summary. */
+  readonly extrasUsed: Array<{ extra: FerryExtra; detail: string }> = [];
   /** Look up d8's VEX attestations of tag-referenced images (`<repo>:<tag>.att`); off with --skip-vex-images. */
   readonly vex: boolean;
 
@@ -35,7 +40,9 @@ export class PlanContext {
     concurrency?: number;
     strict?: boolean;
     vex?: boolean;
+    extras?: ReadonlySet<FerryExtra>;
   }) {
+    this.extras = options.extras ?? new Set(Object.keys(FERRY_EXTRAS) as FerryExtra[]);
     this.strict = options.strict === true;
     this.vex = options.vex !== false;
     this.store = options.store;
@@ -128,6 +135,11 @@ export class PlanContext {
     if (this.skipped.some((s) => s.item === item)) return;
     this.skipped.push({ item, reason });
     this.emit({ type: 'log', level: 'warn', message: `skipped ${item}: ${reason}` });
+  }
+
+  /** Records that the plan carries something d8 would not (only while that extra is on). */
+  usedExtra(extra: FerryExtra, detail: string): void {
+    if (this.extras.has(extra)) this.extrasUsed.push({ extra, detail });
   }
 
   log(message: string): void {

@@ -17,6 +17,7 @@ import { digestsIn, extraImagesIn } from './image-lists.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
 import { constraintsFor, planModuleVersions, selectModules, type ModuleFilter } from './module-filter.ts';
 import type { PlanContext } from './plan-context.ts';
+import { versionOfTag } from './versions.ts';
 
 /** Modules or packages: where their names are listed and how their paths are spelled. */
 export interface Catalog {
@@ -110,6 +111,12 @@ async function planModule(
     ...((await exists(releaseRepo, LTS_CHANNEL)) ? [LTS_CHANNEL] : []),
   ];
   const plan = planModuleVersions(constraints, tags, channels, retagTo);
+  for (const c of constraints)
+    if (c.kind === 'range' && c.implied)
+      for (const anchor of c.anchors) {
+        const tag = tags.find((t) => versionOfTag(t)?.version === anchor);
+        if (tag) ctx.usedExtra('range-anchors', `${noun} ${name}: ${tag}, the lower bound of ${c.text}`);
+      }
 
   const exact = new Set(constraints.flatMap((c) => (c.kind === 'exact' ? [c.tag] : [])));
   const withRelease = new Set<string>();

@@ -104,8 +104,17 @@ async function planVersion(
       });
     }
   };
-  const digests = digestsIn(parse(IMAGES_DIGESTS));
   const tags = tagsIn(parse(IMAGES_TAGS));
+  // d8 reads images_digests.json only when images_tags.json lists nothing (platform.go); Ferry
+  // carries both unless --no-extra both-installer-lists.
+  const allDigests = digestsIn(parse(IMAGES_DIGESTS));
+  const both = tags.length > 0 && allDigests.length > 0;
+  const digests = both && !ctx.extras.has('both-installer-lists') ? [] : allDigests;
+  if (both)
+    ctx.usedExtra(
+      'both-installer-lists',
+      `${version}: ${allDigests.length} digest reference(s) from ${IMAGES_DIGESTS} beside ${IMAGES_TAGS}`,
+    );
   if (!files.has(IMAGES_DIGESTS) && !files.has(IMAGES_TAGS)) {
     ctx.emit({
       type: 'log',
@@ -117,6 +126,37 @@ async function planVersion(
   for (const tag of tags) ctx.add(ctx.root, tag, '');
   await Promise.all(tags.map((tag) => ctx.addVex(ctx.root, tag, '')));
   return digests.length + tags.length;
+}
+
+/**
+ * An LTS release older than rock-solid: d8 drops the release (platform.go) but still ships the
+ * source's release-channel:lts. Ferry carries the release (a cluster on LTS can then install it)
+ * unless --no-extra lts-version, which does as d8.
+ */
+function dropOldLts(
+  ctx: PlanContext,
+  channels: ChannelVersion[],
+  versions: string[],
+  aliases: Partial<Record<ReleaseChannel, string>>,
+  tags: string[],
+  since: SemVer | undefined,
+): void {
+  const lts = channels.find((c) => c.channel === LTS_CHANNEL);
+  const rockSolid = channels.find((c) => c.channel === 'rock-solid');
+  if (!lts || !rockSolid) return;
+  const release = tagForVersion(lts.version, tags);
+  const [ltsV, rsV] = [versionOfTag(release), versionOfTag(tagForVersion(rockSolid.version, tags))];
+  // Within a --since-version window the release travels on its own account, as for d8's window.
+  if (!ltsV || !rsV || ltsV.compare(rsV) >= 0 || (since && ltsV.compare(since) >= 0)) return;
+  ctx.usedExtra('lts-version', `${release} (lts), older than rock-solid ${rockSolid.version}`);
+  if (ctx.extras.has('lts-version')) return;
+  delete aliases[LTS_CHANNEL];
+  const others = channels.some((c) => c !== lts && sameVersion(c.version, release));
+  if (!others && versions.includes(release)) versions.splice(versions.indexOf(release), 1);
+  ctx.add(ctx.repo('release-channel'), LTS_CHANNEL, 'release-channel', LTS_CHANNEL);
+  ctx.log(
+    `release-channel:lts (${lts.version}) travels as the source publishes it; ${release} itself stays behind (--no-extra lts-version)`,
+  );
 }
 
 export async function planPlatform(ctx: PlanContext, options: PlatformOptions): Promise<PlatformPlan> {
@@ -196,6 +236,7 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     } else
       versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
     for (const c of channels) aliases[c.channel] = tagForVersion(c.version, tags);
+    dropOldLts(ctx, channels, versions, aliases, tags, options.since);
   }
 
   const standalone = new Set<string>();
@@ -208,11 +249,20 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     ),
   );
 
+  const channelTags = ctx.extras.has('channel-tags');
   for (const [channel, version] of Object.entries(aliases) as Array<[ReleaseChannel, string]>) {
-    ctx.add(ctx.root, version, '', channel);
-    ctx.add(ctx.repo('install'), version, 'install', channel);
-    if (standalone.has(version)) ctx.add(standaloneRepo, version, 'install-standalone', channel);
+    if (channelTags) {
+      ctx.add(ctx.root, version, '', channel);
+      ctx.add(ctx.repo('install'), version, 'install', channel);
+      if (standalone.has(version)) ctx.add(standaloneRepo, version, 'install-standalone', channel);
+    }
     ctx.add(releaseRepo, releaseRef ?? channel, 'release-channel', channel);
   }
+  const tagged = Object.keys(aliases);
+  if (tagged.length)
+    ctx.usedExtra(
+      'channel-tags',
+      `:<channel>, install:<channel>, install-standalone:<channel> for ${tagged.join(', ')}`,
+    );
   return { channels, versions, aliases, listedImages: counts.reduce((a, b) => a + b, 0) };
 }

@@ -31,6 +31,8 @@ export function planSummary(plan: DeckhousePlan): string[] {
   }
   if (plan.packageVersions.length)
     lines.push(`package release images (package-versions.tar): ${plan.packageVersions.join(', ')}`);
+  for (const e of plan.extras)
+    lines.push(`beyond d8 (${e.extra}; --no-extra ${e.extra} leaves it out): ${e.detail}`);
   for (const s of plan.skipped) lines.push(`skipped ${s.item}: ${s.reason}`);
   return lines;
 }

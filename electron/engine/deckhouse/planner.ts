@@ -12,6 +12,7 @@ import { isValidTag } from '../ref/reference.ts';
 import type { BlobSource } from '../store/store.ts';
 import { normalizeModulesSuffix } from './layout-paths.ts';
 import { parseModuleConstraint, parseModuleFilter, type ModuleFilter } from './module-filter.ts';
+import { extrasFrom, type FerryExtra } from './ferry-extras.ts';
 import { PlanContext } from './plan-context.ts';
 import { planModules, type ModulePlan } from './plan-modules.ts';
 import { DEFAULT_INSTALLER_TAG, planInstaller } from './plan-installer.ts';
@@ -47,6 +48,8 @@ export interface DeckhouseSelection {
   excludePackages?: string[];
   /** d8's --skip-vex-images: no `<tag>.att` lookups. */
   skipVexImages?: boolean;
+  /** `--no-extra`: what Ferry carries beyond d8 to leave behind (ferry-extras.ts names, or 'all'). */
+  noExtras?: string[];
 }
 
 /** A selection checked and parsed: what planDeckhouse works from. */
@@ -69,6 +72,7 @@ export interface ParsedSelection {
   packages: boolean;
   packageFilter: ModuleFilter;
   vex: boolean;
+  extras: Set<FerryExtra>;
 }
 
 export interface DeckhousePlan {
@@ -84,6 +88,8 @@ export interface DeckhousePlan {
   packages: ModulePlan[];
   /** Packages whose release images travel in package-versions.tar (always, as d8 does). */
   packageVersions: string[];
+  /** What the plan carries beyond d8, each switched off by `--no-extra <extra>`. */
+  extras: Array<{ extra: FerryExtra; detail: string }>;
 }
 
 export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
@@ -100,8 +106,20 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
   if (selection.deckhouseTag !== undefined && !isValidTag(selection.deckhouseTag)) {
     throw new UsageError(`--deckhouse-tag '${selection.deckhouseTag}' is not a valid tag`);
   }
-  const filter = parseModuleFilter(selection.includeModules, selection.excludeModules);
-  const packageFilter = parseModuleFilter(selection.includePackages, selection.excludePackages, 'package');
+  const extras = extrasFrom(selection.noExtras);
+  const impliedAnchors = extras.has('range-anchors');
+  const filter = parseModuleFilter(
+    selection.includeModules,
+    selection.excludeModules,
+    'module',
+    impliedAnchors,
+  );
+  const packageFilter = parseModuleFilter(
+    selection.includePackages,
+    selection.excludePackages,
+    'package',
+    impliedAnchors,
+  );
   const installerTag = selection.installerTag ?? DEFAULT_INSTALLER_TAG;
   if (!isValidTag(installerTag)) throw new UsageError(`--installer-tag '${installerTag}' is not a valid tag`);
   const parsed: ParsedSelection = {
@@ -123,6 +141,7 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
       selection.noPackages !== true || packageFilter.mode === 'include' || selection.onlyExtraImages === true,
     packageFilter,
     vex: selection.skipVexImages !== true,
+    extras,
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
@@ -131,7 +150,7 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
       throw new UsageError(
         '--include-platform cannot be combined with --deckhouse-tag or --since-version: pick one',
       );
-    const constraint = parseModuleConstraint(selection.includePlatform, '--include-platform');
+    const constraint = parseModuleConstraint(selection.includePlatform, '--include-platform', impliedAnchors);
     if (constraint.kind !== 'range')
       throw new UsageError(`--include-platform '${selection.includePlatform}' is not a version range`);
     parsed.platformRange = { range: constraint.range, anchors: constraint.anchors };
@@ -159,6 +178,7 @@ export async function planDeckhouse(
     root: selection.root,
     strict: selection.strict,
     vex: selection.vex,
+    extras: selection.extras,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { emit: options.onEvent } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
@@ -172,6 +192,7 @@ export async function planDeckhouse(
     modules: [],
     packages: [],
     packageVersions: [],
+    extras: ctx.extrasUsed,
   };
   if (selection.platform) {
     plan.platform = await planPlatform(ctx, {

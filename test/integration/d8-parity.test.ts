@@ -501,6 +501,37 @@ describe('what Ferry carries beyond d8: named in the plan, each switched off by 
   });
 });
 
+describe('double hop: pulling from a registry d8 filled', () => {
+  it('release-channel:lts without its (older than rock-solid) release: skipped with a warning, lts still travels', async () => {
+    const hop = await seedDeckhouse(source, 'deckhouse/double-hop');
+    const client = createRegistryClient(source);
+    try {
+      await copyImage(client, `${hop.root}/release-channel`, 'v1.68.0', `${hop.root}/release-channel`, [
+        'lts',
+      ]);
+      // d8's push carries release-channel:lts but not the release itself (platform.go drops it).
+      await client.deleteManifest(hop.root, hop.platform['v1.68.0']!.digest);
+    } finally {
+      await client.close();
+    }
+    const dir = join(work, 'double-hop');
+    const run = await ferry(
+      ['pull', dir, '--source', hop.source, '--insecure', '--no-modules', '--no-security-db'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(
+      run.stderr.split('\n').filter((l) => l.includes('skipped platform release v1.68.0 (lts):')),
+    ).toHaveLength(1);
+    const m = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
+    expect(m.images.filter((i) => i.target.tag === 'v1.68.0')).toEqual([]);
+    expect(m.images.filter((i) => i.target.tag === 'lts').map((i) => i.target.repository)).toEqual([
+      'release-channel',
+    ]);
+    expect(m.skipped?.map((s) => s.item)).toEqual(['platform release v1.68.0 (lts)']);
+  });
+});
+
 describe('where d8 skips and warns', () => {
   it('an images_digests.json digest the registry lacks is skipped with one warning; --strict stops', async () => {
     const digestSeed = await seedDeckhouse(source, 'deckhouse/digest-skip');

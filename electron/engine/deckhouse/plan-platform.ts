@@ -131,16 +131,17 @@ async function planVersion(
 /**
  * An LTS release older than rock-solid: d8 drops the release (platform.go) but still ships the
  * source's release-channel:lts. Ferry carries the release (a cluster on LTS can then install it)
- * unless --no-extra lts-version, which does as d8.
+ * unless --no-extra lts-version, which does as d8 — or unless the source lacks it, as a registry a
+ * d8 push filled does (the double hop), where it is skipped and warned.
  */
-function dropOldLts(
+async function dropOldLts(
   ctx: PlanContext,
   channels: ChannelVersion[],
   versions: string[],
   aliases: Partial<Record<ReleaseChannel, string>>,
   tags: string[],
   since: SemVer | undefined,
-): void {
+): Promise<void> {
   const lts = channels.find((c) => c.channel === LTS_CHANNEL);
   const rockSolid = channels.find((c) => c.channel === 'rock-solid');
   if (!lts || !rockSolid) return;
@@ -148,8 +149,17 @@ function dropOldLts(
   const [ltsV, rsV] = [versionOfTag(release), versionOfTag(tagForVersion(rockSolid.version, tags))];
   // Within a --since-version window the release travels on its own account, as for d8's window.
   if (!ltsV || !rsV || ltsV.compare(rsV) >= 0 || (since && ltsV.compare(since) >= 0)) return;
-  ctx.usedExtra('lts-version', `${release} (lts), older than rock-solid ${rockSolid.version}`);
-  if (ctx.extras.has('lts-version')) return;
+  if (ctx.extras.has('lts-version')) {
+    // A registry d8 filled holds release-channel:lts without the release (double hop): skip it.
+    if (await ctx.exists(ctx.root, release)) {
+      ctx.usedExtra('lts-version', `${release} (lts), older than rock-solid ${rockSolid.version}`);
+      return;
+    }
+    ctx.skip(
+      `platform release ${release} (lts)`,
+      `${ctx.registry}/${ctx.root}:${release} not found (d8 leaves an LTS release older than rock-solid behind; release-channel:lts travels alone)`,
+    );
+  }
   delete aliases[LTS_CHANNEL];
   const others = channels.some((c) => c !== lts && sameVersion(c.version, release));
   if (!others && versions.includes(release)) versions.splice(versions.indexOf(release), 1);
@@ -236,7 +246,7 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     } else
       versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
     for (const c of channels) aliases[c.channel] = tagForVersion(c.version, tags);
-    dropOldLts(ctx, channels, versions, aliases, tags, options.since);
+    await dropOldLts(ctx, channels, versions, aliases, tags, options.since);
   }
 
   const standalone = new Set<string>();

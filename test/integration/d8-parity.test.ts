@@ -501,6 +501,22 @@ describe('what Ferry carries beyond d8: named in the plan, each switched off by 
   });
 });
 
+describe('bundles d8 cannot push', () => {
+  it('ferry inspect says so for a generic bundle (one root layout), and not for a Deckhouse one', async () => {
+    const generic = join(work, 'generic');
+    const pulled = await ferry(['pull', generic, '--image', `${seed.source}:v1.69.2`, '--insecure'], env);
+    expect(pulled.code).toBe(0);
+    const inspect = await ferry(['inspect', generic], env);
+    expect(inspect.stdout).toMatch(
+      /^d8 mirror push cannot push this bundle \(use 'ferry push'\):\n {2}1 image\(s\) do not lie at their target path .*d8 would push them to '<target>\/' instead$/m,
+    );
+    await pull(['--no-modules', '--no-platform']);
+    const d8Like = await ferry(['inspect', join(work, `bundle-${bundles}`)], env);
+    expect(d8Like.code).toBe(0);
+    expect(d8Like.stdout).not.toContain('d8 mirror push cannot push');
+  });
+});
+
 describe('double hop: pulling from a registry d8 filled', () => {
   it('release-channel:lts without its (older than rock-solid) release: skipped with a warning, lts still travels', async () => {
     const hop = await seedDeckhouse(source, 'deckhouse/double-hop');

@@ -1,5 +1,5 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { openBundle } from '../../engine/api/bundles.ts';
+import { d8PushProblems, openBundle } from '../../engine/api/bundles.ts';
 import { UsageError } from '../../engine/api/errors.ts';
 import { platformLabel } from '../../engine/api/distribution.ts';
 import { formatBytes } from '../../../shared/format.ts';
@@ -45,6 +45,14 @@ export const inspectCommand: Command = {
           ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`]
           : []),
       ]),
+      // Only Ferry's own bundles can be something d8 cannot push; a d8 bundle is d8's.
+      ...(m.formatVersion > 0 && d8PushProblems(m).length
+        ? [
+            '',
+            "d8 mirror push cannot push this bundle (use 'ferry push'):",
+            ...d8PushProblems(m).map((p) => `  ${p}`),
+          ]
+        : []),
       ...(m.skipped?.length
         ? ['', 'Skipped (where d8 skips and warns):', ...m.skipped.map((s) => `  ${s.item}: ${s.reason}`)]
         : []),

@@ -7,3 +7,4 @@ export {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 export { verify, type VerifyJobReport } from '../jobs/verify.ts';
+export { d8PushProblems } from '../bundle/d8-pushable.ts';

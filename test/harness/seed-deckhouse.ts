@@ -475,3 +475,38 @@ export async function seedDeckhouseExtras(reg: RunningRegistry, root: string): P
     await client.close();
   }
 }
+
+/**
+ * Re-publishes `<root>/install:<version>` holding both installer image lists, as newer Deckhouse
+ * releases ship them: its images_digests.json as seeded plus an images_tags.json naming
+ * `<root>:<tag>` (pushed too). Returns that tag.
+ */
+export async function seedInstallerTagList(
+  reg: RunningRegistry,
+  seed: DeckhouseSeed,
+  version: string,
+): Promise<string> {
+  const client = createRegistryClient(reg);
+  const recorder = new SeedRecorder(client, reg.host);
+  const tag = `alpine-${version}`;
+  try {
+    await recorder.pushImage(seed.root, await fileImage({ 'image.txt': `tagged ${version}` }, 'docker'), [
+      tag,
+    ]);
+    await recorder.pushImage(
+      `${seed.root}/install`,
+      await fileImage(
+        {
+          'deckhouse/candi/images_digests.json': JSON.stringify(seed.installImagesDigests[version]),
+          'deckhouse/candi/images_tags.json': JSON.stringify({ common: { alpine: tag } }),
+          'deckhouse/version': version,
+        },
+        'docker',
+      ),
+      [version],
+    );
+    return tag;
+  } finally {
+    await client.close();
+  }
+}

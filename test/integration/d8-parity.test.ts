@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
 import { createRegistryClient, type RegistryClient } from '../harness/registry-client.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
-import { RELEASE_CHANNELS, seedDeckhouse, type DeckhouseSeed } from '../harness/seed-deckhouse.ts';
+import {
+  RELEASE_CHANNELS,
+  seedDeckhouse,
+  seedInstallerTagList,
+  type DeckhouseSeed,
+} from '../harness/seed-deckhouse.ts';
 import { ferry } from '../support/cli.ts';
 import { writeD8Bundle } from '../support/d8-bundle-writer.ts';
 import { expectedPlatform, key } from '../support/deckhouse-expect.ts';
@@ -464,6 +469,21 @@ describe('what Ferry carries beyond d8: named in the plan, each switched off by 
         .sort();
     for (const repo of ['', 'install', 'install-standalone']) expect(channelTagged(repo)).toEqual([]);
     expect(channelTagged('release-channel')).toEqual([...RELEASE_CHANNELS].sort());
+  });
+
+  it('both-installer-lists: digests beside a non-empty images_tags.json are named; --no-extra reads the tags alone, as d8', async () => {
+    const listSeed = await seedDeckhouse(source, 'deckhouse/lists');
+    const tag = await seedInstallerTagList(source, listSeed, 'v1.69.2');
+    const args = ['--no-modules', '--no-security-db', '--deckhouse-tag', 'v1.69.2'];
+    const on = await dry(args, listSeed.source);
+    expect(on).toMatch(/; 3 installer-listed image reference\(s\)$/m);
+    expect(on).toContain(
+      'beyond d8 (both-installer-lists; --no-extra both-installer-lists leaves it out): v1.69.2: 2 digest reference(s) from deckhouse/candi/images_digests.json beside deckhouse/candi/images_tags.json',
+    );
+    const m = await pull([...args, '--no-extra', 'both-installer-lists'], listSeed.source);
+    const root = m.images.filter((i) => i.target.repository === '').map((i) => i.target.tag);
+    expect(root).toContain(tag);
+    expect(root.filter((t) => /^[0-9a-f]{64}$/.test(t ?? ''))).toEqual([]);
   });
 
   it('lts-version: an LTS release older than rock-solid is named; --no-extra lts-version keeps only release-channel:lts, as d8', async () => {

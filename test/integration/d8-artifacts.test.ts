@@ -307,7 +307,7 @@ describe('push: installer and package discovery tags (d8 push.go createPackagesI
     }
   });
 
-  it('a bundle d8 wrote (package-ingress.tar with its prefix): the package gets its discovery tag', async () => {
+  it('a bundle d8 wrote (package-ingress.tar with its prefix, a plugin): package and plugin discovery tags', async () => {
     const dir = join(work, 'd8-packages');
     const client = createRegistryClient(source);
     try {
@@ -333,6 +333,15 @@ describe('push: installer and package discovery tags (d8 push.go createPackagesI
             installer: [{ repository: extras.installerRepository, reference: 'latest', shortTag: 'latest' }],
           },
         },
+        {
+          // A d8 CLI plugin as d8 packs it (plugin-<n>.tar, layout deckhouse-cli/plugins/<n>).
+          name: 'plugin-stronghold.tar',
+          layouts: {
+            'deckhouse-cli/plugins/stronghold': [
+              { repository: extras.installerRepository, reference: 'v1.2', shortTag: 'v0.1.0' },
+            ],
+          },
+        },
       ]);
     } finally {
       await client.close();
@@ -345,6 +354,8 @@ describe('push: installer and package discovery tags (d8 push.go createPackagesI
       expect(await check.listTags('fromd8/ee/packages')).toEqual(['ingress']);
       expect(await check.listTags('fromd8/ee/packages/ingress/version')).toEqual(['stable']);
       expect(await check.listTags('fromd8/ee/installer')).toEqual(['latest']);
+      expect(await check.listTags('fromd8/ee/deckhouse-cli/plugins/stronghold')).toEqual(['v0.1.0']);
+      expect(await check.listTags('fromd8/ee/deckhouse-cli/plugins')).toEqual(['stronghold']);
     } finally {
       await check.close();
     }

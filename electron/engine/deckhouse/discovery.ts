@@ -6,7 +6,8 @@
 // - an OCI image manifest with one 1 KiB layer (an empty tar: two zero blocks, uncompressed) and
 // - a config for linux/amd64 whose labels say what it is:
 //   `io.deckhouse.module: <name>` and `io.ferry.role: module-discovery` (for a package
-//   `io.deckhouse.package` and `package-discovery`).
+//   `io.deckhouse.package` and `package-discovery`; for a d8 CLI plugin `io.deckhouse.plugin` and
+//   `plugin-discovery`, at `<path>/deckhouse-cli/plugins:<name>`).
 import { Readable } from 'node:stream';
 import { sha256Digest } from '../oci/digest.ts';
 import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
@@ -27,7 +28,7 @@ export interface DiscoveryImage {
   blobs: Array<{ descriptor: Descriptor; bytes: Buffer }>;
 }
 
-export type DiscoveryKind = 'module' | 'package';
+export type DiscoveryKind = 'module' | 'package' | 'plugin';
 
 /** The image behind `<path>/modules:<module>`: the same bytes for the same module name, always. */
 export function discoveryImage(module: string, kind: DiscoveryKind = 'module'): DiscoveryImage {

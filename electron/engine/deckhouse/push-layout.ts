@@ -3,8 +3,9 @@
 // discovery tag `<root><suffix>:<module>` for each module whose images all arrived (a cluster must
 // not list a module it cannot pull). Packages likewise get `<root>/packages:<package>` (d8 push.go
 // createPackagesIndex), also for a bundle d8 wrote; a package of which only the release images
-// travel (package-versions.tar) gets none, as its images are not in the target. For a bundle
-// without modules or packages it is the plain layout.
+// travel (package-versions.tar) gets none, as its images are not in the target. d8 CLI plugins in a
+// bundle d8 wrote (`deckhouse-cli/plugins/<n>`) get `<root>/deckhouse-cli/plugins:<n>` (d8
+// createPluginsIndex). For a bundle without any of these it is the plain layout.
 import type { PushLayout } from '../bundle/push-layout.ts';
 import type { ImageRecord } from '../bundle/transfer-manifest.ts';
 import { joinPath, moduleOfRecord, packageOfPath } from '../bundle/d8-layout.ts';
@@ -21,6 +22,13 @@ function packagesOf(records: ImageRecord[]): string[] {
     const name = packageOfPath(r.target.repository);
     return name !== undefined && r.target.repository !== `packages/${name}/version` ? [name] : [];
   };
+  return [...new Set(records.flatMap(of))].sort();
+}
+
+/** d8 CLI plugins (Ferry pulls none; a d8 bundle may carry them). */
+function pluginsOf(records: ImageRecord[]): string[] {
+  const of = (r: ImageRecord) =>
+    /^deckhouse-cli\/plugins\/([^/]+)(?:\/|$)/.exec(r.target.repository)?.[1] ?? [];
   return [...new Set(records.flatMap(of))].sort();
 }
 
@@ -47,9 +55,11 @@ export function deckhousePushLayout(prefix: string, modulesPathSuffix?: string):
       const [allModules, allPackages] = [modulesOf(records), packagesOf(records)];
       const modules = whole(allModules, modulesOf(failed));
       const packages = whole(allPackages, packagesOf(failed));
+      const plugins = whole(pluginsOf(records), pluginsOf(failed));
       for (const [kind, names, repo] of [
         ['module', modules, repository],
         ['package', packages, packagesRepository],
+        ['plugin', plugins, joinPath(prefix, 'deckhouse-cli/plugins')],
       ] as const) {
         if (!names.length) continue;
         options.onEvent?.({

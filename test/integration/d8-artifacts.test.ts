@@ -90,7 +90,7 @@ describe('installer.tar (d8 installer.go)', () => {
       '--installer-tag',
       'v9.9',
     ]);
-    expect(stderr.split('\n').filter((l) => l.includes(`installer:v9.9 not found`))).toHaveLength(1);
+    expect(stderr.split('\n').filter((l) => l.includes(`installer:v9.9: not found`))).toHaveLength(1);
     expect(manifest.archives.map((a) => a.name)).not.toContain('installer.tar');
     expect(manifest.archives.map((a) => a.name)).toContain('security.tar');
   });

@@ -25,11 +25,20 @@ export async function planInstaller(
 ): Promise<string | undefined> {
   const repository = installerRepository(ctx.root);
   const where = `${ctx.registry}/${repository}:${tag}`;
-  if (!(await ctx.exists(repository, tag))) {
+  // d8 warns and goes on whatever the access check says (not found, or a license without the
+  // installer): so does Ferry; only a cancel stops the plan.
+  let problem: string | undefined;
+  try {
+    if (!(await ctx.exists(repository, tag))) problem = 'not found';
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    problem = (err as Error).message;
+  }
+  if (problem !== undefined) {
     ctx.emit({
       type: 'log',
       level: 'warn',
-      message: `${where} not found: the bundle has no installer.tar (d8 warns and goes on the same way)`,
+      message: `${where}: ${problem}: the bundle has no installer.tar (d8 warns and goes on the same way)`,
     });
     return undefined;
   }

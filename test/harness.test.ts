@@ -283,9 +283,11 @@ describe('seeders', () => {
         config: { digest: string };
       };
       const layer = await client.getBlob('deckhouse/ee/release-channel', manifest.layers[0]!.digest);
-      expect(JSON.parse(fileFromTarGz(layer, 'version.json') ?? '{}')).toEqual({
+      // (Beside the version, the release's requirements and disruptions: deckhousereleases.yaml reads them.)
+      expect(JSON.parse(fileFromTarGz(layer, 'version.json') ?? '{}')).toMatchObject({
         version: PLATFORM_CHANNELS[channel],
       });
+      expect(fileFromTarGz(layer, 'changelog.yaml')).toContain(`Fixed ${PLATFORM_CHANNELS[channel]}.`);
       const config = JSON.parse(
         (await client.getBlob('deckhouse/ee/release-channel', manifest.config.digest)).toString(),
       ) as { rootfs: { diff_ids: string[] } };

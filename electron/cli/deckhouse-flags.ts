@@ -15,48 +15,12 @@ export type NoEffectFlags = Record<string, OptionSpec & { noEffect: string }>;
 const notCarried = (what: string) => `Ferry does not carry ${what} yet`;
 
 const pullNoEffectFlags: NoEffectFlags = {
-  'no-installer': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave the installer behind',
-    noEffect: notCarried('the installer (installer.tar)'),
-  },
-  'installer-tag': {
-    type: 'string',
-    arg: 'TAG',
-    help: 'Deckhouse (d8 compatibility): the installer build to carry',
-    noEffect: notCarried('the installer (installer.tar)'),
-  },
-  'no-packages': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave the packages behind',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
-  'include-package': {
-    type: 'string',
-    multiple: true,
-    arg: 'NAME[@CONSTRAINT]',
-    help: 'Deckhouse (d8 compatibility): only these packages',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
-  'exclude-package': {
-    type: 'string',
-    multiple: true,
-    arg: 'NAME[@CONSTRAINT]',
-    help: 'Deckhouse (d8 compatibility): all packages but these',
-    noEffect: notCarried('packages (package-<n>.tar)'),
-  },
   'include-plugin': {
     type: 'string',
     multiple: true,
     arg: 'NAME[@CONSTRAINT]',
     help: 'Deckhouse (d8 compatibility): also this d8 CLI plugin',
     noEffect: notCarried('d8 CLI plugins (plugin-<n>.tar)'),
-  },
-  'skip-vex-images': {
-    type: 'boolean',
-    help: 'Deckhouse (d8 compatibility): leave VEX attestations behind',
-    noEffect:
-      'Ferry carries attestations with their images; --no-signatures leaves every signature, attestation and SBOM behind',
   },
   'proxy-registry': {
     type: 'boolean',
@@ -116,8 +80,43 @@ export const deckhousePullFlags: Record<string, OptionSpec> = {
   },
   'include-platform': {
     type: 'string',
-    arg: '=vX.Y.Z',
-    help: "Deckhouse: only this platform build (d8's exact form; the same as --deckhouse-tag vX.Y.Z)",
+    arg: 'CONSTRAINT',
+    help: 'Deckhouse: the platform releases in this semver range (the --include-module dialect; =vX.Y.Z is --deckhouse-tag vX.Y.Z)',
+  },
+  'no-installer': {
+    type: 'boolean',
+    help: 'Deckhouse: leave the installer (<registry>/<path>/installer, installer.tar) behind',
+  },
+  'installer-tag': {
+    type: 'string',
+    arg: 'TAG',
+    help: 'Deckhouse: the installer build to carry (default latest)',
+  },
+  'no-packages': {
+    type: 'boolean',
+    help: 'Deckhouse: leave the packages behind (their release images still travel in package-versions.tar, as with d8)',
+  },
+  'include-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME[@CONSTRAINT]',
+    help: 'Deckhouse: only these packages (the --include-module syntax)',
+  },
+  'exclude-package': {
+    type: 'string',
+    multiple: true,
+    arg: 'NAME',
+    help: 'Deckhouse: all packages but these',
+  },
+  'skip-vex-images': {
+    type: 'boolean',
+    help: "Deckhouse: skip d8's VEX attestations of images referenced by tag (<tag>.att); --no-signatures leaves every signature, attestation and SBOM behind",
+  },
+  'no-extra': {
+    type: 'string',
+    multiple: true,
+    arg: 'WHAT',
+    help: 'Deckhouse: leave behind what Ferry carries beyond d8 (lts-version, range-anchors, both-installer-lists, channel-tags, or all); the plan names each',
   },
   strict: {
     type: 'boolean',
@@ -166,9 +165,20 @@ export function deckhouseSelectionFrom(
     noModules: v['no-modules'] === true,
     onlyExtraImages: v['only-extra-images'] === true,
     strict: v.strict === true,
+    noInstaller: v['no-installer'] === true,
+    noPackages: v['no-packages'] === true,
+    includePackages: list('include-package'),
+    excludePackages: list('exclude-package'),
+    skipVexImages: v['skip-vex-images'] === true,
+    noExtras: list('no-extra'),
   };
+  if (v['installer-tag'] !== undefined) selection.installerTag = v['installer-tag'] as string;
   if (v['deckhouse-tag'] !== undefined) selection.deckhouseTag = v['deckhouse-tag'] as string;
-  if (v['include-platform'] !== undefined) selection.deckhouseTag = platformPin(v);
+  if (v['include-platform'] !== undefined) {
+    const platform = platformPin(v);
+    if ('pin' in platform) selection.deckhouseTag = platform.pin;
+    else selection.includePlatform = platform.range;
+  }
   if (v['since-version'] !== undefined) selection.sinceVersion = v['since-version'] as string;
   if (v['modules-path-suffix'] !== undefined)
     selection.modulesPathSuffix = v['modules-path-suffix'] as string;
@@ -177,10 +187,10 @@ export function deckhouseSelectionFrom(
 
 /**
  * `--include-platform =vX.Y.Z[+channel]`: d8 takes an exact pin down its --deckhouse-tag path
- * (platform.go: "Exact-tag constraints take the synthesized-TargetTag path"), and so does Ferry.
- * Ranges would need d8's constrained platform discovery, which Ferry does not have yet.
+ * (platform.go: "Exact-tag constraints take the synthesized-TargetTag path"), and so does Ferry:
+ * the pin comes back as 'vX.Y.Z'. Anything else is a range, as written.
  */
-function platformPin(v: ParsedArgs['values']): string {
+function platformPin(v: ParsedArgs['values']): { pin: string } | { range: string } {
   const text = (v['include-platform'] as string).trim();
   if (v['deckhouse-tag'] !== undefined || v['since-version'] !== undefined) {
     throw new UsageError(
@@ -188,10 +198,6 @@ function platformPin(v: ParsedArgs['values']): string {
     );
   }
   const pin = /^=\s*v?(\d+\.\d+\.\d+)(?:\+[a-z-]+)?$/.exec(text);
-  if (!pin) {
-    throw new UsageError(
-      `--include-platform '${text}': Ferry takes only an exact build (=vX.Y.Z); for a range use --since-version, for one build --deckhouse-tag`,
-    );
-  }
-  return `v${pin[1]}`;
+  // A range goes to the planner as d8's constrained discovery (plan-platform.ts).
+  return pin ? { pin: `v${pin[1]}` } : { range: text };
 }

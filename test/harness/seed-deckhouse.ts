@@ -157,6 +157,23 @@ function versionJson(version: string): string {
   return JSON.stringify({ version });
 }
 
+/**
+ * A platform release-channel image's files as Deckhouse publishes them: version.json with the
+ * release's requirements and disruptions (keyed by X.Y), and changelog.yaml, which d8 turns into
+ * deckhousereleases.yaml.
+ */
+export function platformReleaseFiles(version: string): Record<string, string> {
+  const minor = version.replace(/^v(\d+\.\d+)\..*$/, '$1');
+  return {
+    'version.json': JSON.stringify({
+      version,
+      requirements: { k8s: '1.27', nodesMinimalOSVersionUbuntu: '18.04' },
+      disruptions: { [minor]: ['ingressNginx'] },
+    }),
+    'changelog.yaml': `global:\n  fixes:\n    - summary: Fixed ${version}.\n      pull_request: https://example.invalid/${version}\n`,
+  };
+}
+
 function channelsOf(channels: Record<ReleaseChannel, string>, version: string): string[] {
   return RELEASE_CHANNELS.filter((channel) => channels[channel] === version);
 }
@@ -209,11 +226,10 @@ async function seedPlatform(recorder: SeedRecorder, root: string): Promise<Platf
   const versions = PLATFORM_VERSIONS;
   const releaseChannel = Promise.all(
     versions.map(async (version) =>
-      recorder.pushImage(
-        `${root}/release-channel`,
-        await fileImage({ 'version.json': versionJson(version) }),
-        [version, ...channelsOf(PLATFORM_CHANNELS, version)],
-      ),
+      recorder.pushImage(`${root}/release-channel`, await fileImage(platformReleaseFiles(version)), [
+        version,
+        ...channelsOf(PLATFORM_CHANNELS, version),
+      ]),
     ),
   );
   const platform = Promise.all(
@@ -366,4 +382,131 @@ async function seedModule(recorder: SeedRecorder, root: string, name: string): P
     extraImages,
     extra: await Promise.all(extraPushes.values()),
   };
+}
+
+/** What seedDeckhouseExtras adds: the installer and a packages catalog, as d8 4c2e288 pulls them. */
+export interface DeckhouseExtrasSeed {
+  /** `<registry root>/installer` (the source without its edition segment). */
+  installerRepository: string;
+  /** Tag → `<installer repository>:<tag>` ('latest' and 'v1.2'). */
+  installer: Record<string, PushedImage>;
+  /** `ingress`: channels and two versions with an extra image; `dev-tools`: a version tag only, no channels. */
+  packages: Record<string, { repository: string; versions: string[]; versionTags: string[] }>;
+  /** d8's VEX attestations of tag-referenced images: `modules/console:v1.3.1.att`, `.../extra/scanner:v1.att`. */
+  vex: PushedImage[];
+}
+
+export const PACKAGE_CHANNELS: Record<ReleaseChannel, string> = {
+  alpha: 'v0.2.0',
+  beta: 'v0.2.0',
+  'early-access': 'v0.2.0',
+  stable: 'v0.1.0',
+  'rock-solid': 'v0.1.0',
+};
+
+/**
+ * Adds to a seeded edition root (whose last segment is an edition, e.g. `d8full/ee`) what d8 carries
+ * beyond the platform, security and modules: `<parent>/installer:{latest,v1.2}` and
+ * `<root>/packages` (catalog tags), `packages/<p>:<v>` with images_digests.json and
+ * extra_images.json, `packages/<p>/version:<channel|v>` and `packages/<p>/extra/<x>:<tag>`.
+ */
+export async function seedDeckhouseExtras(reg: RunningRegistry, root: string): Promise<DeckhouseExtrasSeed> {
+  const client = createRegistryClient(reg);
+  const recorder = new SeedRecorder(client, reg.host);
+  const installerRepository = `${root.split('/').slice(0, -1).join('/')}/installer`;
+  try {
+    const installer: Record<string, PushedImage> = {};
+    for (const tag of ['latest', 'v1.2'])
+      installer[tag] = await recorder.pushImage(
+        installerRepository,
+        await fileImage({ 'installer.txt': `installer ${tag}` }, 'docker'),
+        [tag],
+      );
+    const packages: DeckhouseExtrasSeed['packages'] = {};
+    const ingress = `${root}/packages/ingress`;
+    const app = await recorder.pushImage(ingress, await fileImage({ 'app.txt': 'ingress controller' }));
+    await recorder.pushImage(`${ingress}/extra/tool`, await fileImage({ 'tool.txt': 'tool v1' }), ['v1']);
+    for (const version of ['v0.1.0', 'v0.2.0']) {
+      await recorder.pushImage(
+        ingress,
+        await fileImage({
+          'images_digests.json': JSON.stringify({ controller: app.digest }),
+          'extra_images.json': JSON.stringify({ tool: 'v1' }),
+        }),
+        [version],
+      );
+      await recorder.pushImage(
+        `${ingress}/version`,
+        await fileImage({ 'version.json': versionJson(version) }),
+        [version, ...channelsOf(PACKAGE_CHANNELS, version)],
+      );
+    }
+    packages.ingress = {
+      repository: ingress,
+      versions: ['v0.1.0', 'v0.2.0'],
+      versionTags: ['v0.1.0', 'v0.2.0', ...RELEASE_CHANNELS],
+    };
+    const dev = `${root}/packages/dev-tools`;
+    await recorder.pushImage(dev, await fileImage({ 'dev.txt': 'dev tools' }), ['v0.0.1']);
+    await recorder.pushImage(`${dev}/version`, await fileImage({ 'version.json': versionJson('v0.0.1') }), [
+      'v0.0.1',
+    ]);
+    packages['dev-tools'] = { repository: dev, versions: ['v0.0.1'], versionTags: ['v0.0.1'] };
+    for (const name of Object.keys(packages))
+      await recorder.pushImage(
+        `${root}/packages`,
+        simpleImage({ layers: [], labels: { 'ferry.test/package': name } }),
+        [name],
+      );
+    const vex = [
+      await recorder.pushImage(
+        `${root}/modules/console`,
+        await fileImage({ 'vex.json': '{"statements":[]}' }),
+        ['v1.3.1.att'],
+      ),
+      await recorder.pushImage(
+        `${root}/modules/console/extra/scanner`,
+        await fileImage({ 'vex.json': '{"statements":["scanner"]}' }),
+        ['v1.att'],
+      ),
+    ];
+    return { installerRepository, installer, packages, vex };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Re-publishes `<root>/install:<version>` holding both installer image lists, as newer Deckhouse
+ * releases ship them: its images_digests.json as seeded plus an images_tags.json naming
+ * `<root>:<tag>` (pushed too). Returns that tag.
+ */
+export async function seedInstallerTagList(
+  reg: RunningRegistry,
+  seed: DeckhouseSeed,
+  version: string,
+): Promise<string> {
+  const client = createRegistryClient(reg);
+  const recorder = new SeedRecorder(client, reg.host);
+  const tag = `alpine-${version}`;
+  try {
+    await recorder.pushImage(seed.root, await fileImage({ 'image.txt': `tagged ${version}` }, 'docker'), [
+      tag,
+    ]);
+    await recorder.pushImage(
+      `${seed.root}/install`,
+      await fileImage(
+        {
+          'deckhouse/candi/images_digests.json': JSON.stringify(seed.installImagesDigests[version]),
+          'deckhouse/candi/images_tags.json': JSON.stringify({ common: { alpine: tag } }),
+          'deckhouse/version': version,
+        },
+        'docker',
+      ),
+      [version],
+    );
+    return tag;
+  } finally {
+    await client.close();
+  }
 }

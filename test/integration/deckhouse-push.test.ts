@@ -173,6 +173,33 @@ describe('ferry push of a Deckhouse bundle', () => {
     expect(run.stdout).toContain(`repo: ${target.host}/d8/mods`);
   });
 
+  it("--modules-path-suffix / puts modules at the target itself, as d8's NormalizeModulesPath", async () => {
+    const run = await ferry(
+      [
+        'push',
+        bundle,
+        `${target.host}/atroot`,
+        '-u',
+        target.username!,
+        '-p',
+        target.password!,
+        '--modules-path-suffix',
+        '/',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const client = createRegistryClient(target);
+    try {
+      expect(await client.listTags('atroot/stronghold')).toContain('v1.3.1');
+      expect(await client.listTags('atroot')).toEqual(expect.arrayContaining(['console', 'stronghold']));
+      expect(await client.listTags('atroot/modules')).toEqual([]);
+    } finally {
+      await client.close();
+    }
+    expect(run.stdout).toContain(`repo: ${target.host}/atroot\n`);
+  });
+
   it('refuses a target with no path for a bundle holding the edition root', async () => {
     const run = await ferry(
       ['push', bundle, target.host, '-u', target.username!, '-p', target.password!],

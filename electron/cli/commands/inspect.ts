@@ -1,5 +1,10 @@
 // `ferry inspect`: the transfer manifest, for a person.
-import { checkManifestSignature, describeSignature, openBundle } from '../../engine/api/bundles.ts';
+import {
+  checkManifestSignature,
+  d8PushProblems,
+  describeSignature,
+  openBundle,
+} from '../../engine/api/bundles.ts';
 import { UsageError } from '../../engine/api/errors.ts';
 import { platformLabel } from '../../engine/api/distribution.ts';
 import { formatBytes } from '../../../shared/format.ts';
@@ -47,6 +52,14 @@ export const inspectCommand: Command = {
           ? [`    artifacts ${i.artifacts.map((a) => a.tag ?? `${a.kind} ${a.digest}`).join(', ')}`]
           : []),
       ]),
+      // Only Ferry's own bundles can be something d8 cannot push; a d8 bundle is d8's.
+      ...(m.formatVersion > 0 && d8PushProblems(m).length
+        ? [
+            '',
+            "d8 mirror push cannot push this bundle (use 'ferry push'):",
+            ...d8PushProblems(m).map((p) => `  ${p}`),
+          ]
+        : []),
       ...(m.skipped?.length
         ? ['', 'Skipped (where d8 skips and warns):', ...m.skipped.map((s) => `  ${s.item}: ${s.reason}`)]
         : []),

@@ -14,6 +14,7 @@ import {
 import { printPreview } from '../pull-preview.ts';
 import { deckhousePullFlags, deckhouseSelectionFrom, noEffectNotes } from '../deckhouse-flags.ts';
 import { formatBytes } from '../../../shared/format.ts';
+import { exitCodeFor } from '../exit-codes.ts';
 import type { Command } from '../command.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor } from '../station.ts';
@@ -110,7 +111,7 @@ export const pullCommand: Command = {
     ...operatorFlag,
     'dry-run': {
       type: 'boolean',
-      help: 'write nothing; show what would travel: each image with its digest and size (manifests only), or for a Deckhouse source the plan (versions per channel, modules with versions)',
+      help: 'write nothing; show what would travel: each image with its digest and size (manifests only), or for a Deckhouse source the plan (versions per channel, modules and packages with versions, what is skipped and why) and its size',
     },
     json: { type: 'boolean', help: 'print progress and the result as JSON lines' },
   },
@@ -176,8 +177,22 @@ export const pullCommand: Command = {
         signal: io.signal,
       });
       for (const line of planSummary(plan)) io.stdout.write(`${line}\n`);
+      // The size, as d8's dry-run summary gives it: every planned manifest resolved, no layer read.
+      const sized = await previewPull(
+        { images: plan.requests },
+        {
+          transport,
+          signatures: v['no-signatures'] !== true,
+          concurrency: concurrencyOf(args),
+          signal: io.signal,
+        },
+      );
+      io.stdout.write(
+        `size: ${sized.images.length} image(s), ${sized.blobCount} blob(s), ${formatBytes(sized.totalBytes)} would travel${sized.failed.length ? `; ${sized.failed.length} reference(s) do not resolve` : ''}\n`,
+      );
+      for (const f of sized.failed) io.stdout.write(`  ✗ ${f.source}: ${f.error.message}\n`);
       io.stdout.write(`dry run: nothing was written to ${bundleDir}\n`);
-      return 0;
+      return sized.failed.length ? exitCodeFor(sized.failed[0]!.error.code) : 0;
     }
     if (v['dry-run']) {
       const preview = await previewPull(what, {

@@ -10,13 +10,21 @@ import { ExitCodes } from '../exit-codes.ts';
 import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { concurrencyOf, transportFlags, transportOptions } from '../registry-flags.ts';
-import { deckhousePushFlags, pushNoEffectFlags, reportModuleSource } from '../deckhouse-push.ts';
+import {
+  deckhousePushFlags,
+  pushNoEffectFlags,
+  pushInputs,
+  reportModuleSource,
+  writeDeckhouseReleases,
+} from '../deckhouse-push.ts';
 import { noEffectNotes } from '../deckhouse-flags.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
 
 export const pushCommand: Command = {
   name: 'push',
-  usage: 'ferry push <bundle-dir>... <registry-host[:port]/path> [flags]   (several folders: one per stick)',
+  usage:
+    'ferry push <bundle-dir>... <registry-host[:port]/path> [flags]   (several folders: one per stick)\n' +
+    '       ferry push [<archive.tar | archive.tar.NNNN.chunk>] <registry-host[:port]/path> [--file ARCHIVE ...]',
   options: {
     'registry-login': {
       type: 'string',
@@ -45,11 +53,16 @@ export const pushCommand: Command = {
   },
   async run(args, io) {
     const v = args.values;
-    // The target comes last, after the bundle folder (or one folder per stick), as with cp.
-    const bundleDirs = args.positionals.slice(0, -1);
-    const target = args.positionals.at(-1);
-    if (bundleDirs.length === 0 || !target)
+    // The target comes last, after the bundle folder (or one folder per stick), as with cp; d8's
+    // forms work too: one .tar or chunk instead of the folder, or only --file archives.
+    const files = (v.file as string[] | undefined) ?? [];
+    const given = args.positionals.slice(0, -1);
+    const last = args.positionals.at(-1);
+    if ((given.length === 0 && files.length === 0) || !last)
       throw new UsageError('usage: ferry push <bundle-dir>... <registry-host[:port]/path>');
+    // d8 takes the registry with an http:// or https:// prefix and drops it (push validation.go).
+    const target = last.replace(/^https?:\/\//, '');
+    const { bundleDirs, archives } = await pushInputs(given, files);
     const { registry } = parseRepositoryPath(target);
     for (const note of noEffectNotes(args, pushNoEffectFlags)) io.stderr.write(`${note}\n`);
     const username = (v['registry-login'] as string | undefined) ?? io.env.D8_MIRROR_REGISTRY_LOGIN;
@@ -72,6 +85,7 @@ export const pushCommand: Command = {
       station: stationFor(args, io),
       ...(trustedKey ? { trustedKey } : {}),
       bundleDir: bundleDirs,
+      ...(archives ? { archives } : {}),
       target,
       transport,
       concurrency: concurrencyOf(args),
@@ -131,6 +145,7 @@ export const pushCommand: Command = {
       );
     }
     await reportModuleSource(args, io, outputs);
+    await writeDeckhouseReleases(args, io, bundleDirs);
     return report.ok ? ExitCodes.ok : ExitCodes.verification;
   },
 };

@@ -1,5 +1,5 @@
 // The facade's bundles: opening one (a folder or one per stick), who signed it, whether it is whole.
-export { openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
+export { archiveOfFile, openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 export type { TransferManifest } from '../bundle/transfer-manifest.ts';
 export {
   checkManifestSignature,
@@ -7,3 +7,4 @@ export {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 export { verify, type VerifyJobReport } from '../jobs/verify.ts';
+export { d8PushProblems } from '../bundle/d8-pushable.ts';

@@ -9,3 +9,4 @@ export {
 } from '../jobs/push-outputs.ts';
 export { pullSecretYaml } from '../k8s/pull-secret.ts';
 export { importReceipt, issueReceipt, writeReceipt } from '../ledger/receipts.ts';
+export { bundleDeckhouseReleases } from '../jobs/deckhouse-releases.ts';

@@ -44,10 +44,11 @@ export class BundleFiles {
     this.folders = folders;
   }
 
-  static async list(dirs: string[]): Promise<BundleFiles> {
+  /** `keep` narrows the listing (a push of single archives sees only their files). */
+  static async list(dirs: string[], keep: (name: string) => boolean = () => true): Promise<BundleFiles> {
     const folders = new Map<string, string[]>();
     for (const dir of dirs) {
-      for (const name of (await readFolder(dir)).sort())
+      for (const name of (await readFolder(dir)).sort().filter(keep))
         folders.set(name, [...(folders.get(name) ?? []), dir]);
     }
     return new BundleFiles(dirs, folders);

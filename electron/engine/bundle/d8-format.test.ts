@@ -42,8 +42,16 @@ describe('d8 bundle paths and tags', () => {
     expect(archiveForPath('install-standalone')).toBe('platform.tar');
     expect(archiveForPath('security/trivy-db')).toBe('security.tar');
     expect(archiveForPath('modules/console/extra/scanner')).toBe('module-console.tar');
+    // d8's installer.tar, package-<p>.tar and the shared package-versions.tar (pull.go, packages.go).
+    expect(archiveForPath('installer')).toBe('installer.tar');
+    expect(archiveForPath('packages/ingress')).toBe('package-ingress.tar');
+    expect(archiveForPath('packages/ingress/extra/tool')).toBe('package-ingress.tar');
+    expect(archiveForPath('packages/ingress/version')).toBe('package-versions.tar');
     expect(normalizeModulesSuffix('mods/')).toBe('/mods');
-    expect(() => normalizeModulesSuffix('/')).toThrow(/is not a repository path/);
+    // '/' is the edition root (d8 NormalizeModulesPath); an empty value is refused.
+    expect(normalizeModulesSuffix('/')).toBe('');
+    expect(withModulesSuffix('modules/console/release', '')).toBe('console/release');
+    expect(() => normalizeModulesSuffix('')).toThrow(/is not a repository path: it is empty/);
     expect(withModulesSuffix('modules/console/release', '/mods')).toBe('mods/console/release');
     const mod = { archive: 'module-console.tar', target: { repository: 'modules/console' } };
     expect(pushRepository('d8/ee', mod, '/mods')).toBe('d8/ee/mods/console');

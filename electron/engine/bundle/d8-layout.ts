@@ -1,11 +1,24 @@
 // The archive layout `d8 mirror pull` writes, which Ferry's Deckhouse bundles follow: images under
 // a path relative to the edition root ('' for the root itself, 'install', 'release-channel',
 // 'security/trivy-db', 'modules/<m>', 'modules/<m>/release', ...) live in the OCI layout at that
-// path inside platform.tar, security.tar or module-<m>.tar. Both the writer (placement) and the
+// path inside platform.tar, security.tar, module-<m>.tar, installer.tar ('installer'),
+// package-<p>.tar ('packages/<p>', 'packages/<p>/extra/<x>') or package-versions.tar (every
+// 'packages/<p>/version' layout: d8 packs the package release images into one archive). Both the writer (placement) and the
 // reader of d8 bundles name archives and paths through these functions.
 
 export const PLATFORM_ARCHIVE = 'platform.tar';
 export const SECURITY_ARCHIVE = 'security.tar';
+export const INSTALLER_ARCHIVE = 'installer.tar';
+export const PACKAGE_VERSIONS_ARCHIVE = 'package-versions.tar';
+
+export function packageArchive(name: string): string {
+  return `package-${name}.tar`;
+}
+
+/** 'packages/ingress/version' → 'ingress'. */
+export function packageOfPath(path: string): string | undefined {
+  return /^packages\/([^/]+)(?:\/|$)/.exec(path)?.[1];
+}
 
 export function moduleArchive(module: string): string {
   return `module-${module}.tar`;
@@ -32,6 +45,9 @@ export function joinPath(...parts: string[]): string {
 export function archiveForPath(path: string): string {
   const module = moduleOfPath(path);
   if (module) return moduleArchive(module);
+  const pkg = packageOfPath(path);
+  if (pkg) return path === `packages/${pkg}/version` ? PACKAGE_VERSIONS_ARCHIVE : packageArchive(pkg);
+  if (path === 'installer' || path.startsWith('installer/')) return INSTALLER_ARCHIVE;
   if (path === 'security' || path.startsWith('security/')) return SECURITY_ARCHIVE;
   return PLATFORM_ARCHIVE;
 }

@@ -55,13 +55,56 @@ export async function locateBundle(folder: string): Promise<string> {
   );
 }
 
+/** `x.tar.0003.chunk`, `x.tar.gostsum`, `x.tar` → `x.tar`; other names → undefined. */
+export function archiveOfFile(name: string): string | undefined {
+  return /^(.+\.tar)(?:\.\d{4,}\.chunk)?(?:\.gostsum)?$/.exec(name)?.[1];
+}
+
+export interface OpenBundleOptions {
+  /**
+   * Only these archives (`x.tar`), as `d8 mirror push` takes one `.tar`, one chunk or `--file`s:
+   * the rest of the folder is not read, and a Ferry manifest is narrowed to their images.
+   */
+  archives?: readonly string[];
+}
+
+/** A Ferry manifest narrowed to some of its archives; an archive it does not list is named. */
+function narrowed(manifest: TransferManifest, archives: readonly string[], dir: string): TransferManifest {
+  const known = new Set(manifest.archives.map((a) => a.name));
+  const unknown = archives.find((a) => !known.has(a));
+  if (unknown !== undefined) {
+    throw new BundleInvalidError(
+      `${unknown} is not an archive of the transfer in ${dir} (it has ${[...known].join(', ')})`,
+    );
+  }
+  const keep = new Set(archives);
+  return {
+    ...manifest,
+    archives: manifest.archives.filter((a) => keep.has(a.name)),
+    images: manifest.images.filter((i) => keep.has(i.archive)),
+    blobs: manifest.blobs.filter((b) => keep.has(b.archive)),
+  };
+}
+
 /** Opens a bundle from one folder or several (one per stick). The caller closes it. */
-export async function openBundle(folders: string | readonly string[]): Promise<OpenedBundle> {
+export async function openBundle(
+  folders: string | readonly string[],
+  options: OpenBundleOptions = {},
+): Promise<OpenedBundle> {
   const given = typeof folders === 'string' ? [folders] : [...folders];
   if (given.length === 0) throw new BundleInvalidError('no bundle folder given');
   const dirs = [...new Set(await Promise.all(given.map(locateBundle)))];
-  const files = await BundleFiles.list(dirs);
+  const only = options.archives ? new Set(options.archives) : undefined;
+  const files = await BundleFiles.list(dirs, (name) => {
+    if (!only) return true;
+    const archive = archiveOfFile(name);
+    return archive === undefined ? !chunkOrArchive.test(name) : only.has(archive);
+  });
   try {
+    if (only) {
+      const missing = [...only].find((a) => !files.names().some((n) => archiveOfFile(n) === a));
+      if (missing !== undefined) throw new BundleInvalidError(`${missing} is in none of ${files.where}`);
+    }
     if (!files.has(TRANSFER_MANIFEST)) {
       const manifest = await describeD8Bundle(files);
       return { files, manifest, manifestDir: dirs[0]!, close: () => files.close() };
@@ -80,7 +123,10 @@ export async function openBundle(folders: string | readonly string[]): Promise<O
         );
       }
     }
-    return { files, manifest: first.manifest, manifestDir: first.dir, close: () => files.close() };
+    const manifest = options.archives
+      ? narrowed(first.manifest, options.archives, first.dir)
+      : first.manifest;
+    return { files, manifest, manifestDir: first.dir, close: () => files.close() };
   } catch (err) {
     await files.close();
     throw err;

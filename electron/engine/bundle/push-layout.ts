@@ -11,6 +11,8 @@ import type { ImageRecord } from './transfer-manifest.ts';
 export interface PushLayoutReport {
   /** Deckhouse bundles: the modules pushed, and the repository their discovery tags are in. */
   modules?: { repository: string; names: string[] };
+  /** Deckhouse bundles: the packages pushed, and the repository their discovery tags are in. */
+  packages?: { repository: string; names: string[] };
 }
 
 export interface PushLayout {

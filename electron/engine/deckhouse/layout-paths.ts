@@ -19,9 +19,15 @@ export function deckhousePlacement(image: ImageGraph): Placement {
   return { archive: archiveForPath(path), layout: path };
 }
 
-/** `--modules-path-suffix` as '/x[/y]' (d8 accepts it with or without the leading '/'). */
+/**
+ * `--modules-path-suffix` as '/x[/y]' (d8 accepts it with or without the leading '/'); '/' is ''
+ * — modules at the edition root, as d8's NormalizeModulesPath. An empty value is refused (d8 reads
+ * it as the default; an unset variable should not silently mean /modules).
+ */
 export function normalizeModulesSuffix(suffix: string | undefined): string {
-  const trimmed = (suffix ?? DEFAULT_MODULES_SUFFIX).trim().replace(/^\/+|\/+$/g, '');
+  const given = (suffix ?? DEFAULT_MODULES_SUFFIX).trim();
+  const trimmed = given.replace(/^\/+|\/+$/g, '');
+  if (given !== '' && trimmed === '') return '';
   const problem = trimmed === '' ? 'it is empty' : pathProblem(trimmed);
   if (problem) throw new UsageError(`--modules-path-suffix '${suffix}' is not a repository path: ${problem}`);
   return `/${trimmed}`;

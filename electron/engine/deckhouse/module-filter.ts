@@ -10,7 +10,14 @@ import { latestPatchPerMinor, sortVersionTags, tagForVersion, versionOfTag } fro
 
 export type ModuleConstraint =
   | { kind: 'channels' }
-  | { kind: 'range'; text: string; range: Range; anchors: string[] }
+  | {
+      kind: 'range';
+      text: string;
+      range: Range;
+      anchors: string[];
+      /** The anchors are only a ^/~ lower bound, which d8 does not carry (Ferry's `range-anchors` extra). */
+      implied?: boolean;
+    }
   | { kind: 'exact'; tag: string; channel?: ReleaseChannel };
 
 export interface ModuleFilter {
@@ -29,7 +36,7 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
   const constraint = at < 0 ? undefined : text.slice(at + 1).trim();
   if (!moduleName.test(name)) {
     throw new UsageError(
-      `${flag} '${text}': '${name}' is not a module name (lowercase letters, digits, '-')`,
+      `${flag} '${text}': '${name}' is not a ${flag.includes('package') ? 'package' : 'module'} name (lowercase letters, digits, '-')`,
     );
   }
   return { name, constraint: constraint === '' ? undefined : constraint };
@@ -42,7 +49,15 @@ function splitFlag(flag: string, text: string): { name: string; constraint: stri
  */
 const bareVersion = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/;
 
-export function parseModuleConstraint(text: string | undefined, flag = '--include-module'): ModuleConstraint {
+/**
+ * `impliedAnchors`: whether the lower bound of `^`/`~` (a range that names no `>=`, `<=` or `=`)
+ * travels too — Ferry's extra over d8 (ferry-extras.ts `range-anchors`).
+ */
+export function parseModuleConstraint(
+  text: string | undefined,
+  flag = '--include-module',
+  impliedAnchors = true,
+): ModuleConstraint {
   if (text === undefined) return { kind: 'channels' };
   if (text.startsWith('=')) {
     const body = text.slice(1);
@@ -72,12 +87,21 @@ export function parseModuleConstraint(text: string | undefined, flag = '--includ
     );
   }
   const range = new semver.Range(translated);
-  return { kind: 'range', text, range, anchors: anchors(range) };
+  const explicit = /(>=|<=|=>|=<|(^|[\s,|])=)/.test(text);
+  if (explicit) return { kind: 'range', text, range, anchors: anchors(range) };
+  return { kind: 'range', text, range, anchors: impliedAnchors ? anchors(range) : [], implied: true };
 }
 
-export function parseModuleFilter(include: string[] = [], exclude: string[] = []): ModuleFilter {
+/** Packages take the same filter syntax as modules (d8 reuses its module filter), under their own flags. */
+export function parseModuleFilter(
+  include: string[] = [],
+  exclude: string[] = [],
+  noun: 'module' | 'package' = 'module',
+  impliedAnchors = true,
+): ModuleFilter {
+  const [includeFlag, excludeFlag] = [`--include-${noun}`, `--exclude-${noun}`];
   if (include.length > 0 && exclude.length > 0) {
-    throw new UsageError('--include-module and --exclude-module cannot be combined: use one or the other');
+    throw new UsageError(`${includeFlag} and ${excludeFlag} cannot be combined: use one or the other`);
   }
   const filter: ModuleFilter = {
     mode: include.length > 0 ? 'include' : exclude.length > 0 ? 'exclude' : 'all',
@@ -85,23 +109,28 @@ export function parseModuleFilter(include: string[] = [], exclude: string[] = []
     exclude: new Set(),
   };
   for (const text of include) {
-    const { name, constraint } = splitFlag('--include-module', text);
+    const { name, constraint } = splitFlag(includeFlag, text);
     const list = filter.include.get(name) ?? [];
-    list.push(parseModuleConstraint(constraint));
+    list.push(parseModuleConstraint(constraint, includeFlag, impliedAnchors));
     filter.include.set(name, list);
   }
   // d8 accepts a version on an exclusion and ignores it: the whole module stays behind.
-  for (const text of exclude) filter.exclude.add(splitFlag('--exclude-module', text).name);
+  for (const text of exclude) filter.exclude.add(splitFlag(excludeFlag, text).name);
   return filter;
 }
 
 /** The modules a filter keeps, in the source's order; an included module the source lacks is an error. */
-export function selectModules(filter: ModuleFilter, available: string[], where: string): string[] {
+export function selectModules(
+  filter: ModuleFilter,
+  available: string[],
+  where: string,
+  noun: 'module' | 'package' = 'module',
+): string[] {
   if (filter.mode === 'include') {
     const missing = [...filter.include.keys()].filter((m) => !available.includes(m));
     if (missing.length > 0) {
       throw new UsageError(
-        `module${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${where} (it has: ${available.join(', ') || 'none'})`,
+        `${noun}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in ${where} (it has: ${available.join(', ') || 'none'})`,
       );
     }
     return available.filter((m) => filter.include.has(m));

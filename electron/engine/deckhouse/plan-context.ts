@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { ChannelVersion, ReleaseChannel } from './channels.ts';
 import { readImageJson } from './image-files.ts';
 import { joinPath } from '../bundle/d8-layout.ts';
+import { FERRY_EXTRAS, type FerryExtra } from './ferry-extras.ts';
 
 export class PlanContext {
   readonly store: BlobSource;
@@ -23,6 +24,12 @@ export class PlanContext {
   readonly skipped: Array<{ item: string; reason: string }> = [];
   /** --strict: refuse instead of skipping. */
   readonly strict: boolean;
+  /** What Ferry carries beyond d8 that is left on (ferry-extras.ts). */
+  readonly extras: ReadonlySet<FerryExtra>;
+  /** Where the plan used an extra, for the plan's summary. */
+  readonly extrasUsed: Array<{ extra: FerryExtra; detail: string }> = [];
+  /** Look up d8's VEX attestations of tag-referenced images (`<repo>:<tag>.att`); off with --skip-vex-images. */
+  readonly vex: boolean;
 
   constructor(options: {
     store: BlobSource;
@@ -32,8 +39,12 @@ export class PlanContext {
     emit?: JobEventListener;
     concurrency?: number;
     strict?: boolean;
+    vex?: boolean;
+    extras?: ReadonlySet<FerryExtra>;
   }) {
+    this.extras = options.extras ?? new Set(Object.keys(FERRY_EXTRAS) as FerryExtra[]);
     this.strict = options.strict === true;
+    this.vex = options.vex !== false;
     this.store = options.store;
     this.registry = options.registry;
     this.root = options.root;
@@ -60,6 +71,18 @@ export class PlanContext {
       source: { registry: this.registry, repository: sourceRepository, reference },
       target: { repository: path, tag: targetTag },
     });
+  }
+
+  /**
+   * The VEX attestation d8 carries beside an image referenced by tag: `<repo>:<tag>.att`, when the
+   * source has it (d8 platform.go FindVexImage, modules.go findVexImage). Images referenced by digest
+   * need no lookup: their cosign `sha256-<hex>.att` travels with them (copy/resolve.ts).
+   */
+  async addVex(sourceRepository: string, tag: string, path: string): Promise<void> {
+    if (!this.vex || tag.startsWith('sha256:')) return;
+    const att = `${tag}.att`;
+    if (await this.limit(() => this.exists(sourceRepository, att)))
+      this.add(sourceRepository, att, path, att);
   }
 
   /** Sorted by destination, so the same distribution always gives the same plan (resume relies on it). */
@@ -112,6 +135,11 @@ export class PlanContext {
     if (this.skipped.some((s) => s.item === item)) return;
     this.skipped.push({ item, reason });
     this.emit({ type: 'log', level: 'warn', message: `skipped ${item}: ${reason}` });
+  }
+
+  /** Records that the plan carries something d8 would not (only while that extra is on). */
+  usedExtra(extra: FerryExtra, detail: string): void {
+    if (this.extras.has(extra)) this.extrasUsed.push({ extra, detail });
   }
 
   log(message: string): void {

@@ -2,7 +2,7 @@
 // (or the one --deckhouse-tag), and plan per version the deckhouse image, install, install-standalone
 // (when published), release-channel, every image the installer's images_digests.json /
 // images_tags.json names, and the channel tags pointing at the channel's version.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
 import { NotFoundError, RegistryError, UsageError } from '../errors.ts';
 import {
   isReleaseChannel,
@@ -14,12 +14,14 @@ import {
 import { readImageFiles } from './image-files.ts';
 import { digestsIn, tagsIn } from './image-lists.ts';
 import type { PlanContext } from './plan-context.ts';
-import { platformVersions, tagForVersion, versionOfTag } from './versions.ts';
+import { constrainedPlatformVersions, platformVersions, tagForVersion, versionOfTag } from './versions.ts';
 
 export interface PlatformOptions {
   /** Carry only this build (a channel name means its version), published to every channel. */
   deckhouseTag?: string;
   since?: SemVer;
+  /** --include-platform <range>: d8's semver window for the platform. */
+  range?: { range: Range; anchors: string[] };
   ignoreSuspend?: boolean;
 }
 
@@ -102,8 +104,17 @@ async function planVersion(
       });
     }
   };
-  const digests = digestsIn(parse(IMAGES_DIGESTS));
   const tags = tagsIn(parse(IMAGES_TAGS));
+  // d8 reads images_digests.json only when images_tags.json lists nothing (platform.go); Ferry
+  // carries both unless --no-extra both-installer-lists.
+  const allDigests = digestsIn(parse(IMAGES_DIGESTS));
+  const both = tags.length > 0 && allDigests.length > 0;
+  const digests = both && !ctx.extras.has('both-installer-lists') ? [] : allDigests;
+  if (both)
+    ctx.usedExtra(
+      'both-installer-lists',
+      `${version}: ${allDigests.length} digest reference(s) from ${IMAGES_DIGESTS} beside ${IMAGES_TAGS}`,
+    );
   if (!files.has(IMAGES_DIGESTS) && !files.has(IMAGES_TAGS)) {
     ctx.emit({
       type: 'log',
@@ -113,7 +124,49 @@ async function planVersion(
   }
   for (const digest of digests) ctx.add(ctx.root, digest, '');
   for (const tag of tags) ctx.add(ctx.root, tag, '');
+  await Promise.all(tags.map((tag) => ctx.addVex(ctx.root, tag, '')));
   return digests.length + tags.length;
+}
+
+/**
+ * An LTS release older than rock-solid: d8 drops the release (platform.go) but still ships the
+ * source's release-channel:lts. Ferry carries the release (a cluster on LTS can then install it)
+ * unless --no-extra lts-version, which does as d8 — or unless the source lacks it, as a registry a
+ * d8 push filled does (the double hop), where it is skipped and warned.
+ */
+async function dropOldLts(
+  ctx: PlanContext,
+  channels: ChannelVersion[],
+  versions: string[],
+  aliases: Partial<Record<ReleaseChannel, string>>,
+  tags: string[],
+  since: SemVer | undefined,
+): Promise<void> {
+  const lts = channels.find((c) => c.channel === LTS_CHANNEL);
+  const rockSolid = channels.find((c) => c.channel === 'rock-solid');
+  if (!lts || !rockSolid) return;
+  const release = tagForVersion(lts.version, tags);
+  const [ltsV, rsV] = [versionOfTag(release), versionOfTag(tagForVersion(rockSolid.version, tags))];
+  // Within a --since-version window the release travels on its own account, as for d8's window.
+  if (!ltsV || !rsV || ltsV.compare(rsV) >= 0 || (since && ltsV.compare(since) >= 0)) return;
+  if (ctx.extras.has('lts-version')) {
+    // A registry d8 filled holds release-channel:lts without the release (double hop): skip it.
+    if (await ctx.exists(ctx.root, release)) {
+      ctx.usedExtra('lts-version', `${release} (lts), older than rock-solid ${rockSolid.version}`);
+      return;
+    }
+    ctx.skip(
+      `platform release ${release} (lts)`,
+      `${ctx.registry}/${ctx.root}:${release} not found (d8 leaves an LTS release older than rock-solid behind; release-channel:lts travels alone)`,
+    );
+  }
+  delete aliases[LTS_CHANNEL];
+  const others = channels.some((c) => c !== lts && sameVersion(c.version, release));
+  if (!others && versions.includes(release)) versions.splice(versions.indexOf(release), 1);
+  ctx.add(ctx.repo('release-channel'), LTS_CHANNEL, 'release-channel', LTS_CHANNEL);
+  ctx.log(
+    `release-channel:lts (${lts.version}) travels as the source publishes it; ${release} itself stays behind (--no-extra lts-version)`,
+  );
 }
 
 export async function planPlatform(ctx: PlanContext, options: PlatformOptions): Promise<PlatformPlan> {
@@ -173,8 +226,27 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     channels = await readChannels(ctx, false);
     refuseSuspended(channels, options.ignoreSuspend === true);
     const tags = await ctx.tags(releaseRepo);
-    versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
+    const range = options.range;
+    if (range) {
+      // As d8 (platform.go filterChannelsByConstraint): channels pointing outside the window are dropped.
+      const inside = channels.filter((c) => {
+        const v = versionOfTag(tagForVersion(c.version, tags));
+        return v !== undefined && range.range.test(v);
+      });
+      for (const c of channels.filter((c) => !inside.includes(c)))
+        ctx.log(
+          `release channel ${c.channel} (${c.version}) is outside --include-platform: no ${c.channel} tags`,
+        );
+      channels = inside;
+      versions = constrainedPlatformVersions(tags, channels, range);
+      if (versions.length === 0)
+        throw new NotFoundError(
+          `--include-platform matches none of ${ctx.registry}/${releaseRepo}'s versions: widen the range`,
+        );
+    } else
+      versions = platformVersions({ tags, channels, ...(options.since ? { since: options.since } : {}) });
     for (const c of channels) aliases[c.channel] = tagForVersion(c.version, tags);
+    await dropOldLts(ctx, channels, versions, aliases, tags, options.since);
   }
 
   const standalone = new Set<string>();
@@ -187,11 +259,20 @@ export async function planPlatform(ctx: PlanContext, options: PlatformOptions): 
     ),
   );
 
+  const channelTags = ctx.extras.has('channel-tags');
   for (const [channel, version] of Object.entries(aliases) as Array<[ReleaseChannel, string]>) {
-    ctx.add(ctx.root, version, '', channel);
-    ctx.add(ctx.repo('install'), version, 'install', channel);
-    if (standalone.has(version)) ctx.add(standaloneRepo, version, 'install-standalone', channel);
+    if (channelTags) {
+      ctx.add(ctx.root, version, '', channel);
+      ctx.add(ctx.repo('install'), version, 'install', channel);
+      if (standalone.has(version)) ctx.add(standaloneRepo, version, 'install-standalone', channel);
+    }
     ctx.add(releaseRepo, releaseRef ?? channel, 'release-channel', channel);
   }
+  const tagged = Object.keys(aliases);
+  if (tagged.length)
+    ctx.usedExtra(
+      'channel-tags',
+      `:<channel>, install:<channel>, install-standalone:<channel> for ${tagged.join(', ')}`,
+    );
   return { channels, versions, aliases, listedImages: counts.reduce((a, b) => a + b, 0) };
 }

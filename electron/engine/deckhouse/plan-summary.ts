@@ -16,6 +16,7 @@ export function planSummary(plan: DeckhousePlan): string[] {
       `platform: ${p.versions.join(', ') || 'no versions'}; channels ${channelList(p.aliases)}; ${p.listedImages} installer-listed image reference(s)`,
     );
   } else lines.push('platform: left behind');
+  lines.push(`installer: ${plan.installer ?? 'none'}`);
   lines.push(`security databases: ${plan.security.join(', ') || 'none'}`);
   if (plan.modules.length === 0) lines.push('modules: none');
   for (const m of plan.modules) {
@@ -23,6 +24,15 @@ export function planSummary(plan: DeckhousePlan): string[] {
       `module ${m.name}: ${m.versions.join(', ') || 'no versions'}; channels ${channelList(m.channels)}; ${m.appImages} app and ${m.extraImages} extra image reference(s)`,
     );
   }
+  for (const p of plan.packages) {
+    lines.push(
+      `package ${p.name}: ${p.versions.join(', ') || 'no versions'}; channels ${channelList(p.channels)}; ${p.appImages} app and ${p.extraImages} extra image reference(s)`,
+    );
+  }
+  if (plan.packageVersions.length)
+    lines.push(`package release images (package-versions.tar): ${plan.packageVersions.join(', ')}`);
+  for (const e of plan.extras)
+    lines.push(`beyond d8 (${e.extra}; --no-extra ${e.extra} leaves it out): ${e.detail}`);
   for (const s of plan.skipped) lines.push(`skipped ${s.item}: ${s.reason}`);
   return lines;
 }

@@ -1,9 +1,9 @@
 // Plans a Deckhouse distribution pull the way `d8 mirror pull` defines it: the platform (release
 // channels, versions, installer image lists), the security databases and the modules with their
-// filters. The result is plain ImageRequests whose targets are paths relative to the edition root;
+// filters, the installer and the packages. The result is plain ImageRequests whose targets are paths relative to the edition root;
 // the bundle writer places them in d8's archives (layout-paths.ts). Flag conflicts are usage errors
 // raised before any request is made.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { ImageRequest } from '../plan/image-graph.ts';
 import { UsageError } from '../errors.ts';
@@ -11,9 +11,12 @@ import { parseRepositoryPath } from '../ref/reference.ts';
 import { isValidTag } from '../ref/reference.ts';
 import type { BlobSource } from '../store/store.ts';
 import { normalizeModulesSuffix } from './layout-paths.ts';
-import { parseModuleFilter, type ModuleFilter } from './module-filter.ts';
+import { parseModuleConstraint, parseModuleFilter, type ModuleFilter } from './module-filter.ts';
+import { extrasFrom, type FerryExtra } from './ferry-extras.ts';
 import { PlanContext } from './plan-context.ts';
 import { planModules, type ModulePlan } from './plan-modules.ts';
+import { DEFAULT_INSTALLER_TAG, planInstaller } from './plan-installer.ts';
+import { planPackages } from './plan-packages.ts';
 import { planPlatform, type PlatformPlan } from './plan-platform.ts';
 import { planSecurity } from './plan-security.ts';
 import { parseSinceVersion } from './versions.ts';
@@ -24,6 +27,8 @@ export interface DeckhouseSelection {
   source: string;
   deckhouseTag?: string;
   sinceVersion?: string;
+  /** d8's --include-platform range (an exact `=vX.Y.Z` pin comes as deckhouseTag). */
+  includePlatform?: string;
   ignoreSuspend?: boolean;
   includeModules?: string[];
   excludeModules?: string[];
@@ -34,6 +39,17 @@ export interface DeckhouseSelection {
   onlyExtraImages?: boolean;
   /** Stop where d8 would skip and warn (a module without channels, an odd extra_images.json entry). */
   strict?: boolean;
+  /** d8's --no-installer: leave `<root>/installer` (installer.tar) behind. */
+  noInstaller?: boolean;
+  /** d8's --installer-tag (default latest). */
+  installerTag?: string;
+  noPackages?: boolean;
+  includePackages?: string[];
+  excludePackages?: string[];
+  /** d8's --skip-vex-images: no `<tag>.att` lookups. */
+  skipVexImages?: boolean;
+  /** `--no-extra`: what Ferry carries beyond d8 to leave behind (ferry-extras.ts names, or 'all'). */
+  noExtras?: string[];
 }
 
 /** A selection checked and parsed: what planDeckhouse works from. */
@@ -42,6 +58,7 @@ export interface ParsedSelection {
   root: string;
   deckhouseTag?: string;
   since?: SemVer;
+  platformRange?: { range: Range; anchors: string[] };
   ignoreSuspend: boolean;
   filter: ModuleFilter;
   modulesSuffix: string;
@@ -50,6 +67,12 @@ export interface ParsedSelection {
   modules: boolean;
   onlyExtraImages: boolean;
   strict: boolean;
+  installer: boolean;
+  installerTag: string;
+  packages: boolean;
+  packageFilter: ModuleFilter;
+  vex: boolean;
+  extras: Set<FerryExtra>;
 }
 
 export interface DeckhousePlan {
@@ -60,6 +83,13 @@ export interface DeckhousePlan {
   platform?: PlatformPlan;
   security: string[];
   modules: ModulePlan[];
+  /** The installer image carried (installer.tar), when the source has it. */
+  installer?: string;
+  packages: ModulePlan[];
+  /** Packages whose release images travel in package-versions.tar (always, as d8 does). */
+  packageVersions: string[];
+  /** What the plan carries beyond d8, each switched off by `--no-extra <extra>`. */
+  extras: Array<{ extra: FerryExtra; detail: string }>;
 }
 
 export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
@@ -76,7 +106,22 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
   if (selection.deckhouseTag !== undefined && !isValidTag(selection.deckhouseTag)) {
     throw new UsageError(`--deckhouse-tag '${selection.deckhouseTag}' is not a valid tag`);
   }
-  const filter = parseModuleFilter(selection.includeModules, selection.excludeModules);
+  const extras = extrasFrom(selection.noExtras);
+  const impliedAnchors = extras.has('range-anchors');
+  const filter = parseModuleFilter(
+    selection.includeModules,
+    selection.excludeModules,
+    'module',
+    impliedAnchors,
+  );
+  const packageFilter = parseModuleFilter(
+    selection.includePackages,
+    selection.excludePackages,
+    'package',
+    impliedAnchors,
+  );
+  const installerTag = selection.installerTag ?? DEFAULT_INSTALLER_TAG;
+  if (!isValidTag(installerTag)) throw new UsageError(`--installer-tag '${installerTag}' is not a valid tag`);
   const parsed: ParsedSelection = {
     registry,
     root,
@@ -89,12 +134,29 @@ export function parseSelection(selection: DeckhouseSelection): ParsedSelection {
     modules: selection.noModules !== true || filter.mode === 'include' || selection.onlyExtraImages === true,
     onlyExtraImages: selection.onlyExtraImages === true,
     strict: selection.strict === true,
+    installer: selection.noInstaller !== true,
+    installerTag,
+    // As modules: naming packages, or --only-extra-images (d8 pull.go), overrides --no-packages.
+    packages:
+      selection.noPackages !== true || packageFilter.mode === 'include' || selection.onlyExtraImages === true,
+    packageFilter,
+    vex: selection.skipVexImages !== true,
+    extras,
   };
   if (selection.deckhouseTag !== undefined) parsed.deckhouseTag = selection.deckhouseTag;
   if (selection.sinceVersion !== undefined) parsed.since = parseSinceVersion(selection.sinceVersion);
-  if (!parsed.platform && !parsed.security && !parsed.modules) {
-    throw new UsageError('--no-platform, --no-security-db and --no-modules together leave nothing to pull');
+  if (selection.includePlatform !== undefined) {
+    if (selection.deckhouseTag !== undefined || selection.sinceVersion !== undefined)
+      throw new UsageError(
+        '--include-platform cannot be combined with --deckhouse-tag or --since-version: pick one',
+      );
+    const constraint = parseModuleConstraint(selection.includePlatform, '--include-platform', impliedAnchors);
+    if (constraint.kind !== 'range')
+      throw new UsageError(`--include-platform '${selection.includePlatform}' is not a version range`);
+    parsed.platformRange = { range: constraint.range, anchors: constraint.anchors };
   }
+  // Everything switched off still carries the package release images, as d8 (pull.go); a source
+  // without them leaves the plan empty, which the pull refuses as "nothing to pull".
   return parsed;
 }
 
@@ -115,17 +177,29 @@ export async function planDeckhouse(
     registry: selection.registry,
     root: selection.root,
     strict: selection.strict,
+    vex: selection.vex,
+    extras: selection.extras,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { emit: options.onEvent } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
   const source = `${selection.registry}/${selection.root}`;
-  const plan: DeckhousePlan = { source, requests: [], skipped: ctx.skipped, security: [], modules: [] };
+  const plan: DeckhousePlan = {
+    source,
+    requests: [],
+    skipped: ctx.skipped,
+    security: [],
+    modules: [],
+    packages: [],
+    packageVersions: [],
+    extras: ctx.extrasUsed,
+  };
   if (selection.platform) {
     plan.platform = await planPlatform(ctx, {
       ignoreSuspend: selection.ignoreSuspend,
       ...(selection.deckhouseTag !== undefined ? { deckhouseTag: selection.deckhouseTag } : {}),
       ...(selection.since ? { since: selection.since } : {}),
+      ...(selection.platformRange ? { range: selection.platformRange } : {}),
     });
     const p = plan.platform;
     ctx.log(
@@ -135,6 +209,10 @@ export async function planDeckhouse(
           .join(', ') || 'none'
       }; ${p.listedImages} installer-listed image reference(s)`,
     );
+  }
+  if (selection.installer) {
+    const installer = await planInstaller(ctx, selection.installerTag);
+    if (installer) plan.installer = installer;
   }
   if (selection.security) {
     plan.security = await planSecurity(ctx);
@@ -148,6 +226,15 @@ export async function planDeckhouse(
     });
     for (const m of plan.modules) ctx.log(`module ${m.name}: ${m.versions.join(', ') || 'no versions'}`);
   }
+  // Package release images travel on every pull, as d8's PullPackageVersions; the packages when asked.
+  const packages = await planPackages(ctx, {
+    filter: selection.packageFilter,
+    packages: selection.packages,
+    onlyExtraImages: selection.onlyExtraImages,
+  });
+  plan.packages = packages.packages;
+  plan.packageVersions = packages.versions;
+  for (const p of plan.packages) ctx.log(`package ${p.name}: ${p.versions.join(', ') || 'no versions'}`);
   plan.requests = ctx.all();
   return plan;
 }

@@ -1,7 +1,7 @@
 // Version arithmetic on registry tags: which tags are versions, the latest patch of each minor, and the
 // platform's version set (the rock-solid..alpha range, widened down by --since-version, plus every
 // channel's version). Tags keep their published spelling ('v1.69.2'); semver only orders them.
-import semver, { type SemVer } from 'semver';
+import semver, { type Range, type SemVer } from 'semver';
 import { UsageError } from '../errors.ts';
 import { LTS_CHANNEL, type ChannelVersion } from './channels.ts';
 
@@ -82,6 +82,30 @@ export function platformVersions(input: PlatformVersionsInput): string[] {
       return v !== undefined && semver.gte(v, low) && semver.lte(v, high);
     });
     for (const t of latestPatchPerMinor(inRange)) selected.add(t);
+  }
+  return sortVersionTags(selected);
+}
+
+/**
+ * `--include-platform <range>` as d8 takes it (platform.go expandVersionRange): the constraint owns
+ * both bounds — of the release-channel tags in the range the latest patch of each minor, plus the
+ * versions the range names as its edges when published, plus the versions of the channels that
+ * point into the range (channels pointing outside it are dropped).
+ */
+export function constrainedPlatformVersions(
+  tags: string[],
+  channels: Array<{ version: string }>,
+  range: { range: Range; anchors: string[] },
+): string[] {
+  const selected = new Set(channels.map((c) => tagForVersion(c.version, tags)));
+  const inRange = tags.filter((t) => {
+    const v = versionOfTag(t);
+    return v !== undefined && range.range.test(v);
+  });
+  for (const t of latestPatchPerMinor(inRange)) selected.add(t);
+  for (const anchor of range.anchors) {
+    const tag = tags.find((t) => versionOfTag(t)?.version === anchor);
+    if (tag) selected.add(tag);
   }
   return sortVersionTags(selected);
 }

@@ -1,8 +1,14 @@
 // The Deckhouse pull job: plan the distribution from the source registry (planner.ts), then run the
 // ordinary pull with d8's archive placement. Resume, chunking, GOST sidecars and the transfer
 // manifest all come from jobs/pull.ts; an interrupted Deckhouse pull resumes when the plan is the
-// same (the channels have not moved in between).
+// same (the channels have not moved in between). Like d8 (platform.go), a pull that reads the
+// channels writes deckhousereleases.yaml beside the archives once the bundle is whole; a
+// --deckhouse-tag pull does not.
+import { join } from 'node:path';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
+import { DECKHOUSE_RELEASES_FILE } from '../deckhouse/deckhouse-releases.ts';
+import { writeFileAtomic } from '../util/write-file-atomic.ts';
+import { bundleDeckhouseReleases } from './deckhouse-releases.ts';
 import { UsageError } from '../errors.ts';
 import { pull, type PullOptions } from './pull.ts';
 import { RegistryStore } from '../store/registry-store.ts';
@@ -59,5 +65,26 @@ export async function pullDeckhouse(options: DeckhousePullOptions): Promise<Deck
     placement: deckhousePlacement,
     ...(plan.skipped.length ? { skipped: plan.skipped } : {}),
   });
+  if (plan.platform && options.selection.deckhouseTag === undefined)
+    await writeDeckhouseReleases(options.bundleDir, options);
   return { manifest, plan };
+}
+
+/** d8 warns when deckhousereleases.yaml cannot be made and keeps the bundle; so does Ferry. */
+async function writeDeckhouseReleases(bundleDir: string, options: DeckhousePullOptions): Promise<void> {
+  const emit = options.onEvent ?? (() => {});
+  const warn = (message: string) => emit({ type: 'log', level: 'warn', message });
+  try {
+    const releases = await bundleDeckhouseReleases(bundleDir, options.signal);
+    for (const problem of releases.problems) warn(`${DECKHOUSE_RELEASES_FILE}: left out ${problem}`);
+    if (!releases.versions.length) return;
+    await writeFileAtomic(join(bundleDir, DECKHOUSE_RELEASES_FILE), releases.yaml);
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `wrote ${DECKHOUSE_RELEASES_FILE} (${releases.versions.length} DeckhouseRelease(s)): kubectl apply -f it on the isolated cluster after the push`,
+    });
+  } catch (err) {
+    warn(`${DECKHOUSE_RELEASES_FILE} not written: ${(err as Error).message}`);
+  }
 }

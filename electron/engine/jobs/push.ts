@@ -38,6 +38,8 @@ import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.t
 export interface PushOptions {
   /** The bundle folder, or one folder per stick. */
   bundleDir: string | readonly string[];
+  /** Only these archives of the bundle (`x.tar`): d8's push of one `.tar`, one chunk or `--file`s. */
+  archives?: readonly string[];
   /** `host[:port][/path]` */
   target: string;
   transport: TransportOptions;
@@ -75,6 +77,8 @@ export interface PushReport {
   ok: boolean;
   /** Deckhouse bundles: the modules pushed, and the repository their discovery tags are in. */
   modules?: { repository: string; names: string[] };
+  /** Deckhouse bundles: the packages pushed, and the repository their discovery tags are in. */
+  packages?: { repository: string; names: string[] };
   /** Who signed the bundle's manifest. */
   signature?: SignatureCheck;
 }
@@ -89,7 +93,7 @@ function targetRef(registry: string, image: ImageGraph): string {
  * with a station records the push — every image's result and the blobs the target now holds.
  */
 export async function push(options: PushOptions): Promise<PushReport> {
-  const bundle = await openBundle(options.bundleDir);
+  const bundle = await openBundle(options.bundleDir, options.archives ? { archives: options.archives } : {});
   try {
     return await pushOpened(bundle, options);
   } finally {

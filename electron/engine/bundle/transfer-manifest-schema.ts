@@ -120,6 +120,9 @@ export const transferManifestShape = object({
   omitted: optional(array(omitted, { max: MANY })),
   carriedFerry: optional(carriedFerry),
   skipped: optional(array(object({ item: text, reason: text }), { max: MANY })),
+  trustedRoot: optional(
+    object({ sha256: string({ pattern: /^[a-f0-9]{64}$/ }), json: string({ max: 4 * 1024 * 1024 }) }),
+  ),
 });
 
 /** What the shape cannot say: every name refers to an archive listed, and each archive's parts tile it. */

@@ -27,6 +27,7 @@ import type { TrustedKey } from '../signing/public-key.ts';
 import pLimit from 'p-limit';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { carriedTrust } from '../verify/carried-trust.ts';
 import {
   checkImageSignatures,
   describeImageSignature,
@@ -103,7 +104,12 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   const policy = options.signaturePolicy;
   const verdicts = async () =>
     policy
-      ? new Map((await checkImageSignatures(bundle, policy)).map((r) => [r.source, r.verdict]))
+      ? new Map(
+          (await checkImageSignatures(bundle, policy, carriedTrust(manifest, signature))).map((r) => [
+            r.source,
+            r.verdict,
+          ]),
+        )
       : undefined;
   const station = options.station;
   if (!station || options.dryRun) {

@@ -10,6 +10,7 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
+import { carriedTrust } from '../verify/carried-trust.ts';
 import { checkImageSignatures, signatureAccepted } from '../verify/image-signatures.ts';
 import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 import { verifyBundle, type VerifyOptions } from '../verify/verify-bundle.ts';
@@ -87,7 +88,8 @@ async function verifyOpened(
   try {
     report = await verifyBundle(bundle, verifyOptions);
     if (signaturePolicy) {
-      const imageSignatures = await checkImageSignatures(bundle, signaturePolicy);
+      const trust = carriedTrust(manifest, signature);
+      const imageSignatures = await checkImageSignatures(bundle, signaturePolicy, trust);
       const accepted = imageSignatures.every((s) => signatureAccepted(s.verdict));
       report = { ...report, ok: report.ok && accepted, imageSignatures };
     }

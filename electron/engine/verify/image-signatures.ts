@@ -1,19 +1,29 @@
-// Does each image of a bundle carry a valid cosign signature by one of the operator's keys? Checked
-// offline, from the bundle alone: the tag-scheme signature (`sha256-<hex>.sig`) that travelled with
-// the image is read out of the archives (its manifest and payloads checked against their digests),
-// each payload's signature is checked against the keys, and the payload must name the image's own
-// digest. One valid signature by one of the keys suffices, as with `cosign verify --key`. Which keys
+// Does each image of a bundle carry a valid cosign signature by one of the operator's keys or
+// identities? Checked offline, from the bundle alone, in both of cosign's schemes: the tag-scheme
+// signature (`sha256-<hex>.sig`: simple-signing payloads, each payload's signature checked against
+// the keys) and Sigstore bundles carried as OCI referrers (sigstore-bundle.ts: keys, or keyless
+// certificates checked against the trusted root the bundle carries). Everything is read out of the
+// archives and checked against its digest, and what is signed must name the image's own digest. One
+// valid signature by one of the keys or identities suffices, as with `cosign verify`. Which signers
 // an image needs is the policy's say (signature-policy.ts).
 import { BundleSource } from '../bundle/bundle-source.ts';
 import type { OpenedBundle } from '../bundle/open-bundle.ts';
-import type { ImageRecord } from '../bundle/transfer-manifest.ts';
+import type { ArtifactRecord, ImageRecord } from '../bundle/transfer-manifest.ts';
 import { toFerryError } from '../errors.ts';
 import { digestLike } from '../oci/digest.ts';
-import { verifyCosignSignature, type CosignKey } from './cosign-key.ts';
+import { verifyCosignSignature } from './cosign-key.ts';
 import { parseSimpleSigning, signatureLayers } from './cosign-payload.ts';
-import { ruleFor, type SignaturePolicy } from './signature-policy.ts';
+import { identityMatches, ruleFor, type PolicyRule, type SignaturePolicy } from './signature-policy.ts';
+import {
+  parseSigstoreBundle,
+  sigstoreBundleLayer,
+  verifyBundleKeyless,
+  verifyBundleWithKey,
+} from './sigstore-bundle.ts';
+import type { CarriedTrust } from './carried-trust.ts';
 
-/** Simple-signing payloads are a few hundred bytes; a bigger "payload" is not read into memory. */
+/** Simple-signing payloads are a few hundred bytes, Sigstore bundles a few KiB; a bigger one is not
+ *  read into memory. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 export type ImageSignatureVerdict =
@@ -24,6 +34,10 @@ export type ImageSignatureVerdict =
       keySource: string;
       /** The signature manifest that holds it. */
       signature: string;
+      /** Absent for the tag scheme (`.sig`), which came first. */
+      scheme?: 'sigstore-bundle';
+      /** A keyless signer: the certificate's identity and issuer (`key` is the identity then). */
+      identity?: { subject: string; issuer: string };
     }
   | { status: 'unsigned'; reason: string }
   | { status: 'invalid'; reason: string }
@@ -68,67 +82,216 @@ async function readPayload(source: BundleSource, repository: string, digest: str
   return bytes;
 }
 
-async function checkImage(
+/** Why the signatures an image carries do not satisfy its rule, gathered so the verdict can say the
+ *  most telling one: a valid signature of another image first, then every other problem. */
+class Findings {
+  otherDigest: { signer: string; digest: string } | undefined;
+  problems: string[] = [];
+  checked = 0;
+}
+
+/** The tag-scheme signatures (`sha256-<hex>.sig`): simple-signing payloads signed with a key. */
+async function checkTagSignatures(
   source: BundleSource,
   image: ImageRecord,
-  policy: SignaturePolicy,
-): Promise<ImageSignatureVerdict> {
+  rule: PolicyRule,
+  signatures: ArtifactRecord[],
+  found: Findings,
+): Promise<ImageSignatureVerdict | undefined> {
   const repository = image.target.repository;
-  const rule = ruleFor(policy, repository);
-  if (!rule) return { status: 'not-required', reason: `no rule of ${policy.source} covers ${repository}` };
-  if (rule.keys.length === 0) {
-    return { status: 'not-required', reason: `${policy.source} allows it unsigned (${rule.match})` };
-  }
-  const keys: readonly CosignKey[] = rule.keys;
-  const signatures = image.artifacts.filter((a) => a.kind === 'sig' && a.subject === image.digest);
-  if (signatures.length === 0) {
-    return {
-      status: 'unsigned',
-      reason: `no cosign signature (${image.digest.replace(':', '-')}.sig) travelled with it`,
-    };
-  }
-  // Why each signature failed, so the report can say the most telling one.
-  let otherDigest: { key: CosignKey; digest: string } | undefined;
-  const problems: string[] = [];
-  let checked = 0;
   for (const sig of signatures) {
     try {
       const manifest = await source.getManifest(repository, sig.digest);
       const layers = signatureLayers(JSON.parse(manifest.bytes.toString('utf8')));
       if (typeof layers === 'string') {
-        problems.push(layers);
+        found.problems.push(layers);
         continue;
       }
       for (const layer of layers) {
         const payload = await readPayload(source, repository, layer.digest);
-        checked++;
-        const key = keys.find((k) => verifyCosignSignature(k, payload, layer.signature));
+        found.checked++;
+        const key = rule.keys.find((k) => verifyCosignSignature(k, payload, layer.signature));
         if (!key) continue;
         const claims = parseSimpleSigning(payload);
         if (typeof claims === 'string') {
-          problems.push(claims);
+          found.problems.push(claims);
           continue;
         }
         if (claims.manifestDigest !== image.digest) {
-          otherDigest = { key, digest: claims.manifestDigest };
+          found.otherDigest = { signer: key.fingerprint, digest: claims.manifestDigest };
           continue;
         }
         return { status: 'signed', key: key.fingerprint, keySource: key.source, signature: sig.digest };
       }
     } catch (err) {
-      problems.push(toFerryError(err).message);
+      found.problems.push(toFerryError(err).message);
     }
   }
-  if (otherDigest) {
+  return undefined;
+}
+
+/** One Sigstore bundle referrer, checked against the rule's keys or identities. */
+async function checkSigstoreReferrer(
+  source: BundleSource,
+  image: ImageRecord,
+  rule: PolicyRule,
+  referrer: { digest: string; layer: string },
+  trust: CarriedTrust | undefined,
+  found: Findings,
+): Promise<ImageSignatureVerdict | undefined> {
+  const repository = image.target.repository;
+  const parsed = parseSigstoreBundle(await readPayload(source, repository, referrer.layer));
+  if (typeof parsed === 'string') {
+    found.problems.push(parsed);
+    return undefined;
+  }
+  // An attestation (provenance, SBOM...) rides the same referrer type but vouches for something else.
+  if (parsed.predicateType !== undefined) return undefined;
+  found.checked++;
+  const manifestBytes = (await source.getManifest(repository, image.digest)).bytes;
+  const forThisImage = (signer: string) => {
+    if (parsed.subjects.includes(image.digest)) return true;
+    found.otherDigest = { signer, digest: parsed.subjects[0] ?? 'no digest' };
+    return false;
+  };
+  const material = parsed.bundle.verificationMaterial.content.$case;
+  if (material === 'publicKey') {
+    if (rule.keys.length === 0) {
+      found.problems.push(
+        `its Sigstore bundle is signed with a key; the rule for ${rule.match} names identities only`,
+      );
+      return undefined;
+    }
+    const reasons = new Set<string>();
+    for (const key of rule.keys) {
+      const ok = verifyBundleWithKey(parsed, manifestBytes, key);
+      if (ok !== true) {
+        reasons.add(ok);
+        continue;
+      }
+      if (!forThisImage(key.fingerprint)) return undefined;
+      return {
+        status: 'signed',
+        key: key.fingerprint,
+        keySource: key.source,
+        signature: referrer.digest,
+        scheme: 'sigstore-bundle',
+      };
+    }
+    found.problems.push(
+      `its Sigstore bundle does not verify with ${rule.keys.map((k) => k.source).join(', ')}: ${[...reasons].join('; ')}`,
+    );
+    return undefined;
+  }
+  if (rule.identities.length === 0) {
+    found.problems.push(
+      `its Sigstore bundle is signed keyless (a certificate); the rule for ${rule.match} names keys only`,
+    );
+    return undefined;
+  }
+  if (!trust) {
+    found.problems.push(
+      'it is signed keyless, but the bundle carries no Sigstore trusted root: pull with --carry-trust FILE',
+    );
+    return undefined;
+  }
+  if ('problem' in trust) {
+    found.problems.push(trust.problem);
+    return undefined;
+  }
+  const signer = verifyBundleKeyless(parsed, manifestBytes, trust.material);
+  if (typeof signer === 'string') {
+    found.problems.push(`its keyless signature fails: ${signer}`);
+    return undefined;
+  }
+  const who = `${signer.subject} (issuer ${signer.issuer})`;
+  if (!rule.identities.some((r) => identityMatches(r, signer.subject, signer.issuer))) {
+    found.problems.push(
+      `it is signed by ${who}, whom the rule for ${rule.match} does not name (it wants ${rule.identities.map((r) => r.label).join(' or ')})`,
+    );
+    return undefined;
+  }
+  if (!forThisImage(who)) return undefined;
+  return {
+    status: 'signed',
+    key: signer.subject,
+    keySource: `issuer ${signer.issuer}`,
+    signature: referrer.digest,
+    scheme: 'sigstore-bundle',
+    identity: { subject: signer.subject, issuer: signer.issuer },
+  };
+}
+
+/** The Sigstore bundle referrers of the image (its referrer artifacts whose manifest is a bundle). */
+async function sigstoreReferrers(source: BundleSource, image: ImageRecord, found: Findings) {
+  const out: Array<{ digest: string; layer: string }> = [];
+  for (const a of image.artifacts) {
+    if (a.kind !== 'referrer' || a.subject !== image.digest) continue;
+    try {
+      const manifest = await source.getManifest(image.target.repository, a.digest);
+      const layer = sigstoreBundleLayer(JSON.parse(manifest.bytes.toString('utf8')));
+      if (typeof layer === 'string') found.problems.push(layer);
+      else if (layer) out.push({ digest: a.digest, layer: layer.digest });
+    } catch (err) {
+      found.problems.push(toFerryError(err).message);
+    }
+  }
+  return out;
+}
+
+async function checkImage(
+  source: BundleSource,
+  image: ImageRecord,
+  policy: SignaturePolicy,
+  trust: CarriedTrust | undefined,
+): Promise<ImageSignatureVerdict> {
+  const repository = image.target.repository;
+  const rule = ruleFor(policy, repository);
+  if (!rule) return { status: 'not-required', reason: `no rule of ${policy.source} covers ${repository}` };
+  if (rule.keys.length === 0 && rule.identities.length === 0) {
+    return { status: 'not-required', reason: `${policy.source} allows it unsigned (${rule.match})` };
+  }
+  const found = new Findings();
+  const signatures = image.artifacts.filter((a) => a.kind === 'sig' && a.subject === image.digest);
+  const referrers = await sigstoreReferrers(source, image, found);
+  if (signatures.length === 0 && referrers.length === 0 && found.problems.length === 0) {
     return {
-      status: 'invalid',
-      reason: `the signature by ${otherDigest.key.fingerprint} is for another image (${otherDigest.digest})`,
+      status: 'unsigned',
+      reason: `no cosign signature (${image.digest.replace(':', '-')}.sig) or Sigstore bundle travelled with it`,
     };
   }
-  if (problems.length) return { status: 'invalid', reason: problems.join('; ') };
+  if (signatures.length && rule.keys.length === 0) {
+    found.problems.push(
+      `its cosign signature (.sig) is key-based; the rule for ${rule.match} names identities only`,
+    );
+  } else if (signatures.length) {
+    const signed = await checkTagSignatures(source, image, rule, signatures, found);
+    if (signed) return signed;
+  }
+  for (const referrer of referrers) {
+    try {
+      const signed = await checkSigstoreReferrer(source, image, rule, referrer, trust, found);
+      if (signed) return signed;
+    } catch (err) {
+      found.problems.push(toFerryError(err).message);
+    }
+  }
+  if (found.otherDigest) {
+    return {
+      status: 'invalid',
+      reason: `the signature by ${found.otherDigest.signer} is for another image (${found.otherDigest.digest})`,
+    };
+  }
+  if (found.problems.length) return { status: 'invalid', reason: found.problems.join('; ') };
+  if (found.checked === 0) {
+    return {
+      status: 'unsigned',
+      reason: 'only attestations travelled with it, no signature (cosign sign) of the image',
+    };
+  }
   return {
     status: 'invalid',
-    reason: `none of its ${checked} signature(s) verifies with ${keys.map((k) => k.source).join(', ')}: signed by another key, or the payload was altered`,
+    reason: `none of its ${found.checked} signature(s) verifies with ${rule.keys.map((k) => k.source).join(', ')}: signed by another key, or the payload was altered`,
   };
 }
 
@@ -136,6 +299,8 @@ async function checkImage(
 export async function checkImageSignatures(
   bundle: OpenedBundle,
   policy: SignaturePolicy,
+  /** The bundle's trusted root (carried-trust.ts), for keyless signatures. */
+  trust?: CarriedTrust,
 ): Promise<ImageSignatureResult[]> {
   let source: BundleSource;
   try {
@@ -154,7 +319,7 @@ export async function checkImageSignatures(
     out.push({
       source: image.source,
       digest: image.digest,
-      verdict: await checkImage(source, image, policy),
+      verdict: await checkImage(source, image, policy, trust),
     });
   }
   return out;

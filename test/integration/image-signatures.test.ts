@@ -113,7 +113,7 @@ describe('ferry verify --key', () => {
       `✗ ${refOf(r.otherDigest)}: bad signature: the signature by ${fingerprint(vendor)} is for another image (${r.signedByVendor.digest})`,
     );
     expect(line(run.stdout, r.unsigned)).toBe(
-      `✗ ${refOf(r.unsigned)}: not signed: no cosign signature (${r.unsigned.digest.replace(':', '-')}.sig) travelled with it`,
+      `✗ ${refOf(r.unsigned)}: not signed: no cosign signature (${r.unsigned.digest.replace(':', '-')}.sig) or Sigstore bundle travelled with it`,
     );
     expect(run.stdout).toMatch(/✗ 7 of 8 image\(s\) carry no valid signature by the required key\(s\)/);
     // The bytes themselves are intact: the bundle is whole, the signatures are what fail.

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { UsageError } from '../../engine/api/errors.ts';
 import { imageRequest, parsePlatform, parseSize, readImagesFile } from '../../engine/api/input.ts';
 import { planCarriedFerry, platformLabel } from '../../engine/api/distribution.ts';
+import { readTrustedRootFile } from '../../engine/api/signatures.ts';
 import {
   planDeckhousePull,
   planSummary,
@@ -107,6 +108,11 @@ export const pullCommand: Command = {
       arg: 'DIR',
       help: "with --carry-ferry: distributions for other platforms (the release/cli folder 'npm run dist' writes)",
     },
+    'carry-trust': {
+      type: 'string',
+      arg: 'FILE',
+      help: "carry this Sigstore trusted root (trusted_root.json) in the bundle, under the station's signature: verify and push check keyless signatures against it, offline",
+    },
     ...operatorFlag,
     'dry-run': {
       type: 'boolean',
@@ -167,6 +173,8 @@ export const pullCommand: Command = {
         })
       : undefined;
 
+    const trustedRoot = v['carry-trust'] ? await readTrustedRootFile(v['carry-trust'] as string) : undefined;
+
     if (v['dry-run'] && selection) {
       // d8's --dry-run: the plan, read from the source's release and module images; no image resolved.
       const plan = await planDeckhousePull({
@@ -207,6 +215,7 @@ export const pullCommand: Command = {
       ...(v['tmp-dir'] ? { tmpDir: v['tmp-dir'] as string } : {}),
       ...(v['gost-digest'] ? { gostDigest: true } : {}),
       ...(carryFerry ? { carryFerry } : {}),
+      ...(trustedRoot ? { trustedRoot } : {}),
       signal: io.signal,
       onEvent: progress,
     };
@@ -226,6 +235,10 @@ export const pullCommand: Command = {
       if (v.incremental)
         io.stdout.write(
           `incremental: left out ${omitted.length} blob(s) the target already holds, saved ${formatBytes(saved)}\n`,
+        );
+      if (manifest.trustedRoot)
+        io.stdout.write(
+          `carried the Sigstore trusted root ${v['carry-trust'] as string} (sha256 ${manifest.trustedRoot.sha256}) for keyless signatures\n`,
         );
       const carried = manifest.carriedFerry;
       if (carried)

@@ -1,4 +1,5 @@
-// The facade's image signatures: cosign keys the isolated side trusts, and each image's verdict.
+// The facade's image signatures: cosign keys and identities the isolated side trusts, the Sigstore
+// trusted root the connected side carries for them, and each image's verdict.
 export { readCosignKey, type CosignKey } from '../verify/cosign-key.ts';
 export {
   describeImageSignature,
@@ -7,3 +8,4 @@ export {
   type ImageSignatureVerdict,
 } from '../verify/image-signatures.ts';
 export { keysPolicy, readSignaturePolicy, type SignaturePolicy } from '../verify/signature-policy.ts';
+export { readTrustedRootFile } from '../verify/carried-trust.ts';

@@ -9,6 +9,8 @@ import {
   FORMAT_VERSION,
   INCREMENTAL_FORMAT_VERSION,
   CARRIED_FORMAT_VERSION,
+  TRUST_FORMAT_VERSION,
+  type CarriedTrustedRoot,
   writeTransferManifest,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
@@ -68,6 +70,8 @@ export interface PullOptions {
   carryFerry?: CarryPlan;
   /** What the plan left out (Deckhouse: where d8 skips and warns); recorded in the manifest. */
   skipped?: SkippedItem[];
+  /** `--carry-trust`: the Sigstore trusted root to carry in the manifest (verify/carried-trust.ts). */
+  trustedRoot?: CarriedTrustedRoot;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -300,11 +304,13 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
     const carried = options.carryFerry ? await carryFerry(dir, options.carryFerry) : undefined;
     const manifest: TransferManifest = {
       format: 'ferry-bundle',
-      formatVersion: carried
-        ? CARRIED_FORMAT_VERSION
-        : omitted.length
-          ? INCREMENTAL_FORMAT_VERSION
-          : FORMAT_VERSION,
+      formatVersion: options.trustedRoot
+        ? TRUST_FORMAT_VERSION
+        : carried
+          ? CARRIED_FORMAT_VERSION
+          : omitted.length
+            ? INCREMENTAL_FORMAT_VERSION
+            : FORMAT_VERSION,
       transferId: state.transferId,
       createdAt: state.createdAt,
       tool: { name: 'ferry', version: ferryVersion },
@@ -320,6 +326,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
       ...(options.skipped?.length ? { skipped: options.skipped } : {}),
+      ...(options.trustedRoot ? { trustedRoot: options.trustedRoot } : {}),
     };
     await writeTransferManifest(dir, manifest);
     return manifest;

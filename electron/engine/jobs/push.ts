@@ -105,10 +105,9 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   const verdicts = async () =>
     policy
       ? new Map(
-          (await checkImageSignatures(bundle, policy, carriedTrust(manifest, signature))).map((r) => [
-            r.source,
-            r.verdict,
-          ]),
+          (
+            await checkImageSignatures(bundle, policy, carriedTrust(manifest, signature.status === 'signed'))
+          ).map((r) => [r.source, r.verdict]),
         )
       : undefined;
   const station = options.station;

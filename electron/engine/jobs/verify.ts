@@ -88,7 +88,7 @@ async function verifyOpened(
   try {
     report = await verifyBundle(bundle, verifyOptions);
     if (signaturePolicy) {
-      const trust = carriedTrust(manifest, signature);
+      const trust = carriedTrust(manifest, signature.status === 'signed');
       const imageSignatures = await checkImageSignatures(bundle, signaturePolicy, trust);
       const accepted = imageSignatures.every((s) => signatureAccepted(s.verdict));
       report = { ...report, ok: report.ok && accepted, imageSignatures };

@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import type { TrustMaterial } from '@sigstore/verify';
 import type { CarriedTrustedRoot, TransferManifest } from '../bundle/transfer-manifest.ts';
 import { UsageError } from '../errors.ts';
-import type { SignatureCheck } from '../signing/manifest-signature.ts';
 import { trustFromRoot } from './sigstore-bundle.ts';
 
 export type CarriedTrust = { material: TrustMaterial; sha256: string } | { problem: string };
@@ -36,12 +35,10 @@ function materialOf(json: string): TrustMaterial | string {
 
 /**
  * The bundle's trusted root, if it carries one, as trust for keyless signatures — or the reason it
- * cannot be trusted. `signature` is the transfer manifest's signature check.
+ * cannot be trusted. `stationSigned`: the transfer manifest's signature holds (signing/
+ * manifest-signature.ts; whether it is the station the operator trusts is --trusted-key's say).
  */
-export function carriedTrust(
-  manifest: TransferManifest,
-  signature: SignatureCheck | undefined,
-): CarriedTrust | undefined {
+export function carriedTrust(manifest: TransferManifest, stationSigned: boolean): CarriedTrust | undefined {
   const root = manifest.trustedRoot;
   if (!root) return undefined;
   if (sha256Hex(root.json) !== root.sha256) {
@@ -50,7 +47,7 @@ export function carriedTrust(
         'the trusted root in the bundle was changed after the pull (its SHA-256 no longer matches): pull the bundle again',
     };
   }
-  if (signature?.status !== 'signed') {
+  if (!stationSigned) {
     return {
       problem:
         'the bundle carries a trusted root but is not signed by a station, so nothing vouches for that root: pull it on a station with a signing key',

@@ -222,19 +222,37 @@ async function checkSigstoreReferrer(
   };
 }
 
-/** The Sigstore bundle referrers of the image (its referrer artifacts whose manifest is a bundle). */
+/** The image's referrer manifests: those carried on their own (found by the referrers API), and the
+ *  children of the referrers tag-schema index (`sha256-<hex>`), which travels whole. */
+async function referrerDigests(source: BundleSource, image: ImageRecord): Promise<string[]> {
+  const out = new Set<string>();
+  for (const a of image.artifacts) {
+    if (a.subject !== image.digest) continue;
+    if (a.kind === 'referrer') out.add(a.digest);
+    if (a.kind !== 'referrers-index') continue;
+    const index = JSON.parse(
+      (await source.getManifest(image.target.repository, a.digest)).bytes.toString('utf8'),
+    ) as { manifests?: unknown };
+    for (const m of Array.isArray(index.manifests) ? (index.manifests as unknown[]) : []) {
+      const digest = (m as { digest?: unknown } | null)?.digest;
+      if (typeof digest === 'string') out.add(digest);
+    }
+  }
+  return [...out];
+}
+
+/** The Sigstore bundle referrers of the image: its referrers whose manifest is a bundle. */
 async function sigstoreReferrers(source: BundleSource, image: ImageRecord, found: Findings) {
   const out: Array<{ digest: string; layer: string }> = [];
-  for (const a of image.artifacts) {
-    if (a.kind !== 'referrer' || a.subject !== image.digest) continue;
-    try {
-      const manifest = await source.getManifest(image.target.repository, a.digest);
+  try {
+    for (const digest of await referrerDigests(source, image)) {
+      const manifest = await source.getManifest(image.target.repository, digest);
       const layer = sigstoreBundleLayer(JSON.parse(manifest.bytes.toString('utf8')));
       if (typeof layer === 'string') found.problems.push(layer);
-      else if (layer) out.push({ digest: a.digest, layer: layer.digest });
-    } catch (err) {
-      found.problems.push(toFerryError(err).message);
+      else if (layer) out.push({ digest, layer: layer.digest });
     }
+  } catch (err) {
+    found.problems.push(toFerryError(err).message);
   }
   return out;
 }

@@ -52,9 +52,15 @@ describe('signature policy', () => {
       ),
     );
     const [exact, pattern] = ruleFor(policy, 'any/repo')!.identities;
-    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/main', 'https://issuer.test')).toBe(true);
-    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/dev', 'https://issuer.test')).toBe(false);
-    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/main', 'https://other.test')).toBe(false);
+    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/main', 'https://issuer.test')).toBe(
+      true,
+    );
+    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/dev', 'https://issuer.test')).toBe(
+      false,
+    );
+    expect(identityMatches(exact!, 'https://ci.test/release@refs/heads/main', 'https://other.test')).toBe(
+      false,
+    );
     expect(identityMatches(pattern!, 'release@vendor.test', 'https://accounts.vendor.test')).toBe(true);
     expect(identityMatches(pattern!, 'release@vendorxtest', 'https://accounts.vendor.test')).toBe(false);
     expect(policyRecord(policy).imageIdentities).toEqual([

@@ -313,5 +313,25 @@ describe('ferry push --policy with Sigstore bundles', () => {
     } finally {
       db.close();
     }
+
+    // history and the report say each verdict in words.
+    const shown = await ferry(['history', '--limit', '1'], { FERRY_HOME: home });
+    expect(shown.code, shown.stderr).toBe(0);
+    const historyLine = (img: Img) =>
+      shown.stdout.split('\n').find((l) => l.includes(`${refOf(img)} `)) ?? '';
+    expect(historyLine(r.keyed)).toMatch(/ pushed {2}✓ signed by SHA256:\S+ \(.*vendor\.pub\)$/);
+    const transferId = JSON.parse(readFileSync(join(bundle, 'ferry-manifest.json'), 'utf8'))
+      .transferId as string;
+    const csv = await ferry(['report', transferId, '--format', 'csv'], { FERRY_HOME: home });
+    expect(csv.code, csv.stderr).toBe(0);
+    const row = (img: Img) =>
+      csv.stdout.split('\n').find((l) => l.startsWith('image-signature,') && l.includes(img.digest)) ?? '';
+    expect(row(r.release)).toMatch(
+      /,signed,signed by https:\/\/ci\.vendor\.test\/release@refs\/heads\/main \(issuer https:\/\/issuer\.vendor\.test\)/,
+    );
+    expect(row(r.expired)).toMatch(/,invalid,".*it had expired when it signed"?/);
+    const html = await ferry(['report', transferId, '--format', 'html'], { FERRY_HOME: home });
+    expect(html.stdout).toContain('<th>Image signature</th>');
+    expect(html.stdout).toMatch(/refused<\/span> bad signature: it is signed by mallory@evil\.test/);
   });
 });

@@ -12,6 +12,7 @@ import type {
 } from './bodies.ts';
 import { bodyOf, type Entry } from './entry.ts';
 import type { Ledger } from './ledger.ts';
+import { describeImageSignature, signatureAccepted } from '../verify/image-signature-verdict.ts';
 
 export interface HistoryFilter {
   since?: Date;
@@ -31,6 +32,8 @@ export interface HistoryImage {
   target: string;
   /** Verify: 'ok' or 'damaged'; push: 'pushed' or 'refused'. */
   status?: string;
+  /** Under --key/--policy: the image signature's verdict in one line, and whether it was accepted. */
+  signature?: { accepted: boolean; text: string };
 }
 
 export interface OperationSummary {
@@ -179,6 +182,14 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
             target:
               i.push?.target ?? `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
             ...(status ? { status } : {}),
+            ...(i.signatureVerdict
+              ? {
+                  signature: {
+                    accepted: signatureAccepted(i.signatureVerdict),
+                    text: describeImageSignature(i.signatureVerdict),
+                  },
+                }
+              : {}),
           };
         }),
     });

@@ -21,53 +21,18 @@ import {
   verifyBundleWithKey,
 } from './sigstore-bundle.ts';
 import type { CarriedTrust } from './carried-trust.ts';
+import type { ImageSignatureResult, ImageSignatureVerdict } from './image-signature-verdict.ts';
 
 /** Simple-signing payloads are a few hundred bytes, Sigstore bundles a few KiB; a bigger one is not
  *  read into memory. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-export type ImageSignatureVerdict =
-  | {
-      status: 'signed';
-      /** Fingerprint of the key whose signature holds, and the file it came from. */
-      key: string;
-      keySource: string;
-      /** The signature manifest that holds it. */
-      signature: string;
-      /** Absent for the tag scheme (`.sig`), which came first. */
-      scheme?: 'sigstore-bundle';
-      /** A keyless signer: the certificate's identity and issuer (`key` is the identity then). */
-      identity?: { subject: string; issuer: string };
-    }
-  | { status: 'unsigned'; reason: string }
-  | { status: 'invalid'; reason: string }
-  /** The policy asks no signature of this image. */
-  | { status: 'not-required'; reason: string };
-
-/** Signed as the policy asks, or asked for no signature: may be pushed. */
-export function signatureAccepted(verdict: ImageSignatureVerdict): boolean {
-  return verdict.status === 'signed' || verdict.status === 'not-required';
-}
-
-export interface ImageSignatureResult {
-  source: string;
-  digest: string;
-  verdict: ImageSignatureVerdict;
-}
-
-/** One line a person reads: who signed the image, or why it does not count as signed. */
-export function describeImageSignature(verdict: ImageSignatureVerdict): string {
-  switch (verdict.status) {
-    case 'signed':
-      return `signed by ${verdict.key} (${verdict.keySource})`;
-    case 'unsigned':
-      return `not signed: ${verdict.reason}`;
-    case 'invalid':
-      return `bad signature: ${verdict.reason}`;
-    case 'not-required':
-      return `no signature required: ${verdict.reason}`;
-  }
-}
+export {
+  describeImageSignature,
+  signatureAccepted,
+  type ImageSignatureResult,
+  type ImageSignatureVerdict,
+} from './image-signature-verdict.ts';
 
 async function readPayload(source: BundleSource, repository: string, digest: string): Promise<Buffer> {
   const blob = await source.getBlob(repository, digest);

@@ -20,7 +20,7 @@ export const imageKeyFlag: Record<string, OptionSpec> = {
   policy: {
     type: 'string',
     arg: 'FILE',
-    help: 'which images need a cosign signature by which keys (ferry-policy.yaml: repository patterns → keys)',
+    help: 'which images need a cosign signature by which keys or keyless identities (ferry-policy.yaml: repository patterns → keys, identities)',
   },
 };
 

@@ -5,7 +5,7 @@
 // `ferry verify --policy` and `ferry push --policy` must name per image who signed it or why not,
 // push only what the policy accepts, and catch a trusted root swapped after the station signed.
 import Database from 'better-sqlite3';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,6 +272,58 @@ describe('the carried trusted root', () => {
   });
 });
 
+describe('ferry pull --policy on the connected side', () => {
+  it('carries only what the policy accepts, lists the refused images, and exits 3', async () => {
+    const screened = join(work, 'screened');
+    const run = await ferry([
+      'pull',
+      screened,
+      ...seed.imageRefs.flatMap((i) => ['--image', i]),
+      '--insecure',
+      '--carry-trust',
+      rootFile,
+      '--policy',
+      policyFile,
+    ]);
+    expect(run.code, run.stderr).toBe(3);
+    const r = role();
+    expect(line(run.stdout, r.expired)).toMatch(/^✗ .*: bad signature: .*it had expired when it signed$/);
+    expect(line(run.stdout, r.unsigned)).toMatch(/^✗ .*: not signed: /);
+    expect(run.stdout).toMatch(/^pulled 7 image\(s\), /m);
+    expect(run.stdout).toMatch(/REFUSED 6 image\(s\) without a valid signature .*: not carried\n$/);
+    const manifest = JSON.parse(readFileSync(join(screened, 'ferry-manifest.json'), 'utf8')) as {
+      images: Array<{ digest: string }>;
+      skipped: Array<{ item: string; refused?: string }>;
+    };
+    expect(manifest.images.map((i) => i.digest)).not.toContain(r.expired.digest);
+    expect(manifest.skipped.filter((s) => s.refused === 'signature').map((s) => s.item)).toContain(
+      refOf(r.expired),
+    );
+    // What crossed passes the same policy on the isolated side.
+    const verified = await ferry(['verify', screened, '--policy', policyFile]);
+    expect(verified.code, verified.stdout).toBe(0);
+  });
+
+  it('refuses the whole pull when every image fails, writing no bundle', async () => {
+    const r = role();
+    const none = join(work, 'none');
+    const run = await ferry([
+      'pull',
+      none,
+      '--image',
+      refOf(r.unsigned),
+      '--insecure',
+      '--policy',
+      policyFile,
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /^ferry pull: error: every image was refused by .*ferry-policy\.yaml: nothing to carry\n$/m,
+    );
+    expect(existsSync(join(none, 'ferry-manifest.json'))).toBe(false);
+  });
+});
+
 describe('ferry push --policy with Sigstore bundles', () => {
   it('pushes what the policy accepts, refuses the rest, and records identities in the ledger', async () => {
     const home = join(work, 'push-home');
@@ -320,8 +372,9 @@ describe('ferry push --policy with Sigstore bundles', () => {
     const historyLine = (img: Img) =>
       shown.stdout.split('\n').find((l) => l.includes(`${refOf(img)} `)) ?? '';
     expect(historyLine(r.keyed)).toMatch(/ pushed {2}✓ signed by SHA256:\S+ \(.*vendor\.pub\)$/);
-    const transferId = JSON.parse(readFileSync(join(bundle, 'ferry-manifest.json'), 'utf8'))
-      .transferId as string;
+    const { transferId } = JSON.parse(readFileSync(join(bundle, 'ferry-manifest.json'), 'utf8')) as {
+      transferId: string;
+    };
     const csv = await ferry(['report', transferId, '--format', 'csv'], { FERRY_HOME: home });
     expect(csv.code, csv.stderr).toBe(0);
     const row = (img: Img) =>

@@ -4,6 +4,8 @@ import { UsageError } from '../../engine/api/errors.ts';
 import { imageRequest, parsePlatform, parseSize, readImagesFile } from '../../engine/api/input.ts';
 import { planCarriedFerry, platformLabel } from '../../engine/api/distribution.ts';
 import { readTrustedRootFile } from '../../engine/api/signatures.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import {
   planDeckhousePull,
   planSummary,
@@ -26,6 +28,18 @@ function runningDistribution(): string | undefined {
   const entry = process.argv[1];
   return entry ? dirname(dirname(entry)) : undefined;
 }
+
+/** --key/--policy as verify and push take them, worded for the connected side. */
+const pullPolicyFlags = {
+  key: {
+    ...imageKeyFlag.key!,
+    help: 'carry only images with a valid cosign signature by this public key (repeatable: any one of them); the rest are refused and listed',
+  },
+  policy: {
+    ...imageKeyFlag.policy!,
+    help: 'carry only images whose signatures ferry-policy.yaml accepts (keys, keyless identities against --carry-trust); the rest are refused and listed',
+  },
+};
 
 export const pullCommand: Command = {
   name: 'pull',
@@ -108,6 +122,7 @@ export const pullCommand: Command = {
       arg: 'DIR',
       help: "with --carry-ferry: distributions for other platforms (the release/cli folder 'npm run dist' writes)",
     },
+    ...pullPolicyFlags,
     'carry-trust': {
       type: 'string',
       arg: 'FILE',
@@ -174,6 +189,7 @@ export const pullCommand: Command = {
       : undefined;
 
     const trustedRoot = v['carry-trust'] ? await readTrustedRootFile(v['carry-trust'] as string) : undefined;
+    const signaturePolicy = await signaturePolicyFrom(args);
 
     if (v['dry-run'] && selection) {
       // d8's --dry-run: the plan, read from the source's release and module images; no image resolved.
@@ -216,16 +232,18 @@ export const pullCommand: Command = {
       ...(v['gost-digest'] ? { gostDigest: true } : {}),
       ...(carryFerry ? { carryFerry } : {}),
       ...(trustedRoot ? { trustedRoot } : {}),
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       signal: io.signal,
       onEvent: progress,
     };
     const manifest = await pull({ ...common, ...what });
     progress.done();
+    const refused = (manifest.skipped ?? []).filter((s) => s.refused === 'signature');
     const omitted = manifest.omitted ?? [];
     const saved = omitted.reduce((n, o) => n + o.size, 0);
     if (v.json) {
       io.stdout.write(
-        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals, ...(v.incremental ? { omitted: { blobs: omitted.length, bytes: saved } } : {}), signedBy: station.key.fingerprint })}\n`,
+        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals, ...(v.incremental ? { omitted: { blobs: omitted.length, bytes: saved } } : {}), ...(refused.length ? { refused } : {}), signedBy: station.key.fingerprint })}\n`,
       );
     } else {
       const t = manifest.totals;
@@ -245,7 +263,13 @@ export const pullCommand: Command = {
         io.stdout.write(
           `carried Ferry ${carried.platforms[0]!.version} for ${carried.platforms.map((p) => platformLabel(p.platform)).join(', ')}: on the isolated side, run ./ferry verify . in the bundle folder\n`,
         );
+      for (const r of refused) io.stdout.write(`✗ ${r.item}: ${r.reason}\n`);
+      if (refused.length)
+        io.stdout.write(
+          `REFUSED ${refused.length} image(s) without a valid signature by the required key(s) or identities: not carried\n`,
+        );
     }
-    return 0;
+    // As push: some images refused for their signatures is a verification failure.
+    return refused.length ? ExitCodes.verification : 0;
   },
 };

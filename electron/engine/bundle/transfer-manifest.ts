@@ -115,6 +115,8 @@ export interface CarriedTrustedRoot {
 export interface SkippedItem {
   item: string;
   reason: string;
+  /** `ferry pull --policy`: left out because its signatures fail the policy (the reason says how). */
+  refused?: 'signature';
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {

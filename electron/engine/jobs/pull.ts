@@ -18,7 +18,9 @@ import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { SkippedItem } from '../bundle/transfer-manifest.ts';
 import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { UsageError } from '../errors.ts';
+import { SignatureError, UsageError } from '../errors.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
+import { screenSignatures } from './pull-signatures.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
 import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
@@ -72,6 +74,8 @@ export interface PullOptions {
   skipped?: SkippedItem[];
   /** `--carry-trust`: the Sigstore trusted root to carry in the manifest (verify/carried-trust.ts). */
   trustedRoot?: CarriedTrustedRoot;
+  /** `--policy`: carry only the images whose signatures the policy accepts (pull-signatures.ts). */
+  signaturePolicy?: SignaturePolicy;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
 }
@@ -83,6 +87,9 @@ function fingerprint(options: PullOptions): string {
     signatures: options.signatures !== false,
     placement: options.placement ? 'custom' : 'default',
     incremental: options.incremental ? (options.incrementalTarget ?? 'any') : false,
+    // Only when given, so that states saved without them still resume.
+    ...(options.signaturePolicy ? { policy: policyRecord(options.signaturePolicy) } : {}),
+    ...(options.trustedRoot ? { trustedRoot: options.trustedRoot.sha256 } : {}),
   };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
@@ -94,6 +101,8 @@ interface SavedState {
   plan: unknown;
   /** Blobs an incremental pull leaves out, decided once with the plan (a resume keeps them). */
   omitted?: OmittedBlob[];
+  /** `--policy`: images refused for their signatures, decided once with the plan. */
+  refused?: SkippedItem[];
 }
 
 const stateDirOf = (options: PullOptions) =>
@@ -230,7 +239,18 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      plan = { images };
+      const screened = options.signaturePolicy
+        ? await screenSignatures(images, storeFor, options.signaturePolicy, options.trustedRoot)
+        : { accepted: images, refused: [] };
+      for (const r of screened.refused)
+        emit({ type: 'log', level: 'warn', message: `refused ${r.item}: ${r.reason}` });
+      if (screened.accepted.length === 0) {
+        throw new SignatureError(
+          `every image was refused by ${options.signaturePolicy?.source ?? 'the policy'}: nothing to carry`,
+          { details: { refused: screened.refused } },
+        );
+      }
+      plan = { images: screened.accepted };
       const omitted = hooks.inTarget ? blobsToLeaveOut(plan, hooks.inTarget) : [];
       state = {
         fingerprint: fp,
@@ -238,6 +258,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         createdAt: new Date().toISOString(),
         plan: serializePlan(plan),
         ...(omitted.length ? { omitted } : {}),
+        ...(screened.refused.length ? { refused: screened.refused } : {}),
       };
       await writeFileAtomic(statePath, JSON.stringify(state));
     }
@@ -302,6 +323,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       emit({ type: 'log', level: 'info', message: `carrying Ferry for ${platforms}` });
     }
     const carried = options.carryFerry ? await carryFerry(dir, options.carryFerry) : undefined;
+    const skipped = [...(options.skipped ?? []), ...(state.refused ?? [])];
     const manifest: TransferManifest = {
       format: 'ferry-bundle',
       formatVersion: options.trustedRoot
@@ -325,7 +347,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       },
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
-      ...(options.skipped?.length ? { skipped: options.skipped } : {}),
+      ...(skipped.length ? { skipped } : {}),
       ...(options.trustedRoot ? { trustedRoot: options.trustedRoot } : {}),
     };
     await writeTransferManifest(dir, manifest);

@@ -53,9 +53,15 @@ export function carriedTrust(manifest: TransferManifest, stationSigned: boolean)
         'the bundle carries a trusted root but is not signed by a station, so nothing vouches for that root: pull it on a station with a signing key',
     };
   }
+  return trustOfRoot(root);
+}
+
+/** The trust of a trusted root the connected side holds itself (`ferry pull --policy --carry-trust`). */
+export function trustOfRoot(root: CarriedTrustedRoot): CarriedTrust {
   const material = materialOf(root.json);
-  if (typeof material === 'string') return { problem: `the trusted root in the bundle ${material}` };
-  return { material, sha256: root.sha256 };
+  return typeof material === 'string'
+    ? { problem: `the trusted root ${material}` }
+    : { material, sha256: root.sha256 };
 }
 
 /** `--carry-trust FILE`: a trusted root the user supplies (as `cosign trusted-root create` writes it),

@@ -8,7 +8,8 @@
 // an image needs is the policy's say (signature-policy.ts).
 import { BundleSource } from '../bundle/bundle-source.ts';
 import type { OpenedBundle } from '../bundle/open-bundle.ts';
-import type { ArtifactRecord, ImageRecord } from '../bundle/transfer-manifest.ts';
+import type { Readable } from 'node:stream';
+import type { ArtifactKind } from '../plan/image-graph.ts';
 import { toFerryError } from '../errors.ts';
 import { digestLike } from '../oci/digest.ts';
 import { verifyCosignSignature } from './cosign-key.ts';
@@ -34,7 +35,26 @@ export {
   type ImageSignatureVerdict,
 } from './image-signature-verdict.ts';
 
-async function readPayload(source: BundleSource, repository: string, digest: string): Promise<Buffer> {
+/** Where signatures are read from: the bundle on the isolated side (BundleSource), the source
+ *  registry on the connected side (`ferry pull --policy`). */
+export interface SignatureSource {
+  getManifest(repository: string, reference: string): Promise<{ bytes: Buffer }>;
+  getBlob(repository: string, digest: string): Promise<{ size: number; stream: Readable }>;
+}
+
+/** An image whose signatures are checked, and the artifacts that travel with it. */
+export interface SignedImage {
+  digest: string;
+  /** The repository as the bundle names it: what the policy's patterns match. */
+  name: string;
+  /** The repository to read it and its artifacts from in the source. */
+  repository: string;
+  artifacts: ReadonlyArray<{ kind: ArtifactKind; subject: string; digest: string }>;
+}
+
+type Artifact = SignedImage['artifacts'][number];
+
+async function readPayload(source: SignatureSource, repository: string, digest: string): Promise<Buffer> {
   const blob = await source.getBlob(repository, digest);
   if (blob.size > MAX_PAYLOAD_BYTES) {
     blob.stream.destroy();
@@ -57,13 +77,13 @@ class Findings {
 
 /** The tag-scheme signatures (`sha256-<hex>.sig`): simple-signing payloads signed with a key. */
 async function checkTagSignatures(
-  source: BundleSource,
-  image: ImageRecord,
+  source: SignatureSource,
+  image: SignedImage,
   rule: PolicyRule,
-  signatures: ArtifactRecord[],
+  signatures: Artifact[],
   found: Findings,
 ): Promise<ImageSignatureVerdict | undefined> {
-  const repository = image.target.repository;
+  const repository = image.repository;
   for (const sig of signatures) {
     try {
       const manifest = await source.getManifest(repository, sig.digest);
@@ -97,14 +117,14 @@ async function checkTagSignatures(
 
 /** One Sigstore bundle referrer, checked against the rule's keys or identities. */
 async function checkSigstoreReferrer(
-  source: BundleSource,
-  image: ImageRecord,
+  source: SignatureSource,
+  image: SignedImage,
   rule: PolicyRule,
   referrer: { digest: string; layer: string },
   trust: CarriedTrust | undefined,
   found: Findings,
 ): Promise<ImageSignatureVerdict | undefined> {
-  const repository = image.target.repository;
+  const repository = image.repository;
   const parsed = parseSigstoreBundle(await readPayload(source, repository, referrer.layer));
   if (typeof parsed === 'string') {
     found.problems.push(parsed);
@@ -189,14 +209,14 @@ async function checkSigstoreReferrer(
 
 /** The image's referrer manifests: those carried on their own (found by the referrers API), and the
  *  children of the referrers tag-schema index (`sha256-<hex>`), which travels whole. */
-async function referrerDigests(source: BundleSource, image: ImageRecord): Promise<string[]> {
+async function referrerDigests(source: SignatureSource, image: SignedImage): Promise<string[]> {
   const out = new Set<string>();
   for (const a of image.artifacts) {
     if (a.subject !== image.digest) continue;
     if (a.kind === 'referrer') out.add(a.digest);
     if (a.kind !== 'referrers-index') continue;
     const index = JSON.parse(
-      (await source.getManifest(image.target.repository, a.digest)).bytes.toString('utf8'),
+      (await source.getManifest(image.repository, a.digest)).bytes.toString('utf8'),
     ) as { manifests?: unknown };
     for (const m of Array.isArray(index.manifests) ? (index.manifests as unknown[]) : []) {
       const digest = (m as { digest?: unknown } | null)?.digest;
@@ -207,11 +227,11 @@ async function referrerDigests(source: BundleSource, image: ImageRecord): Promis
 }
 
 /** The Sigstore bundle referrers of the image: its referrers whose manifest is a bundle. */
-async function sigstoreReferrers(source: BundleSource, image: ImageRecord, found: Findings) {
+async function sigstoreReferrers(source: SignatureSource, image: SignedImage, found: Findings) {
   const out: Array<{ digest: string; layer: string }> = [];
   try {
     for (const digest of await referrerDigests(source, image)) {
-      const manifest = await source.getManifest(image.target.repository, digest);
+      const manifest = await source.getManifest(image.repository, digest);
       const layer = sigstoreBundleLayer(JSON.parse(manifest.bytes.toString('utf8')));
       if (typeof layer === 'string') found.problems.push(layer);
       else if (layer) out.push({ digest, layer: layer.digest });
@@ -222,13 +242,14 @@ async function sigstoreReferrers(source: BundleSource, image: ImageRecord, found
   return out;
 }
 
-async function checkImage(
-  source: BundleSource,
-  image: ImageRecord,
+/** One image's verdict under the policy. */
+export async function checkSignedImage(
+  source: SignatureSource,
+  image: SignedImage,
   policy: SignaturePolicy,
   trust: CarriedTrust | undefined,
 ): Promise<ImageSignatureVerdict> {
-  const repository = image.target.repository;
+  const repository = image.name;
   const rule = ruleFor(policy, repository);
   if (!rule) return { status: 'not-required', reason: `no rule of ${policy.source} covers ${repository}` };
   if (rule.keys.length === 0 && rule.identities.length === 0) {
@@ -302,7 +323,12 @@ export async function checkImageSignatures(
     out.push({
       source: image.source,
       digest: image.digest,
-      verdict: await checkImage(source, image, policy, trust),
+      verdict: await checkSignedImage(
+        source,
+        { ...image, name: image.target.repository, repository: image.target.repository },
+        policy,
+        trust,
+      ),
     });
   }
   return out;

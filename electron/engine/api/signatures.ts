@@ -7,5 +7,10 @@ export {
   type ImageSignatureResult,
   type ImageSignatureVerdict,
 } from '../verify/image-signatures.ts';
-export { keysPolicy, readSignaturePolicy, type SignaturePolicy } from '../verify/signature-policy.ts';
+export {
+  keysPolicy,
+  readSignaturePolicy,
+  requiredSignatures,
+  type SignaturePolicy,
+} from '../verify/signature-policy.ts';
 export { readTrustedRootFile } from '../verify/carried-trust.ts';

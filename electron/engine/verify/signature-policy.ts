@@ -99,6 +99,19 @@ export function keysPolicy(keys: CosignKey[]): SignaturePolicy {
   return { source: '--key', rules: [{ match: '**', keys, identities: [], test: /^/ }] };
 }
 
+/** The policy of `--key FILE...` or `--policy FILE` (the CLI's flags, the app's request), if any. */
+export async function requiredSignatures(given: {
+  keyFiles?: readonly string[];
+  policyFile?: string;
+}): Promise<SignaturePolicy | undefined> {
+  const files = given.keyFiles ?? [];
+  if (given.policyFile !== undefined && files.length) {
+    throw new UsageError('give --key or --policy, not both: name the keys in the policy file');
+  }
+  if (given.policyFile !== undefined) return readSignaturePolicy(given.policyFile);
+  return files.length ? keysPolicy(await Promise.all(files.map(readCosignKey))) : undefined;
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

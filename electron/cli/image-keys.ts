@@ -9,12 +9,12 @@ export const imageKeyFlag: Record<string, OptionSpec> = {
     type: 'string',
     multiple: true,
     arg: 'FILE',
-    help: 'require each image to carry a valid cosign signature by this public key (cosign.pub; repeatable: any one of them)',
+    help: 'require each image to carry a valid cosign signature (.sig tag or Sigstore bundle) by this public key (cosign.pub; any one of them)',
   },
   policy: {
     type: 'string',
     arg: 'FILE',
-    help: 'which images need a cosign signature by which keys or keyless identities (ferry-policy.yaml: repository patterns → keys, identities)',
+    help: 'which images need a signature by which keys or keyless identities (ferry-policy.yaml: repository patterns → keys, certificate identities; keyless against the trusted root the bundle carries, see pull --carry-trust)',
   },
 };
 

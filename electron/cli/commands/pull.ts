@@ -33,7 +33,7 @@ function runningDistribution(): string | undefined {
 const pullPolicyFlags = {
   key: {
     ...imageKeyFlag.key!,
-    help: 'carry only images with a valid cosign signature by this public key (repeatable: any one of them); the rest are refused and listed',
+    help: 'carry only images with a valid cosign signature by this public key (any one of them); the rest are refused and listed',
   },
   policy: {
     ...imageKeyFlag.policy!,

@@ -108,7 +108,7 @@ export interface OutcomeBody {
   /** Incremental pull: what was left out. */
   incremental?: { omittedBlobs: number; omittedBytes: number; receipts: string[]; registry: string };
   /** Pull: each item left out where d8 skips and warns, and why. */
-  skipped?: Array<{ item: string; reason: string }>;
+  skipped?: Array<{ item: string; reason: string; refused?: 'signature' }>;
 }
 
 export interface ReceiptBody {

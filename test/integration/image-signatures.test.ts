@@ -209,7 +209,7 @@ describe('ferry push --key', () => {
     expect(line(run.stdout, r.unsigned)).toMatch(/^✗ .* → .*: not signed: no cosign signature/);
     expect(line(run.stdout, r.signedByOther)).toMatch(/^✗ .*: bad signature: /);
     expect(run.stdout).toMatch(
-      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the required key\(s\)\n/,
+      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the required key\(s\) or identities\n/,
     );
     const client = createRegistryClient(target);
     try {

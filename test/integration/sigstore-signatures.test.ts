@@ -304,6 +304,23 @@ describe('ferry pull --policy on the connected side', () => {
     expect(verified.code, verified.stdout).toBe(0);
   });
 
+  it('says that a dry run refuses nothing', async () => {
+    const run = await ferry([
+      'pull',
+      join(work, 'dry'),
+      '--image',
+      refOf(role().unsigned),
+      '--insecure',
+      '--policy',
+      policyFile,
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'note: --key/--policy are checked on a real pull; a dry run refuses nothing\n',
+    );
+  });
+
   it('refuses the whole pull when every image fails, writing no bundle', async () => {
     const r = role();
     const none = join(work, 'none');

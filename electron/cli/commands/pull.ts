@@ -191,6 +191,8 @@ export const pullCommand: Command = {
     const trustedRoot = v['carry-trust'] ? await readTrustedRootFile(v['carry-trust'] as string) : undefined;
     const signaturePolicy = await signaturePolicyFrom(args);
 
+    if (v['dry-run'] && signaturePolicy)
+      io.stderr.write('note: --key/--policy are checked on a real pull; a dry run refuses nothing\n');
     if (v['dry-run'] && selection) {
       // d8's --dry-run: the plan, read from the source's release and module images; no image resolved.
       const plan = await planDeckhousePull({

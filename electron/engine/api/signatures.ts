@@ -6,11 +6,11 @@ export {
   signatureAccepted,
   type ImageSignatureResult,
   type ImageSignatureVerdict,
-} from '../verify/image-signatures.ts';
+} from '../verify/image-signature-verdict.ts';
 export {
   keysPolicy,
   readSignaturePolicy,
   requiredSignatures,
   type SignaturePolicy,
 } from '../verify/signature-policy.ts';
-export { readTrustedRootFile } from '../verify/carried-trust.ts';
+export { readTrustedRootFile } from '../verify/signature-check.ts';

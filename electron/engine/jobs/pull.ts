@@ -20,9 +20,8 @@ import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
 import { SignatureError, UsageError } from '../errors.ts';
 import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
-import { screenSignatures } from './pull-signatures.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
-import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
+import { closeIfOpen, type BlobSink, type BlobSource, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import { ferryVersion } from '../version.ts';
@@ -78,6 +77,18 @@ export interface PullOptions {
   signaturePolicy?: SignaturePolicy;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
+}
+
+/** `--policy`: the images it accepts and those it refuses. Loaded only when asked: it brings the
+ *  Sigstore libraries, which every other pull would load for nothing. */
+async function screenedBy(
+  policy: SignaturePolicy,
+  images: ImageGraph[],
+  storeFor: (registry: string) => BlobSource,
+  trustedRoot: CarriedTrustedRoot | undefined,
+) {
+  const { screenSignatures } = await import('./pull-signatures.ts');
+  return screenSignatures(images, storeFor, policy, trustedRoot);
 }
 
 function fingerprint(options: PullOptions): string {
@@ -240,7 +251,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const screened = options.signaturePolicy
-        ? await screenSignatures(images, storeFor, options.signaturePolicy, options.trustedRoot)
+        ? await screenedBy(options.signaturePolicy, images, storeFor, options.trustedRoot)
         : { accepted: images, refused: [] };
       for (const r of screened.refused)
         emit({ type: 'log', level: 'warn', message: `refused ${r.item}: ${r.reason}` });

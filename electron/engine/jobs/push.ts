@@ -27,13 +27,12 @@ import type { TrustedKey } from '../signing/public-key.ts';
 import pLimit from 'p-limit';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
-import { carriedTrust } from '../verify/carried-trust.ts';
 import {
-  checkImageSignatures,
   describeImageSignature,
   signatureAccepted,
   type ImageSignatureVerdict,
-} from '../verify/image-signatures.ts';
+} from '../verify/image-signature-verdict.ts';
+import { checkBundleImageSignatures } from '../verify/signature-check.ts';
 import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 
 export interface PushOptions {
@@ -105,9 +104,10 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   const verdicts = async () =>
     policy
       ? new Map(
-          (
-            await checkImageSignatures(bundle, policy, carriedTrust(manifest, signature.status === 'signed'))
-          ).map((r) => [r.source, r.verdict]),
+          (await checkBundleImageSignatures(bundle, policy, signature.status === 'signed')).map((r) => [
+            r.source,
+            r.verdict,
+          ]),
         )
       : undefined;
   const station = options.station;

@@ -2,7 +2,7 @@
 // read these shapes back; a new field is optional forever, a removed one is never reused.
 import type { ChunkRecord } from '../bundle/transfer-manifest.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
-import type { ImageSignatureVerdict } from '../verify/image-signatures.ts';
+import type { ImageSignatureVerdict } from '../verify/image-signature-verdict.ts';
 import type { VerifyProblem } from '../verify/verify-report.ts';
 import type { MediaInfo } from '../media/media-info.ts';
 

@@ -36,7 +36,9 @@ export async function readPayload(
   const blob = await source.getBlob(repository, digest);
   if (blob.size > MAX_PAYLOAD_BYTES) {
     blob.stream.destroy();
-    throw new Error(`payload ${digest} is ${blob.size} bytes, too big for a signature payload or Sigstore bundle`);
+    throw new Error(
+      `payload ${digest} is ${blob.size} bytes, too big for a signature payload or Sigstore bundle`,
+    );
   }
   const chunks: Buffer[] = [];
   for await (const chunk of blob.stream) chunks.push(chunk as Buffer);

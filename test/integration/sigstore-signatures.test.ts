@@ -275,16 +275,19 @@ describe('the carried trusted root', () => {
 describe('ferry pull --policy on the connected side', () => {
   it('carries only what the policy accepts, lists the refused images, and exits 3', async () => {
     const screened = join(work, 'screened');
-    const run = await ferry([
-      'pull',
-      screened,
-      ...seed.imageRefs.flatMap((i) => ['--image', i]),
-      '--insecure',
-      '--carry-trust',
-      rootFile,
-      '--policy',
-      policyFile,
-    ]);
+    const run = await ferry(
+      [
+        'pull',
+        screened,
+        ...seed.imageRefs.flatMap((i) => ['--image', i]),
+        '--insecure',
+        '--carry-trust',
+        rootFile,
+        '--policy',
+        policyFile,
+      ],
+      { FERRY_HOME: join(work, 'screen-home') },
+    );
     expect(run.code, run.stderr).toBe(3);
     const r = role();
     expect(line(run.stdout, r.expired)).toMatch(/^✗ .*: bad signature: .*it had expired when it signed$/);
@@ -299,6 +302,20 @@ describe('ferry pull --policy on the connected side', () => {
     expect(manifest.skipped.filter((s) => s.refused === 'signature').map((s) => s.item)).toContain(
       refOf(r.expired),
     );
+    // The pull's ledger entry names the policy and the trusted root, and lists the refused images.
+    const db = new Database(join(work, 'screen-home', 'ledger.db'), { readonly: true });
+    try {
+      const op = db.prepare("SELECT body FROM entries WHERE kind = 'operation'").get() as { body: string };
+      const options = (JSON.parse(op.body) as OperationBody).options;
+      expect(options?.policyDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(options?.trustedRoot).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const end = db.prepare("SELECT body FROM entries WHERE kind = 'outcome'").get() as { body: string };
+      const skipped = (JSON.parse(end.body) as { skipped?: Array<{ item: string; refused?: string }> })
+        .skipped;
+      expect(skipped?.find((s) => s.item === refOf(r.expired))?.refused).toBe('signature');
+    } finally {
+      db.close();
+    }
     // What crossed passes the same policy on the isolated side.
     const verified = await ferry(['verify', screened, '--policy', policyFile]);
     expect(verified.code, verified.stdout).toBe(0);
@@ -379,6 +396,8 @@ describe('ferry push --policy with Sigstore bundles', () => {
         '/^https:\\/\\/ci\\.vendor\\.test\\/nightly@/ (issuer /^https:\\/\\/issuer\\.vendor\\.test$/)',
       ]);
       expect(options?.policyDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const rootDigest = createHash('sha256').update(readFileSync(rootFile)).digest('hex');
+      expect(options?.trustedRoot).toBe(`sha256:${rootDigest}`);
     } finally {
       db.close();
     }

@@ -157,6 +157,8 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
       chunkSize: options.chunkSize ?? null,
       signatures: options.signatures !== false,
       incremental: inTarget ? { registry: inTarget.registry, receipts: inTarget.receipts } : false,
+      ...(options.signaturePolicy ? policyRecord(options.signaturePolicy) : {}),
+      ...(options.trustedRoot ? { trustedRoot: `sha256:${options.trustedRoot.sha256}` } : {}),
     },
   });
   return locked(options, async () => {

@@ -123,7 +123,7 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
     target: { registry, path },
     options: {
       trustedKey: options.trustedKey?.fingerprint ?? null,
-      ...(policy ? policyRecord(policy) : {}),
+      ...(policy ? policyRecord(policy, manifest.trustedRoot) : {}),
     },
   });
   try {

@@ -73,7 +73,7 @@ async function verifyOpened(
         transferId: manifest.transferId,
         options: {
           trustedKey: trustedKey?.fingerprint ?? null,
-          ...(signaturePolicy ? policyRecord(signaturePolicy) : {}),
+          ...(signaturePolicy ? policyRecord(signaturePolicy, manifest.trustedRoot) : {}),
         },
       })
     : undefined;

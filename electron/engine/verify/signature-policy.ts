@@ -65,12 +65,17 @@ export function ruleFor(policy: SignaturePolicy, repository: string): PolicyRule
   return policy.rules.find((r) => r.test.test(repository));
 }
 
-/** What the ledger records of the policy an operation ran under: every key's fingerprint once, and
- *  the policy file's digest. */
-export function policyRecord(policy: SignaturePolicy): {
+/** What the ledger records of the policy an operation ran under: every key's fingerprint once, the
+ *  keyless identities, the policy file's digest, and the SHA-256 of the trusted root the bundle carries
+ *  (what keyless signatures were checked against). */
+export function policyRecord(
+  policy: SignaturePolicy,
+  trustedRoot?: { sha256: string },
+): {
   imageKeys: string[];
   imageIdentities?: string[];
   policyDigest?: string;
+  trustedRoot?: string;
 } {
   const keys = [...new Set(policy.rules.flatMap((r) => r.keys.map((k) => k.fingerprint)))];
   const identities = [...new Set(policy.rules.flatMap((r) => r.identities.map((i) => i.label)))];
@@ -78,6 +83,7 @@ export function policyRecord(policy: SignaturePolicy): {
     imageKeys: keys,
     ...(identities.length ? { imageIdentities: identities } : {}),
     ...(policy.digest ? { policyDigest: policy.digest } : {}),
+    ...(trustedRoot ? { trustedRoot: `sha256:${trustedRoot.sha256}` } : {}),
   };
 }
 

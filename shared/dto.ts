@@ -179,6 +179,27 @@ export type SignatureInfo =
   | { status: 'unsigned' }
   | { status: 'invalid'; reason: string; fingerprint?: string };
 
+/** An image's own signature, under the operator's keys or policy: who signed it, or why it does not
+ *  count (`reason`, in the engine's words). */
+export type ImageSignatureInfo =
+  | {
+      status: 'signed';
+      /** A key fingerprint, or a keyless certificate's identity. */
+      signer: string;
+      /** The key file, or `issuer <OIDC issuer>`. */
+      via: string;
+      keyless: boolean;
+    }
+  | { status: 'unsigned' | 'invalid' | 'not-required'; reason: string };
+
+/** Which image signatures verify and push require (as `--key`/`--policy`); absent = none checked. */
+export interface ImageSignatureRequirement {
+  /** Public key files (cosign.pub): every image, any one of them. */
+  keyFiles?: string[];
+  /** A ferry-policy.yaml; not with keyFiles. */
+  policyFile?: string;
+}
+
 export interface BundleTotals {
   images: number;
   blobs: number;
@@ -219,6 +240,7 @@ export interface VerifyJobRequest {
   folders: string[];
   /** Refuse a bundle not signed by this station key (a PEM file or `SHA256:` fingerprint file). */
   trustedKeyFile?: string;
+  imageSignatures?: ImageSignatureRequirement;
 }
 
 export interface PushJobRequest {
@@ -227,6 +249,7 @@ export interface PushJobRequest {
   target: RegistryConnection;
   dryRun: boolean;
   trustedKeyFile?: string;
+  imageSignatures?: ImageSignatureRequirement;
 }
 
 export interface CopyJobRequest {
@@ -262,7 +285,8 @@ export interface VerifyResult {
     status: 'ok' | 'missing' | 'size' | 'checksum';
     stick?: string;
   }>;
-  images: Array<{ source: string; target: string; ok: boolean }>;
+  /** `signature` when the verify ran with image-signature requirements. */
+  images: Array<{ source: string; target: string; ok: boolean; signature?: ImageSignatureInfo }>;
   problems: Array<{ kind: string; message: string; file?: string; stick?: string; images: string[] }>;
   signature: SignatureInfo;
 }
@@ -278,6 +302,7 @@ export interface PushResult {
     digest: string;
     status: 'pushed' | 'refused' | 'planned';
     error?: string;
+    signature?: ImageSignatureInfo;
   }>;
   /** A kubernetes.io/dockerconfigjson Secret for the target, when a login was used. */
   pullSecretYaml?: string;

@@ -96,6 +96,11 @@ export interface FerryApi {
 
 const empty = object({});
 const path = string({ min: 1, max: 4096 });
+/** Which image signatures verify and push require: key files, or a policy file. */
+const imageSignatures = object({
+  keyFiles: optional(array(path, { max: 64 })),
+  policyFile: optional(path),
+});
 const registry = string({ min: 1, max: 512, pattern: /^[^\s/]+(\/[^\s]*)?$/ });
 const jobId = object({ jobId: string({ min: 1, max: 64 }) });
 const connection = object({
@@ -156,12 +161,14 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   'job:verify': object({
     folders: array(path, { min: 1, max: 64 }),
     trustedKeyFile: optional(path),
+    imageSignatures: optional(imageSignatures),
   }),
   'job:push': object({
     folders: array(path, { min: 1, max: 64 }),
     target: connection,
     dryRun: boolean,
     trustedKeyFile: optional(path),
+    imageSignatures: optional(imageSignatures),
   }),
   'job:copy': object({
     bundleDir: path,

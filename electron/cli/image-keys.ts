@@ -1,13 +1,7 @@
 // `--key FILE` (repeatable) and `--policy FILE`, shared by verify and push: which images must carry a
 // valid cosign signature, by which keys. `--key` alone is the simple case, as with `cosign verify
 // --key`: every image, any one of the keys.
-import { UsageError } from '../engine/api/errors.ts';
-import {
-  keysPolicy,
-  readCosignKey,
-  readSignaturePolicy,
-  type SignaturePolicy,
-} from '../engine/api/signatures.ts';
+import { requiredSignatures, type SignaturePolicy } from '../engine/api/signatures.ts';
 import type { OptionSpec, ParsedArgs } from './command.ts';
 
 export const imageKeyFlag: Record<string, OptionSpec> = {
@@ -15,21 +9,19 @@ export const imageKeyFlag: Record<string, OptionSpec> = {
     type: 'string',
     multiple: true,
     arg: 'FILE',
-    help: 'require each image to carry a valid cosign signature by this public key (cosign.pub; repeatable: any one of them)',
+    help: 'require each image to carry a valid cosign signature (.sig tag or Sigstore bundle) by this public key (cosign.pub; any one of them)',
   },
   policy: {
     type: 'string',
     arg: 'FILE',
-    help: 'which images need a cosign signature by which keys (ferry-policy.yaml: repository patterns → keys)',
+    help: 'which images need a signature by which keys or keyless identities (ferry-policy.yaml: repository patterns → keys, certificate identities; keyless against the trusted root the bundle carries, see pull --carry-trust)',
   },
 };
 
-export async function signaturePolicyFrom(args: ParsedArgs): Promise<SignaturePolicy | undefined> {
-  const files = (args.values.key as string[] | undefined) ?? [];
-  const policy = args.values.policy as string | undefined;
-  if (policy !== undefined && files.length) {
-    throw new UsageError('give --key or --policy, not both: name the keys in the policy file');
-  }
-  if (policy !== undefined) return readSignaturePolicy(policy);
-  return files.length ? keysPolicy(await Promise.all(files.map(readCosignKey))) : undefined;
+export function signaturePolicyFrom(args: ParsedArgs): Promise<SignaturePolicy | undefined> {
+  const policyFile = args.values.policy as string | undefined;
+  return requiredSignatures({
+    keyFiles: (args.values.key as string[] | undefined) ?? [],
+    ...(policyFile !== undefined ? { policyFile } : {}),
+  });
 }

@@ -1,7 +1,7 @@
 import type { BundleSummary, VerifyResult } from '../../shared/dto.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
-import { SignatureLine } from '../components/SignatureLine.tsx';
+import { ImageSignatureLine, SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { formatBytes, formatDuration } from '../format.ts';
 import type { JobView } from '../state/job-store.ts';
@@ -20,10 +20,26 @@ const fileColumns = (summary: BundleSummary): Array<Column<VerifyResult['files']
   { header: 'State', cell: (f) => fileState[f.status] },
 ];
 
-const imageColumns: Array<Column<VerifyResult['images'][number]>> = [
+type ImageRow = VerifyResult['images'][number];
+const signatureFails = (i: ImageRow) =>
+  i.signature !== undefined && i.signature.status !== 'signed' && i.signature.status !== 'not-required';
+const unsignedImages = (r: VerifyResult) => r.images.filter(signatureFails);
+/** Every byte intact, only image signatures failing: not "damaged". */
+const intactButUnsigned = (r: VerifyResult) =>
+  r.problems.length === 0 && r.images.every((i) => i.ok) && unsignedImages(r).length > 0;
+const imageColumns = (images: ImageRow[]): Array<Column<ImageRow>> => [
   { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
   { header: 'Target path', cell: (i) => i.target, cellClass: 'mono' },
   { header: 'State', cell: (i) => (i.ok ? 'intact' : 'DAMAGED') },
+  // Only when the verify checked image signatures (keys or a policy).
+  ...(images.some((i) => i.signature)
+    ? [
+        {
+          header: 'Signature',
+          cell: (i: ImageRow) => (i.signature ? <ImageSignatureLine signature={i.signature} /> : '—'),
+        },
+      ]
+    : []),
 ];
 
 /** Every chunk against its checksum and every blob against its digest; damage names the file and stick. */
@@ -46,7 +62,7 @@ export function VerifyStep({
       )}
       {result && (
         <>
-          {result.ok ? (
+          {result.ok || intactButUnsigned(result) ? (
             <p role="status" className="notice ok">
               All {result.files.length} file(s) and {result.images.length} image(s) are intact:{' '}
               {result.blobsChecked} blob(s), {formatBytes(result.bytesChecked)} checked in{' '}
@@ -71,6 +87,17 @@ export function VerifyStep({
               </p>
             </div>
           )}
+          {unsignedImages(result).length > 0 && (
+            <div role="alert" className="notice error">
+              <p className="notice-title">
+                {unsignedImages(result).length} image(s) carry no valid signature the policy accepts
+              </p>
+              <p className="notice-next">
+                <strong>What to do: </strong>push carries the other images and refuses these; the Signature
+                column says why each fails. Ask the vendor for a signed image, or change the policy.
+              </p>
+            </div>
+          )}
           <p>
             <SignatureLine signature={result.signature} />
           </p>
@@ -85,9 +112,14 @@ export function VerifyStep({
           <DataTable
             className="images"
             caption="Images"
-            columns={imageColumns}
+            columns={imageColumns(result.images)}
             rows={result.images}
-            rowClass={(i) => (i.ok ? '' : 'bad')}
+            rowClass={(i) =>
+              i.ok &&
+              (!i.signature || i.signature.status === 'signed' || i.signature.status === 'not-required')
+                ? ''
+                : 'bad'
+            }
           />
           <div className="actions">
             <button type="button" onClick={onAgain}>

@@ -113,7 +113,7 @@ describe('ferry verify --key', () => {
       `✗ ${refOf(r.otherDigest)}: bad signature: the signature by ${fingerprint(vendor)} is for another image (${r.signedByVendor.digest})`,
     );
     expect(line(run.stdout, r.unsigned)).toBe(
-      `✗ ${refOf(r.unsigned)}: not signed: no cosign signature (${r.unsigned.digest.replace(':', '-')}.sig) travelled with it`,
+      `✗ ${refOf(r.unsigned)}: not signed: no cosign signature (${r.unsigned.digest.replace(':', '-')}.sig) or Sigstore bundle travelled with it`,
     );
     expect(run.stdout).toMatch(/✗ 7 of 8 image\(s\) carry no valid signature by the required key\(s\)/);
     // The bytes themselves are intact: the bundle is whole, the signatures are what fail.
@@ -209,7 +209,7 @@ describe('ferry push --key', () => {
     expect(line(run.stdout, r.unsigned)).toMatch(/^✗ .* → .*: not signed: no cosign signature/);
     expect(line(run.stdout, r.signedByOther)).toMatch(/^✗ .*: bad signature: /);
     expect(run.stdout).toMatch(
-      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the required key\(s\)\n/,
+      /pushed 1 image\(s\); REFUSED 7 image\(s\) without a valid signature by the required key\(s\) or identities\n/,
     );
     const client = createRegistryClient(target);
     try {

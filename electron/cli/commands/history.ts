@@ -80,7 +80,9 @@ export const historyCommand: Command = {
       io.stdout.write(`${line(op)}\n`);
       const images = op.images.slice(0, IMAGES_SHOWN);
       for (const i of images)
-        io.stdout.write(`    ${i.reference}  ${i.digest}${i.status ? `  ${i.status}` : ''}\n`);
+        io.stdout.write(
+          `    ${i.reference}  ${i.digest}${i.status ? `  ${i.status}` : ''}${i.signature ? `  ${i.signature.accepted ? '✓' : '✗'} ${i.signature.text}` : ''}\n`,
+        );
       if (op.images.length > images.length)
         io.stdout.write(
           `    … and ${op.images.length - images.length} more (ferry report ${op.transferId})\n`,

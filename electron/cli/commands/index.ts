@@ -27,7 +27,8 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'verify',
-    summary: 'check every chunk, blob and manifest of a bundle; name what is missing or damaged',
+    summary:
+      "check every chunk, blob and manifest of a bundle (and with --key/--policy each image's signature); name what is missing, damaged or unsigned",
     load: async () => (await import('./verify.ts')).verifyCommand,
   },
   {

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { UsageError } from '../../engine/api/errors.ts';
 import { imageRequest, parsePlatform, parseSize, readImagesFile } from '../../engine/api/input.ts';
 import { planCarriedFerry, platformLabel } from '../../engine/api/distribution.ts';
+import { readTrustedRootFile } from '../../engine/api/signatures.ts';
+import { ExitCodes } from '../exit-codes.ts';
+import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import {
   planDeckhousePull,
   planSummary,
@@ -26,6 +29,18 @@ function runningDistribution(): string | undefined {
   const entry = process.argv[1];
   return entry ? dirname(dirname(entry)) : undefined;
 }
+
+/** --key/--policy as verify and push take them, worded for the connected side. */
+const pullPolicyFlags = {
+  key: {
+    ...imageKeyFlag.key!,
+    help: 'carry only images with a valid cosign signature by this public key (any one of them); the rest are refused and listed',
+  },
+  policy: {
+    ...imageKeyFlag.policy!,
+    help: 'carry only images whose signatures ferry-policy.yaml accepts (keys, keyless identities against --carry-trust); the rest are refused and listed',
+  },
+};
 
 export const pullCommand: Command = {
   name: 'pull',
@@ -108,6 +123,12 @@ export const pullCommand: Command = {
       arg: 'DIR',
       help: "with --carry-ferry: distributions for other platforms (the release/cli folder 'npm run dist' writes)",
     },
+    ...pullPolicyFlags,
+    'carry-trust': {
+      type: 'string',
+      arg: 'FILE',
+      help: "carry this Sigstore trusted root (trusted_root.json) in the bundle, under the station's signature: verify and push check keyless signatures against it, offline",
+    },
     ...operatorFlag,
     'dry-run': {
       type: 'boolean',
@@ -168,6 +189,11 @@ export const pullCommand: Command = {
         })
       : undefined;
 
+    const trustedRoot = v['carry-trust'] ? await readTrustedRootFile(v['carry-trust'] as string) : undefined;
+    const signaturePolicy = await signaturePolicyFrom(args);
+
+    if (v['dry-run'] && signaturePolicy)
+      io.stderr.write('note: --key/--policy are checked on a real pull; a dry run refuses nothing\n');
     if (v['dry-run'] && selection) {
       // d8's --dry-run: the plan, read from the source's release and module images; no image resolved.
       const plan = await planDeckhousePull({
@@ -222,16 +248,19 @@ export const pullCommand: Command = {
       ...(v['tmp-dir'] ? { tmpDir: v['tmp-dir'] as string } : {}),
       ...(v['gost-digest'] ? { gostDigest: true } : {}),
       ...(carryFerry ? { carryFerry } : {}),
+      ...(trustedRoot ? { trustedRoot } : {}),
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       signal: io.signal,
       onEvent: progress,
     };
     const manifest = await pull({ ...common, ...what });
     progress.done();
+    const refused = (manifest.skipped ?? []).filter((s) => s.refused === 'signature');
     const omitted = manifest.omitted ?? [];
     const saved = omitted.reduce((n, o) => n + o.size, 0);
     if (v.json) {
       io.stdout.write(
-        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals, ...(v.incremental ? { omitted: { blobs: omitted.length, bytes: saved } } : {}), signedBy: station.key.fingerprint })}\n`,
+        `${JSON.stringify({ type: 'result', transferId: manifest.transferId, totals: manifest.totals, ...(v.incremental ? { omitted: { blobs: omitted.length, bytes: saved } } : {}), ...(refused.length ? { refused } : {}), signedBy: station.key.fingerprint })}\n`,
       );
     } else {
       const t = manifest.totals;
@@ -242,12 +271,22 @@ export const pullCommand: Command = {
         io.stdout.write(
           `incremental: left out ${omitted.length} blob(s) the target already holds, saved ${formatBytes(saved)}\n`,
         );
+      if (manifest.trustedRoot)
+        io.stdout.write(
+          `carried the Sigstore trusted root ${v['carry-trust'] as string} (sha256 ${manifest.trustedRoot.sha256}) for keyless signatures\n`,
+        );
       const carried = manifest.carriedFerry;
       if (carried)
         io.stdout.write(
           `carried Ferry ${carried.platforms[0]!.version} for ${carried.platforms.map((p) => platformLabel(p.platform)).join(', ')}: on the isolated side, run ./ferry verify . in the bundle folder\n`,
         );
+      for (const r of refused) io.stdout.write(`✗ ${r.item}: ${r.reason}\n`);
+      if (refused.length)
+        io.stdout.write(
+          `REFUSED ${refused.length} image(s) without a valid signature by the required key(s) or identities: not carried\n`,
+        );
     }
-    return 0;
+    // As push: some images refused for their signatures is a verification failure.
+    return refused.length ? ExitCodes.verification : 0;
   },
 };

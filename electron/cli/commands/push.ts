@@ -128,7 +128,9 @@ export const pushCommand: Command = {
       const damaged = refused.length - unsigned.length;
       const refusal = [
         ...(unsigned.length
-          ? [`REFUSED ${unsigned.length} image(s) without a valid signature by the required key(s)`]
+          ? [
+              `REFUSED ${unsigned.length} image(s) without a valid signature by the required key(s) or identities`,
+            ]
           : []),
         ...(damaged
           ? [

@@ -56,7 +56,7 @@ export const verifyCommand: Command = {
       const unsigned = (report.imageSignatures ?? []).filter((s) => !signatureAccepted(s.verdict));
       if (unsigned.length)
         io.stdout.write(
-          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the required key(s)\n`,
+          `✗ ${unsigned.length} of ${report.images.length} image(s) carry no valid signature by the required key(s) or identities\n`,
         );
       const carried = report.carriedFerry;
       if (carried?.intact)

@@ -119,7 +119,14 @@ export const transferManifestShape = object({
   totals: object({ images: count, blobs: count, blobBytes: count, archiveBytes: count, files: count }),
   omitted: optional(array(omitted, { max: MANY })),
   carriedFerry: optional(carriedFerry),
-  skipped: optional(array(object({ item: text, reason: text }), { max: MANY })),
+  skipped: optional(
+    array(object({ item: text, reason: text, refused: optional(oneOf(['signature'] as const)) }), {
+      max: MANY,
+    }),
+  ),
+  trustedRoot: optional(
+    object({ sha256: string({ pattern: /^[a-f0-9]{64}$/ }), json: string({ max: 4 * 1024 * 1024 }) }),
+  ),
   station: optional(object({ fingerprint: string({ pattern: /^SHA256:[A-Za-z0-9+/]{43}$/ }) })),
 });
 

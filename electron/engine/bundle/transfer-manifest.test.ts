@@ -60,6 +60,11 @@ describe('reading a transfer manifest', () => {
   const hostile: Array<[string, (m: TransferManifest) => unknown, RegExp]> = [
     ['a transfer id that is a path', (m) => ({ ...m, transferId: '..' }), /manifest\.transferId/],
     [
+      'a carried trusted root without its SHA-256',
+      (m) => ({ ...m, trustedRoot: { sha256: 'not-hex', json: '{}' } }),
+      /manifest\.trustedRoot\.sha256/,
+    ],
+    [
       'a chunk file outside the bundle folder',
       (m) => {
         m.archives[0]!.parts[0]!.file = '../../home/keys/station.key';

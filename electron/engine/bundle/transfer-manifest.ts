@@ -18,6 +18,11 @@ export const INCREMENTAL_FORMAT_VERSION = 2;
 /** Bundles that carry Ferry itself (`carriedFerry`) are version 3: an older Ferry says "upgrade Ferry"
  *  (and the bundle holds the upgrade) rather than calling the manifest invalid. */
 export const CARRIED_FORMAT_VERSION = 3;
+/** Bundles that carry a Sigstore trusted root (`trustedRoot`) are version 4: an older Ferry, which
+ *  cannot check keyless signatures, says "upgrade Ferry" rather than calling the manifest invalid. */
+export const TRUST_FORMAT_VERSION = 4;
+/** The newest format this Ferry reads. */
+export const NEWEST_FORMAT_VERSION = TRUST_FORMAT_VERSION;
 
 export interface ChunkRecord {
   file: string;
@@ -97,11 +102,23 @@ export interface TransferManifest {
   skipped?: SkippedItem[];
   /** The key of the station that pulled it (and signs it): the signature must be by this key. */
   station?: { fingerprint: string };
+  /** `ferry pull --carry-trust FILE`: the Sigstore trusted root keyless signatures are checked
+   *  against on the isolated side, its JSON text verbatim, inside the manifest so that the station's
+   *  signature covers it and every stick holds it. */
+  trustedRoot?: CarriedTrustedRoot;
+}
+
+export interface CarriedTrustedRoot {
+  /** SHA-256 (hex) of `json`, recorded in the ledger. */
+  sha256: string;
+  json: string;
 }
 
 export interface SkippedItem {
   item: string;
   reason: string;
+  /** `ferry pull --policy`: left out because its signatures fail the policy (the reason says how). */
+  refused?: 'signature';
 }
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
@@ -132,9 +149,9 @@ export async function readTransferManifest(dir: string): Promise<TransferManifes
     });
   }
   const version = (parsed as { formatVersion?: unknown } | null)?.formatVersion;
-  if (typeof version === 'number' && version > CARRIED_FORMAT_VERSION) {
+  if (typeof version === 'number' && version > NEWEST_FORMAT_VERSION) {
     throw new BundleInvalidError(
-      `${path} has format version ${version}, newer than this Ferry understands (${CARRIED_FORMAT_VERSION}): upgrade Ferry`,
+      `${path} has format version ${version}, newer than this Ferry understands (${NEWEST_FORMAT_VERSION}): upgrade Ferry`,
     );
   }
   let manifest: TransferManifest;

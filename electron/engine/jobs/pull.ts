@@ -9,6 +9,8 @@ import {
   FORMAT_VERSION,
   INCREMENTAL_FORMAT_VERSION,
   CARRIED_FORMAT_VERSION,
+  TRUST_FORMAT_VERSION,
+  type CarriedTrustedRoot,
   writeTransferManifest,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
@@ -16,9 +18,10 @@ import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { SkippedItem } from '../bundle/transfer-manifest.ts';
 import { copyPlan, defaultConcurrency } from '../copy/copy.ts';
 import type { CopyPlan, ImageGraph, ImageRequest } from '../plan/image-graph.ts';
-import { UsageError } from '../errors.ts';
+import { SignatureError, UsageError } from '../errors.ts';
+import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 import { BundleSink, type Placement, type SealedBundle } from '../bundle/bundle-sink.ts';
-import { closeIfOpen, type BlobSink, type PlannedSink } from '../store/store.ts';
+import { closeIfOpen, type BlobSink, type BlobSource, type PlannedSink } from '../store/store.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import { ferryVersion } from '../version.ts';
@@ -68,8 +71,24 @@ export interface PullOptions {
   carryFerry?: CarryPlan;
   /** What the plan left out (Deckhouse: where d8 skips and warns); recorded in the manifest. */
   skipped?: SkippedItem[];
+  /** `--carry-trust`: the Sigstore trusted root to carry in the manifest (verify/carried-trust.ts). */
+  trustedRoot?: CarriedTrustedRoot;
+  /** `--policy`: carry only the images whose signatures the policy accepts (pull-signatures.ts). */
+  signaturePolicy?: SignaturePolicy;
   signal?: AbortSignal;
   onEvent?: JobEventListener;
+}
+
+/** `--policy`: the images it accepts and those it refuses. Loaded only when asked: it brings the
+ *  Sigstore libraries, which every other pull would load for nothing. */
+async function screenedBy(
+  policy: SignaturePolicy,
+  images: ImageGraph[],
+  storeFor: (registry: string) => BlobSource,
+  trustedRoot: CarriedTrustedRoot | undefined,
+) {
+  const { screenSignatures } = await import('./pull-signatures.ts');
+  return screenSignatures(images, storeFor, policy, trustedRoot);
 }
 
 function fingerprint(options: PullOptions): string {
@@ -79,6 +98,9 @@ function fingerprint(options: PullOptions): string {
     signatures: options.signatures !== false,
     placement: options.placement ? 'custom' : 'default',
     incremental: options.incremental ? (options.incrementalTarget ?? 'any') : false,
+    // Only when given, so that states saved without them still resume.
+    ...(options.signaturePolicy ? { policy: policyRecord(options.signaturePolicy) } : {}),
+    ...(options.trustedRoot ? { trustedRoot: options.trustedRoot.sha256 } : {}),
   };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
@@ -91,6 +113,8 @@ interface SavedState {
   plan?: unknown;
   /** Blobs an incremental pull leaves out, decided once with the plan (a resume keeps them). */
   omitted?: OmittedBlob[];
+  /** `--policy`: images refused for their signatures, decided once with the plan. */
+  refused?: SkippedItem[];
 }
 
 const stateDirOf = (options: PullOptions) =>
@@ -136,6 +160,8 @@ export async function pull(given: PullOptions): Promise<TransferManifest> {
       chunkSize: options.chunkSize ?? null,
       signatures: options.signatures !== false,
       incremental: inTarget ? { registry: inTarget.registry, receipts: inTarget.receipts } : false,
+      ...(options.signaturePolicy ? policyRecord(options.signaturePolicy) : {}),
+      ...(options.trustedRoot ? { trustedRoot: `sha256:${options.trustedRoot.sha256}` } : {}),
     },
   });
   // The key in force as the pull starts names and signs its manifest, even if it is rotated meanwhile.
@@ -237,13 +263,25 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      plan = { images };
+      const screened = options.signaturePolicy
+        ? await screenedBy(options.signaturePolicy, images, storeFor, options.trustedRoot)
+        : { accepted: images, refused: [] };
+      for (const r of screened.refused)
+        emit({ type: 'log', level: 'warn', message: `refused ${r.item}: ${r.reason}` });
+      if (screened.accepted.length === 0) {
+        throw new SignatureError(
+          `every image was refused by ${options.signaturePolicy?.source ?? 'the policy'}: nothing to carry`,
+          { details: { refused: screened.refused } },
+        );
+      }
+      plan = { images: screened.accepted };
       const omitted = hooks.inTarget ? blobsToLeaveOut(plan, hooks.inTarget) : [];
       state = {
         fingerprint: fp,
         transferId: randomUUID(),
         createdAt: new Date().toISOString(),
         ...(omitted.length ? { omitted } : {}),
+        ...(screened.refused.length ? { refused: screened.refused } : {}),
       };
       await writeFileAtomic(statePath, stringifyWithPlan(state, plan));
     }
@@ -308,13 +346,16 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       emit({ type: 'log', level: 'info', message: `carrying Ferry for ${platforms}` });
     }
     const carried = options.carryFerry ? await carryFerry(dir, options.carryFerry) : undefined;
+    const skipped = [...(options.skipped ?? []), ...(state.refused ?? [])];
     const manifest: TransferManifest = {
       format: 'ferry-bundle',
-      formatVersion: carried
-        ? CARRIED_FORMAT_VERSION
-        : omitted.length
-          ? INCREMENTAL_FORMAT_VERSION
-          : FORMAT_VERSION,
+      formatVersion: options.trustedRoot
+        ? TRUST_FORMAT_VERSION
+        : carried
+          ? CARRIED_FORMAT_VERSION
+          : omitted.length
+            ? INCREMENTAL_FORMAT_VERSION
+            : FORMAT_VERSION,
       transferId: state.transferId,
       createdAt: state.createdAt,
       tool: { name: 'ferry', version: ferryVersion },
@@ -329,9 +370,10 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       },
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
-      ...(options.skipped?.length ? { skipped: options.skipped } : {}),
+      ...(skipped.length ? { skipped } : {}),
       // Signed with the manifest: names the key a signature of this bundle must be by.
       ...(hooks.stationFingerprint ? { station: { fingerprint: hooks.stationFingerprint } } : {}),
+      ...(options.trustedRoot ? { trustedRoot: options.trustedRoot } : {}),
     };
     await writeTransferManifest(dir, manifest);
     return manifest;

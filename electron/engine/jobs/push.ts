@@ -28,11 +28,11 @@ import pLimit from 'p-limit';
 import { OmittedBlobMounter } from '../store/mount-omitted.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import {
-  checkImageSignatures,
   describeImageSignature,
   signatureAccepted,
   type ImageSignatureVerdict,
-} from '../verify/image-signatures.ts';
+} from '../verify/image-signature-verdict.ts';
+import { checkBundleImageSignatures } from '../verify/signature-check.ts';
 import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 
 export interface PushOptions {
@@ -107,7 +107,12 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
   const policy = options.signaturePolicy;
   const verdicts = async () =>
     policy
-      ? new Map((await checkImageSignatures(bundle, policy)).map((r) => [r.source, r.verdict]))
+      ? new Map(
+          (await checkBundleImageSignatures(bundle, policy, signature.status === 'signed')).map((r) => [
+            r.source,
+            r.verdict,
+          ]),
+        )
       : undefined;
   const station = options.station;
   if (!station || options.dryRun) {
@@ -122,7 +127,7 @@ async function pushOpened(bundle: OpenedBundle, options: PushOptions): Promise<P
     target: { registry, path },
     options: {
       trustedKey: options.trustedKey?.fingerprint ?? null,
-      ...(policy ? policyRecord(policy) : {}),
+      ...(policy ? policyRecord(policy, manifest.trustedRoot) : {}),
     },
   });
   try {

@@ -10,7 +10,8 @@ import {
   type SignatureCheck,
 } from '../signing/manifest-signature.ts';
 import type { TrustedKey } from '../signing/public-key.ts';
-import { checkImageSignatures, signatureAccepted } from '../verify/image-signatures.ts';
+import { signatureAccepted } from '../verify/image-signature-verdict.ts';
+import { checkBundleImageSignatures } from '../verify/signature-check.ts';
 import { policyRecord, type SignaturePolicy } from '../verify/signature-policy.ts';
 import { verifyBundle, type VerifyOptions } from '../verify/verify-bundle.ts';
 import type { VerifyReport } from '../verify/verify-report.ts';
@@ -72,7 +73,7 @@ async function verifyOpened(
         transferId: manifest.transferId,
         options: {
           trustedKey: trustedKey?.fingerprint ?? null,
-          ...(signaturePolicy ? policyRecord(signaturePolicy) : {}),
+          ...(signaturePolicy ? policyRecord(signaturePolicy, manifest.trustedRoot) : {}),
         },
       })
     : undefined;
@@ -87,7 +88,11 @@ async function verifyOpened(
   try {
     report = await verifyBundle(bundle, verifyOptions);
     if (signaturePolicy) {
-      const imageSignatures = await checkImageSignatures(bundle, signaturePolicy);
+      const imageSignatures = await checkBundleImageSignatures(
+        bundle,
+        signaturePolicy,
+        signature.status === 'signed',
+      );
       const accepted = imageSignatures.every((s) => signatureAccepted(s.verdict));
       report = { ...report, ok: report.ok && accepted, imageSignatures };
     }

@@ -2,7 +2,7 @@
 // read these shapes back; a new field is optional forever, a removed one is never reused.
 import type { ChunkRecord } from '../bundle/transfer-manifest.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
-import type { ImageSignatureVerdict } from '../verify/image-signatures.ts';
+import type { ImageSignatureVerdict } from '../verify/image-signature-verdict.ts';
 import type { VerifyProblem } from '../verify/verify-report.ts';
 import type { MediaInfo } from '../media/media-info.ts';
 
@@ -108,7 +108,7 @@ export interface OutcomeBody {
   /** Incremental pull: what was left out. */
   incremental?: { omittedBlobs: number; omittedBytes: number; receipts: string[]; registry: string };
   /** Pull: each item left out where d8 skips and warns, and why. */
-  skipped?: Array<{ item: string; reason: string }>;
+  skipped?: Array<{ item: string; reason: string; refused?: 'signature' }>;
   /** Pull: earlier runs of this transfer, killed, that this one finished (each closed as superseded). */
   resumed?: Array<{ operationId: string; startedAt: string }>;
 }

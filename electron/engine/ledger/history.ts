@@ -13,6 +13,7 @@ import type {
 import { bodyOf, type Entry } from './entry.ts';
 import type { Ledger } from './ledger.ts';
 import type { SupersededBody } from './interrupted-pulls.ts';
+import { describeImageSignature, signatureAccepted } from '../verify/image-signature-verdict.ts';
 
 export interface HistoryFilter {
   since?: Date;
@@ -32,6 +33,8 @@ export interface HistoryImage {
   target: string;
   /** Verify: 'ok' or 'damaged'; push: 'pushed' or 'refused'. */
   status?: string;
+  /** Under --key/--policy: the image signature's verdict in one line, and whether it was accepted. */
+  signature?: { accepted: boolean; text: string };
 }
 
 export interface OperationSummary {
@@ -192,6 +195,14 @@ export function summarise(entries: Entry[], operationIds: string[]): OperationSu
             target:
               i.push?.target ?? `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
             ...(status ? { status } : {}),
+            ...(i.signatureVerdict
+              ? {
+                  signature: {
+                    accepted: signatureAccepted(i.signatureVerdict),
+                    text: describeImageSignature(i.signatureVerdict),
+                  },
+                }
+              : {}),
           };
         }),
     });

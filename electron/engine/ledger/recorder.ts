@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { TransferManifest } from '../bundle/transfer-manifest.ts';
 import { toFerryError } from '../errors.ts';
 import type { SignatureCheck } from '../signing/manifest-signature.ts';
-import type { ImageSignatureVerdict } from '../verify/image-signatures.ts';
+import type { ImageSignatureVerdict } from '../verify/image-signature-verdict.ts';
 import type { VerifyReport } from '../verify/verify-report.ts';
 import { ferryVersion } from '../version.ts';
 import type {

@@ -1,6 +1,7 @@
 // The transfer report as CSV (RFC 4180) for spreadsheets: one row per operation, signature, media,
 // image, signature artifact, chunk, verification problem, receipt and chain check, all in the same
 // columns. Cells that a spreadsheet would run as a formula are prefixed with ' (CSV injection).
+import { describeImageSignature } from '../verify/image-signature-verdict.ts';
 import type { TransferReport } from './report.ts';
 
 const COLUMNS = ['section', 'operation', 'direction', 'time', 'name', 'digest', 'size', 'status', 'detail'];
@@ -86,6 +87,10 @@ export function reportCsv(report: TransferReport): string {
           .filter(Boolean)
           .join('; '),
       );
+    }
+    for (const i of op.imageDetails) {
+      const v = i.signatureVerdict;
+      if (v) row('image-signature', i.source, i.digest, undefined, v.status, describeImageSignature(v));
     }
     for (const a of op.artifacts) row('artifact', a.image, a.digest, undefined, a.kind, a.tag ?? a.mediaType);
     for (const c of op.chunks) {

@@ -1,6 +1,8 @@
 // The transfer report as one self-contained HTML page an auditor can open offline and print: no
 // scripts, no external files, styles inline; every recorded value is escaped.
 import { formatBytes } from '../../../shared/format.ts';
+import { describeImageSignature, signatureAccepted } from '../verify/image-signature-verdict.ts';
+import type { ImageBody } from './bodies.ts';
 import type { OperationDetail, TransferReport } from './report.ts';
 
 function esc(value: string | number | undefined): string {
@@ -69,8 +71,22 @@ function mediaText(op: OperationDetail): string | undefined {
 
 function operationSection(op: OperationDetail, index: number): string {
   const target = op.target ? `${op.target.registry}${op.target.path ? `/${op.target.path}` : ''}` : undefined;
+  // The image-signature column only when the operation ran under --key/--policy.
+  const verdicts = op.imageDetails.some((i) => i.signatureVerdict);
+  const signatureCell = (i: ImageBody) =>
+    i.signatureVerdict
+      ? `${badge(signatureAccepted(i.signatureVerdict) ? 'accepted' : 'refused', signatureAccepted(i.signatureVerdict) ? 'ok' : 'bad')} ${esc(describeImageSignature(i.signatureVerdict))}`
+      : '—';
   const images = table(
-    ['Image', 'Digest', 'Platforms', 'Size', op.direction === 'push' ? 'Pushed to' : 'Target', 'Result'],
+    [
+      'Image',
+      'Digest',
+      'Platforms',
+      'Size',
+      op.direction === 'push' ? 'Pushed to' : 'Target',
+      'Result',
+      ...(verdicts ? ['Image signature'] : []),
+    ],
     op.imageDetails.map((i) => [
       esc(i.source),
       code(i.digest),
@@ -82,6 +98,7 @@ function operationSection(op: OperationDetail, index: number): string {
         : i.verified === undefined
           ? esc(`${i.signatures} signature(s)`)
           : badge(i.verified ? 'verified' : 'damaged', i.verified ? 'ok' : 'bad'),
+      ...(verdicts ? [signatureCell(i)] : []),
     ]),
   );
   const artifacts = op.artifacts.length

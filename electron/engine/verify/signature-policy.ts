@@ -9,6 +9,16 @@
 //       keys: [vendor]          # signed by any one of these
 //     - match: library/*
 //       unsigned: allow         # needs no signature
+//     - match: keyless/**       # keyless: a Fulcio certificate for this identity, as `cosign verify
+//       identities:             # --certificate-identity[-regexp] --certificate-oidc-issuer[-regexp]`
+//         - certificate-identity: https://github.com/vendor/app/.github/workflows/release.yml@refs/heads/main
+//           certificate-oidc-issuer: https://token.actions.githubusercontent.com
+//         - certificate-identity-regexp: ^release@vendor\.example$
+//           certificate-oidc-issuer-regexp: ^https://accounts\.vendor\.example$
+//
+// Keys count for both cosign schemes (the `.sig` tag and Sigstore bundles carried as referrers);
+// identities for Sigstore bundles, checked against the trusted root the bundle carries (`ferry pull
+// --carry-trust`). A rule may list both: any one key or identity suffices.
 //
 // An image no rule covers needs no signature (the policy asks for what it requires, as the issue
 // has it); the report says so for each such image. The policy's own digest goes into the ledger.
@@ -18,11 +28,28 @@ import { UsageError } from '../errors.ts';
 import { sha256Digest } from '../oci/digest.ts';
 import { readCosignKey, type CosignKey } from './cosign-key.ts';
 
+/** A keyless signer: the certificate's identity (subject alternative name) and OIDC issuer. */
+export interface IdentityRequirement {
+  subject: string | RegExp;
+  issuer: string | RegExp;
+  /** As written, for reports. */
+  label: string;
+}
+
 export interface PolicyRule {
   /** The pattern as written, for reports. */
   match: string;
-  /** Any one of these must have signed the image; empty = no signature needed. */
+  /** Any one of these keys or identities must have signed the image; both empty = no signature needed. */
   keys: CosignKey[];
+  identities: IdentityRequirement[];
+}
+
+/** Does a certificate's identity satisfy the requirement? Exact strings, or regexps as cosign's
+ *  `-regexp` flags take them (unanchored unless the pattern anchors itself, as Go's MatchString). */
+export function identityMatches(req: IdentityRequirement, subject: string, issuer: string): boolean {
+  const match = (want: string | RegExp, got: string) =>
+    typeof want === 'string' ? want === got : want.test(got);
+  return match(req.subject, subject) && match(req.issuer, issuer);
 }
 
 export interface SignaturePolicy {
@@ -38,11 +65,26 @@ export function ruleFor(policy: SignaturePolicy, repository: string): PolicyRule
   return policy.rules.find((r) => r.test.test(repository));
 }
 
-/** What the ledger records of the policy an operation ran under: every key's fingerprint once, and
- *  the policy file's digest. */
-export function policyRecord(policy: SignaturePolicy): { imageKeys: string[]; policyDigest?: string } {
+/** What the ledger records of the policy an operation ran under: every key's fingerprint once, the
+ *  keyless identities, the policy file's digest, and the SHA-256 of the trusted root the bundle carries
+ *  (what keyless signatures were checked against). */
+export function policyRecord(
+  policy: SignaturePolicy,
+  trustedRoot?: { sha256: string },
+): {
+  imageKeys: string[];
+  imageIdentities?: string[];
+  policyDigest?: string;
+  trustedRoot?: string;
+} {
   const keys = [...new Set(policy.rules.flatMap((r) => r.keys.map((k) => k.fingerprint)))];
-  return { imageKeys: keys, ...(policy.digest ? { policyDigest: policy.digest } : {}) };
+  const identities = [...new Set(policy.rules.flatMap((r) => r.identities.map((i) => i.label)))];
+  return {
+    imageKeys: keys,
+    ...(identities.length ? { imageIdentities: identities } : {}),
+    ...(policy.digest ? { policyDigest: policy.digest } : {}),
+    ...(trustedRoot ? { trustedRoot: `sha256:${trustedRoot.sha256}` } : {}),
+  };
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -60,7 +102,20 @@ function globToRegExp(pattern: string): RegExp {
 
 /** `--key` files: every image, any one of the keys. */
 export function keysPolicy(keys: CosignKey[]): SignaturePolicy {
-  return { source: '--key', rules: [{ match: '**', keys, test: /^/ }] };
+  return { source: '--key', rules: [{ match: '**', keys, identities: [], test: /^/ }] };
+}
+
+/** The policy of `--key FILE...` or `--policy FILE` (the CLI's flags, the app's request), if any. */
+export async function requiredSignatures(given: {
+  keyFiles?: readonly string[];
+  policyFile?: string;
+}): Promise<SignaturePolicy | undefined> {
+  const files = given.keyFiles ?? [];
+  if (given.policyFile !== undefined && files.length) {
+    throw new UsageError('give --key or --policy, not both: name the keys in the policy file');
+  }
+  if (given.policyFile !== undefined) return readSignaturePolicy(given.policyFile);
+  return files.length ? keysPolicy(await Promise.all(files.map(readCosignKey))) : undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -97,18 +152,59 @@ export async function readSignaturePolicy(file: string): Promise<SignaturePolicy
       throw bad(`${at} needs 'match: <repository pattern>'`);
     }
     const allow = entry.unsigned === 'allow';
-    if (allow === (entry.keys !== undefined)) {
-      throw bad(`${at} (${entry.match}) needs either 'keys: [names]' or 'unsigned: allow'`);
+    const signers = entry.keys !== undefined || entry.identities !== undefined;
+    if (allow === signers) {
+      throw bad(
+        `${at} (${entry.match}) needs either 'keys: [names]' and/or 'identities: [...]', or 'unsigned: allow'`,
+      );
     }
-    const names = allow ? [] : entry.keys;
-    if (!Array.isArray(names) || (!allow && names.length === 0))
+    const names = entry.keys ?? [];
+    if (!Array.isArray(names) || (entry.keys !== undefined && names.length === 0))
       throw bad(`${at}: 'keys:' must list key names`);
     const ruleKeys = names.map((n: unknown) => {
       const key = typeof n === 'string' ? keys.get(n) : undefined;
       if (!key) throw bad(`${at} names the key '${String(n)}', which 'keys:' does not define`);
       return key;
     });
-    return { match: entry.match, keys: ruleKeys, test: globToRegExp(entry.match) };
+    const identities = readIdentities(entry.identities, `${file}: ${at}`);
+    return { match: entry.match, keys: ruleKeys, identities, test: globToRegExp(entry.match) };
   });
   return { digest: sha256Digest(text), source: file, rules };
+}
+
+/** One field of an identity: `NAME: exact` or `NAME-regexp: pattern`, exactly one of the two. */
+function identityField(entry: Record<string, unknown>, name: string, at: string): string | RegExp {
+  const exact = entry[name];
+  const pattern = entry[`${name}-regexp`];
+  if ((exact === undefined) === (pattern === undefined)) {
+    throw new UsageError(`${at} needs '${name}:' or '${name}-regexp:' (one of them)`);
+  }
+  if (exact !== undefined) {
+    if (typeof exact !== 'string' || exact === '') throw new UsageError(`${at}: '${name}:' must be text`);
+    return exact;
+  }
+  if (typeof pattern !== 'string' || pattern === '') {
+    throw new UsageError(`${at}: '${name}-regexp:' must be a pattern`);
+  }
+  try {
+    return new RegExp(pattern);
+  } catch {
+    throw new UsageError(`${at}: '${name}-regexp: ${pattern}' is not a valid regular expression`);
+  }
+}
+
+function readIdentities(value: unknown, at: string): IdentityRequirement[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new UsageError(`${at}: 'identities:' must list certificate identities`);
+  }
+  return value.map((entry: unknown, i: number) => {
+    const where = `${at}.identities[${i}]`;
+    if (!isRecord(entry))
+      throw new UsageError(`${where} must map certificate-identity and certificate-oidc-issuer`);
+    const subject = identityField(entry, 'certificate-identity', where);
+    const issuer = identityField(entry, 'certificate-oidc-issuer', where);
+    const show = (v: string | RegExp) => (typeof v === 'string' ? v : `/${v.source}/`);
+    return { subject, issuer, label: `${show(subject)} (issuer ${show(issuer)})` };
+  });
 }

@@ -16,6 +16,7 @@ import { readTrustedKey, type Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';
+import { imageSignatureInfo, signaturePolicyOf } from './image-signatures.ts';
 import { transportFor } from './connection.ts';
 import { pullSelectionOf } from './selection.ts';
 
@@ -59,12 +60,15 @@ export async function runVerify(
   deps: JobDeps,
   context: JobContext,
 ): Promise<VerifyResult> {
+  const signaturePolicy = await signaturePolicyOf(request.imageSignatures);
   const report = await verify(request.folders, {
     station: deps.station,
     ...(request.trustedKeyFile ? { trustedKey: await readTrustedKey(request.trustedKeyFile) } : {}),
+    ...(signaturePolicy ? { signaturePolicy } : {}),
     signal: context.signal,
     onEvent: context.emit,
   });
+  const verdicts = new Map((report.imageSignatures ?? []).map((s) => [s.source, s.verdict]));
   const stickOf = new Map(report.files.flatMap((f) => (f.folder ? [[f.file, f.folder] as const] : [])));
   // A damaged blob may span several chunk files (engine: "a, b"), and those may sit on several sticks.
   const withStick = <T extends { file?: string }>(x: T) => {
@@ -78,7 +82,10 @@ export async function runVerify(
     blobsChecked: report.blobsChecked,
     bytesChecked: report.bytesChecked,
     files: report.files.map(({ folder: _folder, ...f }) => withStick(f)),
-    images: report.images,
+    images: report.images.map((i) => {
+      const verdict = verdicts.get(i.source);
+      return verdict ? { ...i, signature: imageSignatureInfo(verdict) } : i;
+    }),
     problems: report.problems.map((p) =>
       withStick({ kind: p.kind, message: p.message, images: p.images, ...(p.file ? { file: p.file } : {}) }),
     ),
@@ -91,6 +98,7 @@ export async function runPush(
   deps: JobDeps,
   context: JobContext,
 ): Promise<PushResult> {
+  const signaturePolicy = await signaturePolicyOf(request.imageSignatures);
   const report = await push({
     bundleDir: request.folders,
     target: request.target.registry.trim(),
@@ -98,6 +106,7 @@ export async function runPush(
     dryRun: request.dryRun,
     station: deps.station,
     ...(request.trustedKeyFile ? { trustedKey: await readTrustedKey(request.trustedKeyFile) } : {}),
+    ...(signaturePolicy ? { signaturePolicy } : {}),
     signal: context.signal,
     onEvent: context.emit,
   });
@@ -112,6 +121,7 @@ export async function runPush(
       digest: i.digest,
       status: i.status,
       ...(i.error ? { error: i.error } : {}),
+      ...(i.signatureVerdict ? { signature: imageSignatureInfo(i.signatureVerdict) } : {}),
     })),
   };
   if (request.dryRun) return result;

@@ -46,6 +46,15 @@ export interface SavedLogin {
   kept: 'session' | 'encrypted';
 }
 
+/**
+ * "Test connection" from a form: which side's form asks (so a refused login names the right step),
+ * and the login typed there, tried first and kept only if the registry accepts it.
+ */
+export interface ConnectionTestRequest extends RegistryConnection {
+  side?: 'source' | 'target';
+  login?: { username: string; password: string; remember: boolean };
+}
+
 export interface ConnectionCheck {
   registry: string;
   /** `https://host:port` or `http://…` */

@@ -7,6 +7,7 @@ import type {
   BundleSummary,
   ChooseRequest,
   ConnectionCheck,
+  ConnectionTestRequest,
   CopyJobRequest,
   Empty,
   ExportRequest,
@@ -51,7 +52,7 @@ export interface IpcContract {
   'registry:login': Call<LoginRequest, SavedLogin>;
   'registry:logins': Call<Empty, SavedLogin[]>;
   'registry:forget': Call<{ registry: string }, { forgotten: boolean }>;
-  'registry:test': Call<RegistryConnection, ConnectionCheck>;
+  'registry:test': Call<ConnectionTestRequest, ConnectionCheck>;
   'images:preview': Call<ImageSelection, SelectionPreview>;
   'media:list': Call<Empty, MediaListing>;
   'media:estimate': Call<MediaEstimateRequest, MediaEstimate>;
@@ -98,12 +99,13 @@ const empty = object({});
 const path = string({ min: 1, max: 4096 });
 const registry = string({ min: 1, max: 512, pattern: /^[^\s/]+(\/[^\s]*)?$/ });
 const jobId = object({ jobId: string({ min: 1, max: 64 }) });
-const connection = object({
+const connectionFields = {
   registry,
   insecure: boolean,
   tlsSkipVerify: boolean,
   caFile: optional(path),
-});
+};
+const connection = object(connectionFields);
 const moduleFilters = array(string({ min: 1, max: 200 }), { max: 500 });
 const deckhouse = object({
   edition: string({ min: 1, max: 512, pattern: /^[^\s]+$/ }),
@@ -136,7 +138,17 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   }),
   'registry:logins': empty,
   'registry:forget': object({ registry }),
-  'registry:test': connection,
+  'registry:test': object({
+    ...connectionFields,
+    side: optional(oneOf(['source', 'target'] as const)),
+    login: optional(
+      object({
+        username: string({ min: 1, max: 256 }),
+        password: string({ min: 1, max: 8192 }),
+        remember: boolean,
+      }),
+    ),
+  }),
   'images:preview': object(selection),
   'media:list': empty,
   'media:estimate': object({

@@ -41,10 +41,13 @@ export interface HandlerDeps {
   version: string;
 }
 
+/** Marks a message written for the app's screens (the page shows it as it is, see renderer/errors.ts). */
+const inAppWords = { details: { inAppWords: true } };
+
 /** Paths come from the page: only absolute ones, so nothing depends on the app's working folder. */
 function absolute<T extends string | undefined>(path: T, what: string): T {
   if (path !== undefined && !isAbsolute(path))
-    throw new UsageError(`${what} '${path}' is not a full path: choose it with Browse…`);
+    throw new UsageError(`${what} '${path}' is not a full path: choose it with Browse…`, inAppWords);
   return path;
 }
 
@@ -64,8 +67,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'registry:login': async (r) => credentials.save(r),
     'registry:logins': async () => credentials.list(),
     'registry:forget': async (r) => ({ forgotten: credentials.forget(r.registry) }),
-    'registry:test': async (r) =>
-      testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env),
+    'registry:test': async ({ side, login, ...r }) =>
+      testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env, side, login),
     'images:preview': async (r) => {
       absolute(r.imagesFile, 'images file');
       return previewPull(await pullSelectionOf(r), {
@@ -112,6 +115,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (!deps.shell.printToPdf) {
           throw new UsageError(
             'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
+            inAppWords,
           );
         }
         content = await deps.shell.printToPdf(reportText(station, r.transferId, 'html'));

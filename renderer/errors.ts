@@ -217,6 +217,6 @@ export function explainError(error: ErrorDTO, setting: ErrorSetting = {}): Expla
     inAppWords: error.details?.inAppWords === true,
     input: stringAt(error.details, 'input'),
   };
-  const explain = explainers[error.code as ErrorCode] ?? explainers.FERRY_ERR_INTERNAL;
+  const explain = explainers[error.code] ?? explainers.FERRY_ERR_INTERNAL;
   return explain(facts);
 }

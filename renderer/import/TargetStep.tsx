@@ -77,8 +77,8 @@ export function TargetStep({
         </button>
         {view?.status === 'running' && <span role="status">Reading the bundle…</span>}
       </div>
-      {error && <ErrorNotice error={error} />}
-      {view?.error && <ErrorNotice error={view.error} />}
+      {error && <ErrorNotice error={error} side="target" />}
+      {view?.error && <ErrorNotice error={view.error} side="target" />}
       {plan && (
         <DataTable
           className="mapping"

@@ -6,7 +6,9 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
+import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatTime } from '../format.ts';
+import { importMap, recopyList, stickName } from './stick-files.ts';
 
 interface Props {
   folders: string[];
@@ -118,21 +120,24 @@ export function BundleStep({
           {summary.missing.length > 0 && (
             <div role="alert" className="notice error">
               <p className="notice-title">
-                {summary.missing.length} file(s) are on none of the chosen folders
+                {summary.missing.length} file{summary.missing.length === 1 ? ' is' : 's are'} on none of the
+                chosen sticks
               </p>
-              <ul>
-                {summary.missing.map((f) => (
-                  <li key={f} className="mono">
-                    {f}
+              <ul className="recopy">
+                {recopyList(summary).map((r) => (
+                  <li key={r.file}>
+                    <strong>{stickName(r.stick, summary.folders)}:</strong>{' '}
+                    <span className="mono">{r.file}</span> (missing)
                   </li>
                 ))}
               </ul>
-              <p className="notice-next">
-                <strong>What to do: </strong>insert the stick that holds them, press Add another stick, choose
-                it and open the bundle again.
+              <p className="notice-message">
+                Add the stick that holds them and open the bundle again, or press Next to check everything
+                that is here first and get one list of what to copy again.
               </p>
             </div>
           )}
+          <StickMap caption="What each stick holds" sticks={importMap(summary)} />
         </>
       )}
     </section>

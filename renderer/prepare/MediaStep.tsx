@@ -5,6 +5,7 @@ import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
+import { StickMap, type MapStick } from '../components/StickMap.tsx';
 import { formatBytes } from '../format.ts';
 import { maxFileBytes, requestedChunk, stickBytes, type PrepareDraft } from './draft.ts';
 
@@ -15,6 +16,31 @@ const filesystemName = (fs: string) =>
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 const join = (dir: string, name: string) =>
   `${dir.replace(/[\\/]+$/, '')}${dir.includes('\\') ? '\\' : '/'}${name}`;
+
+/** The estimate as sticks: files of the chunk size, filled onto sticks of the chosen size in order. */
+export function plannedSticks(
+  totalBytes: number,
+  chunks: number,
+  chunkSize: number,
+  capacity: number,
+  label?: string,
+): MapStick[] {
+  const sticks: MapStick[] = [];
+  const each = chunkSize > 0 ? chunkSize : Math.ceil(totalBytes / Math.max(1, chunks));
+  let left = totalBytes;
+  for (let i = 0; i < chunks && left > 0; i++) {
+    const bytes = Math.min(each, left);
+    left -= bytes;
+    let stick = sticks.at(-1);
+    const used = stick?.segments.reduce((n, seg) => n + seg.bytes, 0) ?? 0;
+    if (!stick || (used > 0 && used + bytes > capacity)) {
+      stick = { capacityBytes: capacity, segments: [], ...(label ? { label } : {}) };
+      sticks.push(stick);
+    }
+    stick.segments.push({ name: `file ${i + 1}`, bytes, state: 'planned' });
+  }
+  return sticks;
+}
 
 /** Where the bundle goes and how it is cut: a stick, or a folder to copy onto sticks afterwards. */
 export function MediaStep({
@@ -50,7 +76,9 @@ export function MediaStep({
   const chooseDrive = (id: string) => {
     const drive = listing?.drives.find((d) => d.id === id);
     if (!drive) {
-      set({ drive: undefined, bundleDir: '' });
+      // Switching to a folder keeps the stick just shown as the size to copy onto afterwards.
+      const seen = draft.drive ?? draft.stickLike;
+      set({ drive: undefined, bundleDir: '', ...(seen ? { stickLike: seen, stickGB: 0 } : {}) });
       return;
     }
     set({
@@ -115,7 +143,13 @@ export function MediaStep({
         kind="folder"
         required
         value={draft.bundleDir}
-        onChange={(bundleDir) => set({ bundleDir })}
+        onChange={(bundleDir) => {
+          // A folder picked on a mounted stick is that stick: its real size and filesystem count.
+          const on = listing?.drives.find(
+            (d) => bundleDir === d.mountPoint || bundleDir.startsWith(join(d.mountPoint, '')),
+          );
+          set({ bundleDir, ...(on ? { drive: on } : draft.drive ? { drive: undefined } : {}) });
+        }}
         hint="An empty folder, or a new one: Ferry creates it."
       />
       <div className="row">
@@ -145,6 +179,11 @@ export function MediaStep({
                 value={draft.stickGB}
                 onChange={(ev) => set({ stickGB: Number(ev.target.value) })}
               >
+                {draft.stickLike && (
+                  <option value={0}>
+                    Like {draft.stickLike.label} ({formatBytes(draft.stickLike.freeBytes)} free)
+                  </option>
+                )}
                 {[8, 16, 32, 64, 128, 256].map((gb) => (
                   <option key={gb} value={gb}>
                     {gb} GB
@@ -185,6 +224,18 @@ export function MediaStep({
             </p>
           ))}
         </div>
+      )}
+      {e && total > 0 && (
+        <StickMap
+          caption="How the transfer fills the sticks"
+          sticks={plannedSticks(
+            total,
+            e.chunks,
+            e.chunkSize,
+            stickBytes(draft),
+            (draft.drive ?? (draft.stickGB === 0 ? draft.stickLike : undefined))?.label,
+          )}
+        />
       )}
       {error && <ErrorNotice error={error} />}
     </section>

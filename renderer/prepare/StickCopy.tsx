@@ -5,8 +5,32 @@ import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
+import { StickMap, type MapStick, type SegmentState } from '../components/StickMap.tsx';
 import { formatBytes } from '../format.ts';
 import { useJob } from '../state/job-store.ts';
+
+/**
+ * The plan as a map: sticks already copied are checked (the copy reads every file back and hashes it),
+ * the one being copied fills up as its bytes are written, the rest are planned.
+ */
+export function copyMap(plan: StickPlan, current: number, bytesDone: number, labels: string[]): MapStick[] {
+  return plan.sticks.map((s, i) => {
+    let written = i === current ? bytesDone : 0;
+    return {
+      capacityBytes: plan.stickBytes,
+      current: i === current,
+      ...(labels[i] ? { label: labels[i] } : {}),
+      segments: s.files.map((f) => {
+        let state: SegmentState = i < current ? 'verified' : 'planned';
+        if (i === current && written >= f.size) {
+          state = 'written';
+          written -= f.size;
+        }
+        return { name: f.file, bytes: f.size, state };
+      }),
+    };
+  });
+}
 
 /** Copies a bundle onto several sticks, one at a time, prompting for each swap. */
 export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickPlan }) {
@@ -15,6 +39,7 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   const [drives, setDrives] = useState<Drive[]>([]);
   const [jobId, setJobId] = useState<string>();
   const [error, setError] = useState<ErrorDTO>();
+  const [labels, setLabels] = useState<string[]>([]);
   const view = useJob(jobId);
   const stick = plan.sticks[current];
 
@@ -27,6 +52,8 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   useEffect(refresh, [current]);
   useEffect(() => {
     if (view?.status !== 'succeeded') return;
+    const drive = drives.find((d) => d.mountPoint === destination.trim());
+    setLabels((l) => Object.assign([...l], { [current]: drive?.label ?? '' }));
     setJobId(undefined);
     setDestination('');
     setCurrent((c) => c + 1);
@@ -51,12 +78,15 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   return (
     <section className="stick-copy" aria-labelledby="stick-copy-title">
       <h3 id="stick-copy-title">Copy onto {plan.sticks.length} stick(s)</h3>
+      <StickMap
+        caption="Sticks: copied and checked, being written, still to copy"
+        sticks={copyMap(plan, current, view?.status === 'running' ? view.bytesDone : 0, labels)}
+      />
       <ol className="stick-list">
         {plan.sticks.map((s, i) => (
           <li key={s.index} className={i < current ? 'done' : i === current ? 'current' : 'todo'}>
             Stick {s.index}: {s.files.length} file(s), {formatBytes(s.bytes)}
-            {i < current ? ' — copied; eject it safely' : ''}
-            <span className="hint"> ({s.files.map((f) => f.file).join(', ')})</span>
+            {i < current ? ' — copied, read back and checked; eject it safely' : ''}
           </li>
         ))}
       </ol>

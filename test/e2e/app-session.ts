@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Result } from '../../shared/errors.ts';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc.ts';
 import { buildRenderer } from '../../scripts/build-app.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
 import { seedGeneric, type GenericSeed } from '../harness/seed-generic.ts';
@@ -110,3 +112,39 @@ export const byLabel = (page: Page, label: string | RegExp) =>
   page.getByLabel(label, { exact: typeof label === 'string' });
 export const button = (page: Page, name: string | RegExp) =>
   page.getByRole('button', { name, exact: typeof name === 'string' });
+
+/** Calls one IPC channel from the page, as the renderer does, and returns its Result envelope. */
+export function invokeFromPage<C extends Channel>(
+  page: Page,
+  channel: C,
+  request: RequestOf<C>,
+): Promise<Result<ResponseOf<C>>> {
+  return page.evaluate(
+    ([c, r]) =>
+      (globalThis as unknown as { ferry: { invoke(c: string, r: unknown): Promise<unknown> } }).ferry.invoke(
+        c,
+        r,
+      ),
+    [channel, request] as const,
+  ) as Promise<Result<ResponseOf<C>>>;
+}
+
+/** A pull through the app's own channel (no screens), for tests that start on the isolated side. */
+export async function pullThroughApp(
+  s: AppSession,
+  bundleDir: string,
+  images: string[],
+  chunkSize = 1 << 20,
+) {
+  const started = await invokeFromPage(s.page, 'job:pull', {
+    source: { registry: s.source.host, insecure: true, tlsSkipVerify: false },
+    images,
+    platforms: [],
+    signatures: true,
+    bundleDir,
+    chunkSize,
+    force: false,
+  });
+  if (!started.ok) throw new Error(started.error.message);
+  await s.bridge.jobs.settled(started.value.jobId);
+}

@@ -196,6 +196,21 @@ export interface BundleTotals {
   files: number;
 }
 
+/** A transfer found on a mounted drive (Import lists them to choose from). */
+export interface FoundBundle {
+  /** The drive's label, as on the stick. */
+  drive: string;
+  mountPoint: string;
+  /** The transfer's folder on it (the mount point itself, or its ferry-<id> folder). */
+  folder: string;
+  transferId: string;
+  createdAt: string;
+  images: number;
+  /** Files of the transfer on this drive, and in the whole transfer. */
+  filesHere: number;
+  filesTotal: number;
+}
+
 export interface BundleSummary {
   /** The bundle's folders: the one chosen, or one per stick (the engine joins them as it reads). */
   folders: string[];

@@ -11,6 +11,7 @@ import type {
   CopyJobRequest,
   Empty,
   ExportRequest,
+  FoundBundle,
   HistoryFilter,
   ImageSelection,
   JobEventMessage,
@@ -71,6 +72,9 @@ export interface IpcContract {
   'history:export': Call<ExportRequest, SavedFile>;
   'dialog:choose': Call<ChooseRequest, { path: string | null }>;
   'dialog:save': Call<SaveRequest, SavedFile>;
+  // ---- issue 13, part B ----
+  /** Transfers on the mounted drives, one entry per transfer (a stick may hold several). */
+  'bundle:find': Call<Empty, FoundBundle[]>;
 }
 
 export interface IpcEvents {
@@ -209,6 +213,8 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     suggestedName: string({ min: 1, max: 255, pattern: /^[^/\\]+$/ }),
     content: string({ max: 64 << 20 }),
   }),
+  // ---- issue 13, part B ----
+  'bundle:find': empty,
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

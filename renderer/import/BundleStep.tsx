@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { BundleSummary } from '../../shared/dto.ts';
+import { useEffect, useState } from 'react';
+import type { BundleSummary, FoundBundle } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -30,6 +30,18 @@ export function BundleStep({
 }: Props) {
   const [error, setError] = useState<ErrorDTO>();
   const [busy, setBusy] = useState(false);
+  const [found, setFound] = useState<FoundBundle[]>();
+  const look = () => {
+    call('bundle:find', {}).then(setFound, () => setFound([]));
+  };
+  useEffect(look, []);
+  // A found stick fills the first empty folder field, or adds one: sticks of one transfer add up.
+  const chooseFound = (f: FoundBundle) => {
+    setSummary(undefined);
+    if (folders.includes(f.folder)) return;
+    const empty = folders.findIndex((x) => !x.trim());
+    setFolders(empty >= 0 ? folders.map((x, i) => (i === empty ? f.folder : x)) : [...folders, f.folder]);
+  };
   const open = async () => {
     setBusy(true);
     setError(undefined);
@@ -49,6 +61,39 @@ export function BundleStep({
   return (
     <section>
       <StepHeading>Which bundle do you import?</StepHeading>
+      <fieldset className="found-sticks">
+        <legend>Sticks found</legend>
+        {found === undefined && <p className="hint">Looking at the mounted drives…</p>}
+        {found?.length === 0 && (
+          <p className="hint">No mounted drive holds a transfer. Plug in a stick and press Look again.</p>
+        )}
+        {found && found.length > 0 && (
+          <ul className="found-list">
+            {found.map((f) => (
+              <li key={f.folder}>
+                <button
+                  type="button"
+                  onClick={() => chooseFound(f)}
+                  aria-pressed={folders.includes(f.folder)}
+                  aria-label={`Use ${f.drive}: transfer ${f.transferId.slice(0, 8)}`}
+                >
+                  {folders.includes(f.folder) && <span aria-hidden="true">✓ </span>}
+                  {f.drive}
+                </button>{' '}
+                transfer <span className="mono">{f.transferId.slice(0, 8)}</span> of{' '}
+                {formatTime(f.createdAt)} · {f.images} image{f.images === 1 ? '' : 's'} · {f.filesHere} of{' '}
+                {f.filesTotal} files on this stick
+                {found.filter((o) => o.mountPoint === f.mountPoint).length > 1 && (
+                  <span className="warn-text">This stick holds more than one transfer: choose one.</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <button type="button" onClick={look}>
+          Look again
+        </button>
+      </fieldset>
       {folders.map((folder, i) => (
         <div key={i} className="folder-row">
           <PathField

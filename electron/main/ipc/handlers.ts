@@ -11,7 +11,7 @@ import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/m
 import { previewPull } from '../../engine/api/pull.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import { openBundle } from '../handlers/bundle.ts';
+import { findBundles, openBundle } from '../handlers/bundle.ts';
 import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
 import { pullSelectionOf } from '../handlers/selection.ts';
 import { transportFor } from '../handlers/connection.ts';
@@ -129,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       return { path };
     },
+    'bundle:find': async () => findBundles((await deps.listDrives()).drives),
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
     'dialog:save': async (r) => {
       const path = await deps.shell.saveAs(r.title, r.suggestedName);

@@ -17,7 +17,7 @@ const formats: Array<{ format: ReportFormat; label: string }> = [
 
 const imageColumns: Array<Column<TransferDetail['images'][number]>> = [
   { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
-  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono', title: (i) => i.digest },
+  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono digest', title: (i) => i.digest },
   { header: 'Target', cell: (i) => i.target ?? '—', cellClass: 'mono' },
   { header: 'Size', cell: (i) => (i.size !== undefined ? formatBytes(i.size) : '—'), num: true },
   { header: 'State', cell: (i) => i.status ?? '—' },

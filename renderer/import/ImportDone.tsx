@@ -10,7 +10,7 @@ const pushedColumns: Array<Column<PushResult['images'][number]>> = [
   {
     header: 'Digest',
     cell: (i) => (i.digest ? shortDigest(i.digest) : '—'),
-    cellClass: 'mono',
+    cellClass: 'mono digest',
     title: (i) => i.digest,
   },
   { header: 'State', cell: (i) => (i.status === 'pushed' ? 'pushed' : `refused: ${i.error ?? ''}`) },

@@ -215,7 +215,7 @@ export function ImagesStep({
             {preview.images.slice(0, SHOWN).map((i, n) => (
               <tr key={n}>
                 <td className="mono">{i.source}</td>
-                <td className="mono" title={i.digest}>
+                <td className="mono digest" title={i.digest}>
                   {shortDigest(i.digest)}
                 </td>
                 <td>{i.platforms.join(', ') || '—'}</td>

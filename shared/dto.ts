@@ -165,6 +165,8 @@ export interface MediaEstimate {
   chunkSize: number;
   chunks: number;
   sticks: number;
+  /** The estimated files on each stick, as the stick plan would lay them out (the stick map). */
+  layout: StickAssignment[];
   warnings: string[];
 }
 

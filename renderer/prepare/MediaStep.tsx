@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { MediaListing } from '../../shared/dto.ts';
+import type { MediaEstimate, MediaListing } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
@@ -17,29 +17,13 @@ const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').r
 const join = (dir: string, name: string) =>
   `${dir.replace(/[\\/]+$/, '')}${dir.includes('\\') ? '\\' : '/'}${name}`;
 
-/** The estimate as sticks: files of the chunk size, filled onto sticks of the chosen size in order. */
-export function plannedSticks(
-  totalBytes: number,
-  chunks: number,
-  chunkSize: number,
-  capacity: number,
-  label?: string,
-): MapStick[] {
-  const sticks: MapStick[] = [];
-  const each = chunkSize > 0 ? chunkSize : Math.ceil(totalBytes / Math.max(1, chunks));
-  let left = totalBytes;
-  for (let i = 0; i < chunks && left > 0; i++) {
-    const bytes = Math.min(each, left);
-    left -= bytes;
-    let stick = sticks.at(-1);
-    const used = stick?.segments.reduce((n, seg) => n + seg.bytes, 0) ?? 0;
-    if (!stick || (used > 0 && used + bytes > capacity)) {
-      stick = { capacityBytes: capacity, segments: [], ...(label ? { label } : {}) };
-      sticks.push(stick);
-    }
-    stick.segments.push({ name: `file ${i + 1}`, bytes, state: 'planned' });
-  }
-  return sticks;
+/** The estimate's stick layout as a map of planned files on sticks of the chosen size. */
+function plannedSticks(estimate: MediaEstimate, capacity: number, label?: string): MapStick[] {
+  return estimate.layout.map((stick) => ({
+    capacityBytes: capacity,
+    ...(label ? { label } : {}),
+    segments: stick.files.map((f) => ({ name: f.file, bytes: f.size, state: 'planned' as const })),
+  }));
 }
 
 /** Where the bundle goes and how it is cut: a stick, or a folder to copy onto sticks afterwards. */
@@ -229,9 +213,7 @@ export function MediaStep({
         <StickMap
           caption="How the transfer fills the sticks"
           sticks={plannedSticks(
-            total,
-            e.chunks,
-            e.chunkSize,
+            e,
             stickBytes(draft),
             (draft.drive ?? (draft.stickGB === 0 ? draft.stickLike : undefined))?.label,
           )}

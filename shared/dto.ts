@@ -113,7 +113,8 @@ export interface PreviewImage {
 
 export interface SelectionPreview {
   images: PreviewImage[];
-  failed: Array<{ source: string; error: ErrorDTO }>;
+  /** What cannot be carried; `input` is the typed line it came from (the page finds its line numbers). */
+  failed: Array<{ source: string; error: ErrorDTO; input?: string }>;
   /** Bytes that will travel: every blob once across all images. */
   totalBytes: number;
   blobCount: number;

@@ -8,12 +8,11 @@ import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import { writeFileAtomic } from '../../engine/api/files.ts';
 import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
-import { previewPull } from '../../engine/api/pull.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { findBundles, openBundle } from '../handlers/bundle.ts';
 import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
-import { pullSelectionOf } from '../handlers/selection.ts';
+import { previewSelection } from '../handlers/selection.ts';
 import { transportFor } from '../handlers/connection.ts';
 import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
 import { testConnection } from '../handlers/registry.ts';
@@ -56,6 +55,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const jobDeps = { station, credentials, env };
   const logins = () => credentials.source();
   const control = (ok: boolean, jobId: string) => ({ jobId, changed: ok });
+  let currentPreview: AbortController | undefined;
 
   return {
     'app:info': async () => ({
@@ -71,10 +71,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env, side, login),
     'images:preview': async (r) => {
       absolute(r.imagesFile, 'images file');
-      return previewPull(await pullSelectionOf(r), {
-        transport: transportFor(r.source, logins(), env, 'source'),
-        signatures: r.signatures,
-      });
+      // A new preview replaces the one still asking the registry: the page shows only the newest.
+      currentPreview?.abort();
+      const controller = new AbortController();
+      currentPreview = controller;
+      try {
+        return await previewSelection(r, {
+          transport: transportFor(r.source, logins(), env, 'source'),
+          signatures: r.signatures,
+          signal: controller.signal,
+        });
+      } finally {
+        if (currentPreview === controller) currentPreview = undefined;
+      }
     },
     'media:list': async () => deps.listDrives(),
     'media:estimate': async (r) => estimateMedia(r),

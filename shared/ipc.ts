@@ -75,6 +75,8 @@ export interface IpcContract {
   // ---- issue 13, part B ----
   /** Transfers on the mounted drives, one entry per transfer (a stick may hold several). */
   'bundle:find': Call<Empty, FoundBundle[]>;
+  /** Ejects the mounted drive at `mountPoint` (it must be in the drive list). */
+  'media:eject': Call<{ mountPoint: string }, { label: string }>;
 }
 
 export interface IpcEvents {
@@ -215,6 +217,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   }),
   // ---- issue 13, part B ----
   'bundle:find': empty,
+  'media:eject': object({ mountPoint: path }),
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

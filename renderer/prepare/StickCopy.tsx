@@ -39,7 +39,9 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   const [drives, setDrives] = useState<Drive[]>([]);
   const [jobId, setJobId] = useState<string>();
   const [error, setError] = useState<ErrorDTO>();
-  const [labels, setLabels] = useState<string[]>([]);
+  // The drive each copied stick was (when it was chosen from the list): its label, and what Eject needs.
+  const [copiedTo, setCopiedTo] = useState<Array<Drive | undefined>>([]);
+  const [ejected, setEjected] = useState('');
   const view = useJob(jobId);
   const stick = plan.sticks[current];
 
@@ -53,12 +55,26 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   useEffect(() => {
     if (view?.status !== 'succeeded') return;
     const drive = drives.find((d) => d.mountPoint === destination.trim());
-    setLabels((l) => Object.assign([...l], { [current]: drive?.label ?? '' }));
+    setCopiedTo((c) => Object.assign([...c], { [current]: drive }));
+    setEjected('');
     setJobId(undefined);
     setDestination('');
     setCurrent((c) => c + 1);
   }, [view?.status]);
 
+  const last = current > 0 ? copiedTo[current - 1] : undefined;
+  const eject = async (drive: Drive) => {
+    setError(undefined);
+    try {
+      const done = await call('media:eject', { mountPoint: drive.mountPoint });
+      setEjected(
+        `Stick ${current} (${done.label}) is ejected: unplug it and label it "${current} of ${plan.sticks.length}".`,
+      );
+      refresh();
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
   const copy = async () => {
     if (!stick) return;
     setError(undefined);
@@ -80,7 +96,12 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
       <h3 id="stick-copy-title">Copy onto {plan.sticks.length} stick(s)</h3>
       <StickMap
         caption="Sticks: copied and checked, being written, still to copy"
-        sticks={copyMap(plan, current, view?.status === 'running' ? view.bytesDone : 0, labels)}
+        sticks={copyMap(
+          plan,
+          current,
+          view?.status === 'running' ? view.bytesDone : 0,
+          copiedTo.map((d) => d?.label ?? ''),
+        )}
       />
       <ol className="stick-list">
         {plan.sticks.map((s, i) => (
@@ -90,6 +111,19 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
           </li>
         ))}
       </ol>
+      {last && (
+        <div className="actions eject">
+          {ejected ? (
+            <p role="status" className="ok-text">
+              {ejected}
+            </p>
+          ) : (
+            <button type="button" className="primary" onClick={() => void eject(last)}>
+              Eject stick {current} ({last.label})
+            </button>
+          )}
+        </div>
+      )}
       {stick ? (
         <div className="stick-step">
           <p role="status">
@@ -142,9 +176,13 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
           {error && <ErrorNotice error={error} />}
         </div>
       ) : (
-        <p role="status" className="ok-text">
-          All {plan.sticks.length} stick(s) are written. Eject the last one safely before you unplug it.
-        </p>
+        <>
+          <p role="status" className="ok-text">
+            All {plan.sticks.length} stick(s) are written, read back and checked. Eject the last one before
+            you unplug it.
+          </p>
+          {error && <ErrorNotice error={error} />}
+        </>
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { Drive } from '../../shared/dto.ts';
 import type { Result } from '../../shared/errors.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc.ts';
 import { buildRenderer } from '../../scripts/build-app.ts';
@@ -26,6 +27,8 @@ export interface SessionOptions {
   sticks?: Array<Pick<FakeStick, 'label' | 'fstype'> & { mountPoint?: string }>;
   /** Layer size of the seeded images (small keeps bundles small). */
   layerSize?: number;
+  /** Stands in for the operating system's eject. */
+  eject?: (drive: Drive) => Promise<void>;
 }
 
 export interface AppSession {
@@ -74,6 +77,7 @@ export async function startAppSession(options: SessionOptions = {}): Promise<App
     home: join(work, 'home'),
     saveDir: join(work, 'saved'),
     linuxRoots: fakeLinuxRoots(join(work, 'root'), sticks),
+    ...(options.eject ? { eject: options.eject } : {}),
   });
   const browser = await launchChromium();
   const page = await browser.context.newPage();

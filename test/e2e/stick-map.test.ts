@@ -11,12 +11,17 @@ import { button, byLabel, startAppSession, type AppSession } from './app-session
 
 let s: AppSession;
 let tiny: string;
+/** Drives the app asked to eject (the operating system's eject stands aside for the fake sticks). */
+const ejected: string[] = [];
 
 const map = () => s.page.locator('.stick-map').last();
 const segments = (state: string) => map().locator(`.segment[data-state="${state}"]`);
 
 beforeAll(async () => {
   s = await startAppSession({
+    eject: async (drive) => {
+      ejected.push(drive.label);
+    },
     layerSize: 3 * 1024 * 1024,
     sticks: [
       { label: 'FERRY 01', fstype: 'vfat' },
@@ -95,12 +100,20 @@ describe('the stick map', () => {
           'read back and checked',
         );
         if (i === 0) await s.shot('stick-map-copy');
+        // Then Eject, as the file manager would.
+        await button(page, `Eject stick ${i + 1} (TINY)`).click();
+        await expect
+          .poll(() => page.getByRole('status').filter({ hasText: 'is ejected' }).textContent())
+          .toBe(`Stick ${i + 1} (TINY) is ejected: unplug it and label it "${i + 1} of ${count}".`);
+        expect(ejected).toEqual(Array(i + 1).fill('TINY'));
       }
     }
     await expect
       .poll(() => page.getByText(/All \d stick\(s\) are written/).count(), { timeout: 15_000 })
       .toBe(1);
     expect(await segments('planned').count()).toBe(0);
+    await button(page, `Eject stick ${count} (TINY)`).click();
+    await expect.poll(() => ejected.length).toBe(count);
   });
 
   it('History: the transfer detail shows where its files went', async () => {

@@ -3,11 +3,11 @@
 // store) is passed in, so the test bridge registers exactly these handlers over HTTP.
 
 import { isAbsolute } from 'node:path';
-import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
+import type { ChooseRequest, Drive, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import { writeFileAtomic } from '../../engine/api/files.ts';
-import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
+import { copyToStick, ejectDrive, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { findBundles, openBundle } from '../handlers/bundle.ts';
@@ -34,6 +34,8 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   jobs: JobRunner;
   listDrives: () => Promise<MediaListing>;
+  /** Ejects a listed drive (default: the operating system's own eject). */
+  eject?: (drive: Drive) => Promise<void>;
   shell: Shell;
   env: NodeJS.ProcessEnv;
   platform: string;
@@ -139,6 +141,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { path };
     },
     'bundle:find': async () => findBundles((await deps.listDrives()).drives),
+    'media:eject': async (r) => {
+      const drive = (await deps.listDrives()).drives.find((d) => d.mountPoint === r.mountPoint);
+      if (!drive) {
+        throw new UsageError(
+          `no stick is mounted at ${r.mountPoint} any more: it may be ejected already, so it is safe to unplug`,
+          inAppWords,
+        );
+      }
+      await (deps.eject ?? ((d: Drive) => ejectDrive(d, { platform: deps.platform })))(drive);
+      return { label: drive.label };
+    },
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
     'dialog:save': async (r) => {
       const path = await deps.shell.saveAs(r.title, r.suggestedName);

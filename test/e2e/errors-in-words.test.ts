@@ -92,7 +92,7 @@ describe("errors in the user's words", () => {
     expect(text).not.toContain('Source');
     inUserWords(text);
     expect(await page.locator('.held-login').count()).toBe(0);
-    expect(await s.bridge.credentials.list()).toEqual([]);
+    expect(s.bridge.credentials.list()).toEqual([]);
 
     await byLabel(page, 'Password or token').fill(target.password!);
     await button(page, 'Test connection').click();

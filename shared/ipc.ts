@@ -23,7 +23,6 @@ import type {
   MediaListing,
   PullJobRequest,
   PushJobRequest,
-  RegistryConnection,
   SavedFile,
   SavedLogin,
   SaveRequest,

@@ -80,9 +80,9 @@ export function BundleStep({
                   {folders.includes(f.folder) && <span aria-hidden="true">✓ </span>}
                   {f.drive}
                 </button>{' '}
-                transfer <span className="mono">{f.transferId.slice(0, 8)}</span> of{' '}
-                {formatTime(f.createdAt)} · {f.images} image{f.images === 1 ? '' : 's'} · {f.filesHere} of{' '}
-                {f.filesTotal} files on this stick
+                transfer <span className="mono">{f.transferId.slice(0, 8)}</span> of {formatTime(f.createdAt)}{' '}
+                · {f.images} image{f.images === 1 ? '' : 's'} · {f.filesHere} of {f.filesTotal} files on this
+                stick
                 {found.filter((o) => o.mountPoint === f.mountPoint).length > 1 && (
                   <span className="warn-text">This stick holds more than one transfer: choose one.</span>
                 )}

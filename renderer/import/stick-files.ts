@@ -11,7 +11,11 @@ export interface RecopyRow {
   stick: number | undefined;
 }
 
-const lastPart = (path: string) => path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path;
+const lastPart = (path: string) =>
+  path
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop() ?? path;
 
 /** "stick 2 of 3 (FERRY 02)", as written on the labels Prepare asked for. */
 export function stickName(index: number | undefined, sticks: string[]): string {

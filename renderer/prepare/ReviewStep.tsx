@@ -41,7 +41,9 @@ export function ReviewStep({
         <div>
           <dt>Media</dt>
           <dd>
-            {draft.drive ? `${draft.drive.label} (${draft.drive.filesystem})` : draft.stickGB === 0 && draft.stickLike
+            {draft.drive
+              ? `${draft.drive.label} (${draft.drive.filesystem})`
+              : draft.stickGB === 0 && draft.stickLike
                 ? `sticks like ${draft.stickLike.label}`
                 : `${draft.stickGB} GB sticks`}
             {e

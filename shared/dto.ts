@@ -166,8 +166,8 @@ export interface MediaEstimate {
   chunkSize: number;
   chunks: number;
   sticks: number;
-  /** The estimated files on each stick, as the stick plan would lay them out (the stick map). */
-  layout: StickAssignment[];
+  /** How many files (and bytes) each stick gets, as the stick plan would lay them out (the map). */
+  layout: Array<{ files: number; bytes: number }>;
   warnings: string[];
 }
 

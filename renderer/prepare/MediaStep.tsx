@@ -17,13 +17,27 @@ const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').r
 const join = (dir: string, name: string) =>
   `${dir.replace(/[\\/]+$/, '')}${dir.includes('\\') ? '\\' : '/'}${name}`;
 
+/** Segments drawn per stick at most: more files than this are drawn in groups. */
+const MAX_SEGMENTS = 100;
+
 /** The estimate's stick layout as a map of planned files on sticks of the chosen size. */
 function plannedSticks(estimate: MediaEstimate, capacity: number, label?: string): MapStick[] {
-  return estimate.layout.map((stick) => ({
-    capacityBytes: capacity,
-    ...(label ? { label } : {}),
-    segments: stick.files.map((f) => ({ name: f.file, bytes: f.size, state: 'planned' as const })),
-  }));
+  let first = 1;
+  return estimate.layout.map((stick) => {
+    const groups = Math.min(stick.files, MAX_SEGMENTS);
+    const per = stick.files / Math.max(groups, 1);
+    const segments = Array.from({ length: groups }, (_, g) => {
+      const from = first + Math.round(g * per);
+      const to = first + Math.round((g + 1) * per) - 1;
+      return {
+        name: from === to ? `file ${from}` : `files ${from}–${to}`,
+        bytes: stick.bytes / Math.max(groups, 1),
+        state: 'planned' as const,
+      };
+    });
+    first += stick.files;
+    return { capacityBytes: capacity, ...(label ? { label } : {}), segments };
+  });
 }
 
 /** Where the bundle goes and how it is cut: a stick, or a folder to copy onto sticks afterwards. */

@@ -79,9 +79,10 @@ describe('the stick map', () => {
     await expect
       .poll(() => page.getByRole('heading', { name: 'Transfer ready' }).isVisible(), { timeout: 30_000 })
       .toBe(true);
-    const rows = map().locator('.stick-row');
+    const rows = page.locator('.stick-copy .stick-map .stick-row');
+    // The stick plan arrives after the heading.
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     const count = await rows.count();
-    expect(count).toBeGreaterThanOrEqual(2);
     expect(await segments('verified').count()).toBe(0);
     expect(await rows.nth(0).getAttribute('class')).toContain('current');
 

@@ -58,10 +58,12 @@ export function estimateMedia(request: MediaEstimateRequest): MediaEstimate {
   else
     for (let at = 0; at < archive; at += chunkSize)
       pieces.push({ file: `chunk ${pieces.length}`, size: Math.min(chunkSize, archive - at) });
-  const layout =
+  const planned =
     request.stickBytes > 0
       ? planSticks(pieces, request.stickBytes).sticks
       : [{ index: 1, files: pieces, bytes: archive }];
+  // Counts per stick, not the files themselves: a large bundle in small chunks has very many.
+  const layout = planned.map((s) => ({ files: s.files.length, bytes: s.bytes }));
   const sticks = layout.length;
   if (sticks > 1)
     warnings.push(`Needs ${sticks} sticks: pull into a folder on this computer, then copy stick by stick.`);

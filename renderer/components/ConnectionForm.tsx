@@ -46,6 +46,16 @@ export async function sendLogin(d: ConnectionDraft): Promise<void> {
   });
 }
 
+/**
+ * After a call that used a login sent by sendLogin: if the registry refused it, the app lets go of
+ * it, so a wrong password is not held and silently reused (Test connection never keeps one at all).
+ */
+export async function dropRefusedLogin(d: ConnectionDraft, errors: Array<{ code: string } | undefined>) {
+  if (!d.username.trim() || !d.password) return;
+  if (!errors.some((e) => e?.code === 'FERRY_ERR_AUTH')) return;
+  await call('registry:forget', { registry: d.registry.trim() }).catch(() => undefined);
+}
+
 const storageNote: Record<CredentialStorage, string> = {
   encrypted: "Kept encrypted by the operating system's keychain.",
   weak: 'This computer has no keyring: the login is kept until Ferry quits, never written to disk.',

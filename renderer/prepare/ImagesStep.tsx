@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { SelectionPreview } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
-import { sendLogin } from '../components/ConnectionForm.tsx';
+import { dropRefusedLogin, sendLogin } from '../components/ConnectionForm.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { explainError } from '../errors.ts';
 import { PathField } from '../components/PathField.tsx';
@@ -94,10 +94,15 @@ export function ImagesStep({
     try {
       await sendLogin(draft.source);
       const preview = await call('images:preview', selection);
+      await dropRefusedLogin(
+        draft.source,
+        preview.failed.map((f) => f.error),
+      );
       if (mine !== generation.current) return;
       set({ preview });
       setError(undefined);
     } catch (err) {
+      await dropRefusedLogin(draft.source, [errorOf(err)]);
       if (mine !== generation.current) return;
       set({ preview: undefined });
       setError(errorOf(err));

@@ -93,6 +93,10 @@ describe("errors in the user's words", () => {
     inUserWords(text);
     expect(await page.locator('.held-login').count()).toBe(0);
     expect(s.bridge.credentials.list()).toEqual([]);
+    // The dry run maps names only: it takes no login, so the refused one is not handed over either.
+    await button(page, 'Preview where images go (dry run)').click();
+    await expect.poll(() => page.locator('table.mapping tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    expect(s.bridge.credentials.list()).toEqual([]);
 
     await byLabel(page, 'Password or token').fill(target.password!);
     await button(page, 'Test connection').click();

@@ -93,8 +93,7 @@ export function VerifyStep({
           {result.ok ? (
             <p role="status" className="notice ok">
               All {result.files.length} file(s) and {result.images.length} image(s) are intact:{' '}
-              {result.blobsChecked} blob(s), {formatBytes(result.bytesChecked)} checked in{' '}
-              {formatDuration(result.seconds)}.
+              {formatBytes(result.bytesChecked)} checked in {formatDuration(result.seconds)}.
             </p>
           ) : (
             <RecopyNotice summary={summary} result={result} />

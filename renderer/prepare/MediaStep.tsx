@@ -164,8 +164,8 @@ export function MediaStep({
             onChange={(ev) => set({ chunkMiB: ev.target.value })}
           />
           <p id="chunk-hint" className="hint">
-            Archives larger than this are cut into numbered .chunk files. Empty: one file per archive when it
-            fits.
+            The transfer is cut into numbered files of at most this size. Empty: as few files as the sticks
+            allow.
           </p>
         </div>
         {!draft.drive && (

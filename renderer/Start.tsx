@@ -33,11 +33,24 @@ export function Start({ onChoose }: { onChoose: (screen: Screen) => void }) {
       </h1>
       <div className="paths">
         {paths.map((p) => (
-          <button key={p.screen} type="button" className="path-card" onClick={() => onChoose(p.screen)}>
-            <span className="path-who">{p.who}</span>
-            <span className="path-title">{p.title}</span>
-            <span className="path-text">{p.text}</span>
-          </button>
+          // The button holds only the title, so its name is short; who and what it does describe it.
+          // The button's ::after stretches over the card, so the whole card stays clickable.
+          <div key={p.screen} className="path-card">
+            <span className="path-who" id={`path-${p.screen}-who`}>
+              {p.who}
+            </span>
+            <button
+              type="button"
+              className="path-title"
+              aria-describedby={`path-${p.screen}-who path-${p.screen}-text`}
+              onClick={() => onChoose(p.screen)}
+            >
+              {p.title}
+            </button>
+            <span className="path-text" id={`path-${p.screen}-text`}>
+              {p.text}
+            </span>
+          </div>
         ))}
       </div>
     </section>

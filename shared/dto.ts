@@ -46,6 +46,15 @@ export interface SavedLogin {
   kept: 'session' | 'encrypted';
 }
 
+/**
+ * "Test connection" from a form: which side's form asks (so a refused login names the right step),
+ * and the login typed there, tried first and kept only if the registry accepts it.
+ */
+export interface ConnectionTestRequest extends RegistryConnection {
+  side?: 'source' | 'target';
+  login?: { username: string; password: string; remember: boolean };
+}
+
 export interface ConnectionCheck {
   registry: string;
   /** `https://host:port` or `http://…` */
@@ -104,7 +113,8 @@ export interface PreviewImage {
 
 export interface SelectionPreview {
   images: PreviewImage[];
-  failed: Array<{ source: string; error: ErrorDTO }>;
+  /** What cannot be carried; `input` is the typed line it came from (the page finds its line numbers). */
+  failed: Array<{ source: string; error: ErrorDTO; input?: string }>;
   /** Bytes that will travel: every blob once across all images. */
   totalBytes: number;
   blobCount: number;
@@ -156,6 +166,8 @@ export interface MediaEstimate {
   chunkSize: number;
   chunks: number;
   sticks: number;
+  /** How many files (and bytes) each stick gets, as the stick plan would lay them out (the map). */
+  layout: Array<{ files: number; bytes: number }>;
   warnings: string[];
 }
 
@@ -206,6 +218,21 @@ export interface BundleTotals {
   blobBytes: number;
   archiveBytes: number;
   files: number;
+}
+
+/** A transfer found on a mounted drive (Import lists them to choose from). */
+export interface FoundBundle {
+  /** The drive's label, as on the stick. */
+  drive: string;
+  mountPoint: string;
+  /** The transfer's folder on it (the mount point itself, or its ferry-<id> folder). */
+  folder: string;
+  transferId: string;
+  createdAt: string;
+  images: number;
+  /** Files of the transfer on this drive, and in the whole transfer. */
+  filesHere: number;
+  filesTotal: number;
 }
 
 export interface BundleSummary {

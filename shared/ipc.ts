@@ -7,9 +7,11 @@ import type {
   BundleSummary,
   ChooseRequest,
   ConnectionCheck,
+  ConnectionTestRequest,
   CopyJobRequest,
   Empty,
   ExportRequest,
+  FoundBundle,
   HistoryFilter,
   ImageSelection,
   JobEventMessage,
@@ -21,7 +23,6 @@ import type {
   MediaListing,
   PullJobRequest,
   PushJobRequest,
-  RegistryConnection,
   SavedFile,
   SavedLogin,
   SaveRequest,
@@ -51,7 +52,7 @@ export interface IpcContract {
   'registry:login': Call<LoginRequest, SavedLogin>;
   'registry:logins': Call<Empty, SavedLogin[]>;
   'registry:forget': Call<{ registry: string }, { forgotten: boolean }>;
-  'registry:test': Call<RegistryConnection, ConnectionCheck>;
+  'registry:test': Call<ConnectionTestRequest, ConnectionCheck>;
   'images:preview': Call<ImageSelection, SelectionPreview>;
   'media:list': Call<Empty, MediaListing>;
   'media:estimate': Call<MediaEstimateRequest, MediaEstimate>;
@@ -70,6 +71,11 @@ export interface IpcContract {
   'history:export': Call<ExportRequest, SavedFile>;
   'dialog:choose': Call<ChooseRequest, { path: string | null }>;
   'dialog:save': Call<SaveRequest, SavedFile>;
+  // ---- issue 13, part B ----
+  /** Transfers on the mounted drives, one entry per transfer (a stick may hold several). */
+  'bundle:find': Call<Empty, FoundBundle[]>;
+  /** Ejects the mounted drive at `mountPoint` (it must be in the drive list). */
+  'media:eject': Call<{ mountPoint: string }, { label: string }>;
 }
 
 export interface IpcEvents {
@@ -103,12 +109,13 @@ const imageSignatures = object({
 });
 const registry = string({ min: 1, max: 512, pattern: /^[^\s/]+(\/[^\s]*)?$/ });
 const jobId = object({ jobId: string({ min: 1, max: 64 }) });
-const connection = object({
+const connectionFields = {
   registry,
   insecure: boolean,
   tlsSkipVerify: boolean,
   caFile: optional(path),
-});
+};
+const connection = object(connectionFields);
 const moduleFilters = array(string({ min: 1, max: 200 }), { max: 500 });
 const deckhouse = object({
   edition: string({ min: 1, max: 512, pattern: /^[^\s]+$/ }),
@@ -141,7 +148,17 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   }),
   'registry:logins': empty,
   'registry:forget': object({ registry }),
-  'registry:test': connection,
+  'registry:test': object({
+    ...connectionFields,
+    side: optional(oneOf(['source', 'target'] as const)),
+    login: optional(
+      object({
+        username: string({ min: 1, max: 256 }),
+        password: string({ min: 1, max: 8192 }),
+        remember: boolean,
+      }),
+    ),
+  }),
   'images:preview': object(selection),
   'media:list': empty,
   'media:estimate': object({
@@ -204,6 +221,9 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     suggestedName: string({ min: 1, max: 255, pattern: /^[^/\\]+$/ }),
     content: string({ max: 64 << 20 }),
   }),
+  // ---- issue 13, part B ----
+  'bundle:find': empty,
+  'media:eject': object({ mountPoint: path }),
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

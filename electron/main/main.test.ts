@@ -157,9 +157,19 @@ describe('Electron main process', () => {
 
   it('denies every permission, new window, navigation and webview', () => {
     const granted = vi.fn();
-    h.permission.request!({}, 'media', granted);
+    h.permission.request!({}, 'media', granted, { requestingUrl: 'app://ferry/index.html' });
     expect(granted).toHaveBeenCalledWith(false);
     expect(h.permission.check!({}, 'notifications')).toBe(false);
+    // Copy needs the clipboard write permission: granted to the app's page, nothing else, no one else.
+    expect(h.permission.check!({}, 'clipboard-sanitized-write', 'app://ferry')).toBe(true);
+    expect(h.permission.check!({}, 'clipboard-sanitized-write', 'https://example.com')).toBe(false);
+    expect(h.permission.check!({}, 'clipboard-read', 'app://ferry')).toBe(false);
+    const copy = vi.fn();
+    h.permission.request!({}, 'clipboard-sanitized-write', copy, { requestingUrl: 'app://ferry/index.html' });
+    expect(copy).toHaveBeenCalledWith(true);
+    const denied = vi.fn();
+    h.permission.request!({}, 'media', denied, { requestingUrl: 'app://ferry/index.html' });
+    expect(denied).toHaveBeenCalledWith(false);
 
     const contents = new h.WebContents();
     h.app.emit('web-contents-created', {}, contents);

@@ -1,6 +1,8 @@
 // The window's security settings, in one place (Electron's security checklist): an isolated,
 // sandboxed renderer without Node, web security on, no <webview>, no navigation away from the app,
-// no new windows, no permission (camera, notifications, …) ever granted.
+// no new windows, and no permission (camera, notifications, …) granted but one: the app's own page
+// may write text to the clipboard, which the Copy buttons need (navigator.clipboard.writeText asks
+// Electron for 'clipboard-sanitized-write'; reading the clipboard stays denied).
 import type { Session, WebContents, WebPreferences } from 'electron';
 
 export const APP_ORIGIN = 'app://ferry';
@@ -32,9 +34,24 @@ export function isAppUrl(url: string | undefined, devUrl?: string): boolean {
   return devUrl !== undefined && url.startsWith(devUrl);
 }
 
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/** The only permission granted, and only to the app's own page. */
+const grantedToTheApp = new Set<string>(['clipboard-sanitized-write']);
+
+export function isPermissionGranted(
+  permission: string,
+  origin: string | undefined,
+  devUrl?: string,
+): boolean {
+  return grantedToTheApp.has(permission) && isAppUrl(origin, devUrl);
+}
+
+export function hardenSession(session: Session, devUrl?: string): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details.requestingUrl, devUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionGranted(permission, requestingOrigin, devUrl),
+  );
   session.setDevicePermissionHandler(() => false);
 }
 

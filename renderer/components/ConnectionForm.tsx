@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConnectionCheck, CredentialStorage, RegistryConnection, SavedLogin } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
+import type { Side } from '../errors.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { PathField } from './PathField.tsx';
 
@@ -45,6 +46,16 @@ export async function sendLogin(d: ConnectionDraft): Promise<void> {
   });
 }
 
+/**
+ * After a call that used a login sent by sendLogin: if the registry refused it, the app lets go of
+ * it, so a wrong password is not held and silently reused (Test connection never keeps one at all).
+ */
+export async function dropRefusedLogin(d: ConnectionDraft, errors: Array<{ code: string } | undefined>) {
+  if (!d.username.trim() || !d.password) return;
+  if (!errors.some((e) => e?.code === 'FERRY_ERR_AUTH')) return;
+  await call('registry:forget', { registry: d.registry.trim() }).catch(() => undefined);
+}
+
 const storageNote: Record<CredentialStorage, string> = {
   encrypted: "Kept encrypted by the operating system's keychain.",
   weak: 'This computer has no keyring: the login is kept until Ferry quits, never written to disk.',
@@ -52,7 +63,8 @@ const storageNote: Record<CredentialStorage, string> = {
 };
 
 interface Props {
-  id: string;
+  /** Also the side: the Source step's form or the Target step's. */
+  id: Side;
   legend: string;
   registryLabel: string;
   registryHint: string;
@@ -95,21 +107,46 @@ export function ConnectionForm({
     setCheck(undefined);
     onChange({ ...value, ...patch });
   };
-  const test = async () => {
+  const security = useRef<HTMLDetailsElement>(null);
+  // The typed login travels with the test and is kept by the main process only if it works.
+  const test = async (draft: ConnectionDraft = value) => {
     setBusy(true);
     setError(undefined);
     setCheck(undefined);
+    const typed =
+      draft.username.trim() && draft.password
+        ? { username: draft.username.trim(), password: draft.password, remember: draft.remember }
+        : undefined;
     try {
-      await sendLogin(value);
-      loadLogins();
-      const result = await call('registry:test', toConnection(value));
+      const result = await call('registry:test', {
+        ...toConnection(draft),
+        side: id,
+        ...(typed ? { login: typed } : {}),
+      });
       setCheck(result);
       onChecked?.(result);
     } catch (err) {
       setError(errorOf(err));
     } finally {
+      loadLogins();
       setBusy(false);
     }
+  };
+  // The buttons an error offers: each changes the setting it names and tests again.
+  const retest = (patch: Partial<ConnectionDraft>) => {
+    const next = { ...value, ...patch };
+    onChange(next);
+    void test(next);
+  };
+  const fixes = {
+    'use-plain-http': () => retest({ insecure: true }),
+    'use-https': () => retest({ insecure: false }),
+    'accept-certificate': () => retest({ tlsSkipVerify: true }),
+    'choose-ca': () => {
+      if (security.current) security.current.open = true;
+      document.getElementById(`${id}-ca`)?.focus();
+    },
+    retry: () => void test(),
   };
   return (
     <fieldset className="connection">
@@ -175,7 +212,7 @@ export function ConnectionForm({
         </label>
         <span className="hint">{storageNote[storage]}</span>
       </div>
-      <details className="advanced">
+      <details className="advanced" ref={security}>
         <summary>Connection security</summary>
         <div className="checks">
           <label>
@@ -214,7 +251,7 @@ export function ConnectionForm({
           </span>
         )}
       </div>
-      {error && <ErrorNotice error={error} />}
+      {error && <ErrorNotice error={error} side={id} fixes={fixes} />}
     </fieldset>
   );
 }

@@ -4,6 +4,7 @@ import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { TransferStickMap } from '../components/TransferStickMap.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { formatBytes, formatTime, shortDigest } from '../format.ts';
 
@@ -16,7 +17,7 @@ const formats: Array<{ format: ReportFormat; label: string }> = [
 
 const imageColumns: Array<Column<TransferDetail['images'][number]>> = [
   { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
-  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono', title: (i) => i.digest },
+  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono digest', title: (i) => i.digest },
   { header: 'Target', cell: (i) => i.target ?? '—', cellClass: 'mono' },
   { header: 'Size', cell: (i) => (i.size !== undefined ? formatBytes(i.size) : '—'), num: true },
   { header: 'State', cell: (i) => i.status ?? '—' },
@@ -104,6 +105,7 @@ export function TransferDetailView({ transferId, onBack }: { transferId: string;
             </span>
           </div>
           <DataTable className="images" caption="Images" columns={imageColumns} rows={detail.images} />
+          <TransferStickMap detail={detail} />
           <DataTable
             className="chunks"
             caption="Files and media"

@@ -1,12 +1,14 @@
-import { useState } from 'react';
-import type { BundleSummary } from '../../shared/dto.ts';
+import { useEffect, useState } from 'react';
+import type { BundleSummary, FoundBundle } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
+import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatTime } from '../format.ts';
+import { importMap, recopyList, stickName } from './stick-files.ts';
 
 interface Props {
   folders: string[];
@@ -28,6 +30,18 @@ export function BundleStep({
 }: Props) {
   const [error, setError] = useState<ErrorDTO>();
   const [busy, setBusy] = useState(false);
+  const [found, setFound] = useState<FoundBundle[]>();
+  const look = () => {
+    call('bundle:find', {}).then(setFound, () => setFound([]));
+  };
+  useEffect(look, []);
+  // A found stick fills the first empty folder field, or adds one: sticks of one transfer add up.
+  const chooseFound = (f: FoundBundle) => {
+    setSummary(undefined);
+    if (folders.includes(f.folder)) return;
+    const empty = folders.findIndex((x) => !x.trim());
+    setFolders(empty >= 0 ? folders.map((x, i) => (i === empty ? f.folder : x)) : [...folders, f.folder]);
+  };
   const open = async () => {
     setBusy(true);
     setError(undefined);
@@ -47,6 +61,39 @@ export function BundleStep({
   return (
     <section>
       <StepHeading>Which bundle do you import?</StepHeading>
+      <fieldset className="found-sticks">
+        <legend>Sticks found</legend>
+        {found === undefined && <p className="hint">Looking at the mounted drives…</p>}
+        {found?.length === 0 && (
+          <p className="hint">No mounted drive holds a transfer. Plug in a stick and press Look again.</p>
+        )}
+        {found && found.length > 0 && (
+          <ul className="found-list">
+            {found.map((f) => (
+              <li key={f.folder}>
+                <button
+                  type="button"
+                  onClick={() => chooseFound(f)}
+                  aria-pressed={folders.includes(f.folder)}
+                  aria-label={`Use ${f.drive}: transfer ${f.transferId.slice(0, 8)}`}
+                >
+                  {folders.includes(f.folder) && <span aria-hidden="true">✓ </span>}
+                  {f.drive}
+                </button>{' '}
+                transfer <span className="mono">{f.transferId.slice(0, 8)}</span> of {formatTime(f.createdAt)}{' '}
+                · {f.images} image{f.images === 1 ? '' : 's'} · {f.filesHere} of {f.filesTotal} files on this
+                stick
+                {found.filter((o) => o.mountPoint === f.mountPoint).length > 1 && (
+                  <span className="warn-text">This stick holds more than one transfer: choose one.</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        <button type="button" onClick={look}>
+          Look again
+        </button>
+      </fieldset>
       {folders.map((folder, i) => (
         <div key={i} className="folder-row">
           <PathField
@@ -118,21 +165,24 @@ export function BundleStep({
           {summary.missing.length > 0 && (
             <div role="alert" className="notice error">
               <p className="notice-title">
-                {summary.missing.length} file(s) are on none of the chosen folders
+                {summary.missing.length} file{summary.missing.length === 1 ? ' is' : 's are'} on none of the
+                chosen sticks
               </p>
-              <ul>
-                {summary.missing.map((f) => (
-                  <li key={f} className="mono">
-                    {f}
+              <ul className="recopy">
+                {recopyList(summary).map((r) => (
+                  <li key={r.file}>
+                    <strong>{stickName(r.stick, summary.folders)}:</strong>{' '}
+                    <span className="mono">{r.file}</span> (missing)
                   </li>
                 ))}
               </ul>
-              <p className="notice-next">
-                <strong>What to do: </strong>insert the stick that holds them, press Add another stick, choose
-                it and open the bundle again.
+              <p className="notice-message">
+                Add the stick that holds them and open the bundle again, or press Next to check everything
+                that is here first and get one list of what to copy again.
               </p>
             </div>
           )}
+          <StickMap caption="What each stick holds" sticks={importMap(summary)} />
         </>
       )}
     </section>

@@ -10,10 +10,22 @@ const pushedColumns: Array<Column<PushResult['images'][number]>> = [
   {
     header: 'Digest',
     cell: (i) => (i.digest ? shortDigest(i.digest) : '—'),
-    cellClass: 'mono',
+    cellClass: 'mono digest',
     title: (i) => i.digest,
   },
-  { header: 'State', cell: (i) => (i.status === 'pushed' ? 'pushed' : `refused: ${i.error ?? ''}`) },
+  {
+    header: 'State',
+    // The reason is the engine's account: behind a disclosure, so the table keeps its columns wide.
+    cell: (i) =>
+      i.status === 'pushed' ? (
+        'pushed'
+      ) : (
+        <details className="refused">
+          <summary>refused (why)</summary>
+          <span className="small">{i.error ?? ''}</span>
+        </details>
+      ),
+  },
 ];
 
 export function ImportDone({ result, onHome }: { result: PushResult; onHome: () => void }) {

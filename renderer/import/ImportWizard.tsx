@@ -91,11 +91,8 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
         />
       ),
       nav: {
-        blocked: !summary
-          ? 'Open the bundle first.'
-          : summary.missing.length
-            ? 'Some files are missing: add the stick that holds them.'
-            : undefined,
+        // Missing files do not block: Verify checks what is here, so one list names all to copy again.
+        blocked: !summary ? 'Open the bundle first.' : undefined,
       },
     },
     {

@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CredentialStorage, PushResult } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import {
   ConnectionForm,
-  sendLogin,
+  dropRefusedLogin,
   toConnection,
   type ConnectionDraft,
 } from '../components/ConnectionForm.tsx';
@@ -37,10 +37,13 @@ export function TargetStep({
   const [error, setError] = useState<ErrorDTO>();
   const view = useJob(jobId);
   const plan: PushResult | undefined = view?.outcome?.kind === 'push' ? view.outcome.value : undefined;
+  useEffect(() => {
+    if (view?.error) void dropRefusedLogin(target, [view.error]);
+  }, [view?.error]);
   const dryRun = async () => {
     setError(undefined);
     try {
-      await sendLogin(target);
+      // The dry run only maps names: it needs no login, so a typed one is not handed over untested.
       const started = await call('job:push', {
         folders,
         target: toConnection(target),
@@ -77,8 +80,8 @@ export function TargetStep({
         </button>
         {view?.status === 'running' && <span role="status">Reading the bundle…</span>}
       </div>
-      {error && <ErrorNotice error={error} />}
-      {view?.error && <ErrorNotice error={view.error} />}
+      {error && <ErrorNotice error={error} side="target" />}
+      {view?.error && <ErrorNotice error={view.error} side="target" />}
       {plan && (
         <DataTable
           className="mapping"

@@ -3,8 +3,10 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { ImageSignatureLine, SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
+import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatDuration } from '../format.ts';
 import type { JobView } from '../state/job-store.ts';
+import { importMap, recopyList, stickName } from './stick-files.ts';
 
 const fileState = { ok: 'intact', missing: 'MISSING', size: 'WRONG SIZE', checksum: 'DAMAGED' } as const;
 
@@ -42,6 +44,48 @@ const imageColumns = (images: ImageRow[]): Array<Column<ImageRow>> => [
     : []),
 ];
 
+/**
+ * One list of everything to copy again, missing and damaged together, each with the stick it belongs
+ * on: one trip back to the connected side fixes all of it. The engine's own account stays behind
+ * "Technical details".
+ */
+function RecopyNotice({ summary, result }: { summary: BundleSummary; result: VerifyResult }) {
+  const rows = recopyList(summary, result);
+  return (
+    <div role="alert" className="notice error">
+      <p className="notice-title">
+        {rows.length
+          ? `${rows.length} file${rows.length === 1 ? '' : 's'} to copy again from the connected side`
+          : 'Some images do not match what the connected side wrote'}
+      </p>
+      {rows.length > 0 && (
+        <ul className="recopy">
+          {rows.map((r) => (
+            <li key={r.file}>
+              <strong>{stickName(r.stick, summary.folders)}:</strong> <span className="mono">{r.file}</span> (
+              {r.problem})
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="notice-message">
+        Copy these files onto their sticks again on the connected side, then open the bundle and check it
+        again; images that are intact can still be pushed now, damaged ones are refused.
+      </p>
+      <details className="notice-details">
+        <summary>Technical details</summary>
+        <ul>
+          {result.problems.map((p, i) => (
+            <li key={i} className="small">
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
 /** Every chunk against its checksum and every blob against its digest; damage names the file and stick. */
 export function VerifyStep({
   summary,
@@ -65,27 +109,10 @@ export function VerifyStep({
           {result.ok || intactButUnsigned(result) ? (
             <p role="status" className="notice ok">
               All {result.files.length} file(s) and {result.images.length} image(s) are intact:{' '}
-              {result.blobsChecked} blob(s), {formatBytes(result.bytesChecked)} checked in{' '}
-              {formatDuration(result.seconds)}.
+              {formatBytes(result.bytesChecked)} checked in {formatDuration(result.seconds)}.
             </p>
           ) : (
-            <div role="alert" className="notice error">
-              <p className="notice-title">The bundle is damaged or incomplete</p>
-              <ul>
-                {result.problems.map((p, i) => (
-                  <li key={i}>
-                    {p.stick ? <strong>On {p.stick}: </strong> : null}
-                    {p.message}
-                    {p.images.length ? ` (affects ${p.images.join(', ')})` : ''}
-                  </li>
-                ))}
-              </ul>
-              <p className="notice-next">
-                <strong>What to do: </strong>copy the named files from the connected side again (the same
-                stick plan), then press Verify again. Intact images can still be pushed; damaged ones are
-                refused.
-              </p>
-            </div>
+            <RecopyNotice summary={summary} result={result} />
           )}
           {unsignedImages(result).length > 0 && (
             <div role="alert" className="notice error">
@@ -101,6 +128,7 @@ export function VerifyStep({
           <p>
             <SignatureLine signature={result.signature} />
           </p>
+          <StickMap caption="What each stick holds, as checked" sticks={importMap(summary, result)} />
           <DataTable
             className="files"
             caption="Files"

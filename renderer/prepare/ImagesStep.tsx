@@ -1,16 +1,72 @@
 import { useEffect, useRef, useState } from 'react';
+import type { SelectionPreview } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
-import { sendLogin } from '../components/ConnectionForm.tsx';
+import { dropRefusedLogin, sendLogin } from '../components/ConnectionForm.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { explainError } from '../errors.ts';
 import { PathField } from '../components/PathField.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { formatBytes, shortDigest } from '../format.ts';
 import { DeckhouseFields } from './DeckhouseFields.tsx';
-import { hasSelection, selectionOf, type PrepareDraft } from './draft.ts';
+import { hasSelection, imageLines, selectionOf, type PrepareDraft } from './draft.ts';
 
 /** Rows of the preview table; a distribution can name hundreds of images. */
 const SHOWN = 200;
+
+/** The typed lines (1-based) that hold `input`. */
+function linesOf(text: string, input: string): number[] {
+  return text.split('\n').flatMap((l, i) => (l.replace(/#.*$/, '').trim() === input ? [i + 1] : []));
+}
+
+/**
+ * What cannot be carried, by line number, in the app's words; "Carry the rest" removes those lines so
+ * the others go ahead. Failures from an images file or a distribution have no line here.
+ */
+function LineProblems({
+  failed,
+  text,
+  onCarryTheRest,
+}: {
+  failed: SelectionPreview['failed'];
+  text: string;
+  onCarryTheRest: (lines: Set<number>) => void;
+}) {
+  const rows = failed
+    .map((f) => ({ ...f, lines: f.input ? linesOf(text, f.input) : [] }))
+    .sort((a, b) => (a.lines[0] ?? 1e9) - (b.lines[0] ?? 1e9));
+  const typed = new Set(rows.flatMap((r) => r.lines));
+  return (
+    <div role="alert" className="notice error line-problems">
+      <p className="notice-title">
+        {failed.length} image{failed.length === 1 ? '' : 's'} cannot be carried
+      </p>
+      <ul>
+        {rows.map((f, n) => (
+          <li key={n}>
+            <strong>{f.lines.length ? `Line ${f.lines.join(', ')}` : 'From the file'}:</strong>{' '}
+            <code>{f.input ?? f.source}</code> —{' '}
+            {
+              explainError(
+                f.input ? { ...f.error, details: { ...f.error.details, input: f.input } } : f.error,
+              ).sentence
+            }
+          </li>
+        ))}
+      </ul>
+      <p className="notice-message">
+        Fix these lines and the preview updates, or leave them out and carry the rest.
+      </p>
+      {typed.size > 0 && (
+        <div className="actions">
+          <button type="button" onClick={() => onCarryTheRest(typed)}>
+            Carry the rest: remove {typed.size === 1 ? 'this line' : `these ${typed.size} lines`}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
 
 /** What to carry, with a live preview: resolved against the registry as the person types. */
 export function ImagesStep({
@@ -38,10 +94,15 @@ export function ImagesStep({
     try {
       await sendLogin(draft.source);
       const preview = await call('images:preview', selection);
+      await dropRefusedLogin(
+        draft.source,
+        preview.failed.map((f) => f.error),
+      );
       if (mine !== generation.current) return;
       set({ preview });
       setError(undefined);
     } catch (err) {
+      await dropRefusedLogin(draft.source, [errorOf(err)]);
       if (mine !== generation.current) return;
       set({ preview: undefined });
       setError(errorOf(err));
@@ -56,6 +117,7 @@ export function ImagesStep({
   }, [key]);
 
   const preview = draft.preview;
+  const lineCount = imageLines(draft.images).length;
   return (
     <section>
       <StepHeading>What do you want to carry?</StepHeading>
@@ -111,7 +173,7 @@ export function ImagesStep({
             kind="file"
             value={draft.imagesFile}
             onChange={(imagesFile) => set({ imagesFile })}
-            hint="One reference a line, or YAML with platforms and target paths (as for ferry pull --images-file)."
+            hint="One reference a line, or YAML with platforms and target paths (the format the command line reads)."
           />
         </>
       )}
@@ -147,27 +209,26 @@ export function ImagesStep({
         </button>
         <span role="status" className="status-text">
           {busy
-            ? 'Asking the registry…'
+            ? `Asking the registry about ${lineCount} line${lineCount === 1 ? '' : 's'}…`
             : preview
-              ? `${preview.images.length} image(s), ${preview.blobCount} blob(s), ${formatBytes(preview.totalBytes)} to carry`
+              ? `${preview.images.length} image${preview.images.length === 1 ? '' : 's'} ready${preview.failed.length ? `, ${preview.failed.length} cannot be carried` : ''} · ${formatBytes(preview.totalBytes)} to carry`
               : ''}
         </span>
       </div>
       {error && <ErrorNotice error={error} />}
       {preview && preview.failed.length > 0 && (
-        <div role="alert" className="notice error">
-          <p className="notice-title">{preview.failed.length} image(s) cannot be carried</p>
-          <ul>
-            {preview.failed.map((f, n) => (
-              <li key={n}>
-                <code>{f.source}</code>: {f.error.message}
-              </li>
-            ))}
-          </ul>
-          <p className="notice-next">
-            <strong>What to do: </strong>fix or remove these lines; the preview updates as you type.
-          </p>
-        </div>
+        <LineProblems
+          failed={preview.failed}
+          text={draft.images}
+          onCarryTheRest={(lines) =>
+            set({
+              images: draft.images
+                .split('\n')
+                .filter((_, i) => !lines.has(i + 1))
+                .join('\n'),
+            })
+          }
+        />
       )}
       {preview?.deckhouse && (
         <dl className="review deckhouse-plan">
@@ -215,7 +276,7 @@ export function ImagesStep({
             {preview.images.slice(0, SHOWN).map((i, n) => (
               <tr key={n}>
                 <td className="mono">{i.source}</td>
-                <td className="mono" title={i.digest}>
+                <td className="mono digest" title={i.digest}>
                   {shortDigest(i.digest)}
                 </td>
                 <td>{i.platforms.join(', ') || '—'}</td>

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { MediaListing } from '../../shared/dto.ts';
+import type { MediaEstimate, MediaListing } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
+import { StickMap, type MapStick } from '../components/StickMap.tsx';
 import { formatBytes } from '../format.ts';
 import { maxFileBytes, requestedChunk, stickBytes, type PrepareDraft } from './draft.ts';
 
@@ -15,6 +16,29 @@ const filesystemName = (fs: string) =>
 const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 const join = (dir: string, name: string) =>
   `${dir.replace(/[\\/]+$/, '')}${dir.includes('\\') ? '\\' : '/'}${name}`;
+
+/** Segments drawn per stick at most: more files than this are drawn in groups. */
+const MAX_SEGMENTS = 100;
+
+/** The estimate's stick layout as a map of planned files on sticks of the chosen size. */
+function plannedSticks(estimate: MediaEstimate, capacity: number, label?: string): MapStick[] {
+  let first = 1;
+  return estimate.layout.map((stick) => {
+    const groups = Math.min(stick.files, MAX_SEGMENTS);
+    const per = stick.files / Math.max(groups, 1);
+    const segments = Array.from({ length: groups }, (_, g) => {
+      const from = first + Math.round(g * per);
+      const to = first + Math.round((g + 1) * per) - 1;
+      return {
+        name: from === to ? `file ${from}` : `files ${from}–${to}`,
+        bytes: stick.bytes / Math.max(groups, 1),
+        state: 'planned' as const,
+      };
+    });
+    first += stick.files;
+    return { capacityBytes: capacity, ...(label ? { label } : {}), segments };
+  });
+}
 
 /** Where the bundle goes and how it is cut: a stick, or a folder to copy onto sticks afterwards. */
 export function MediaStep({
@@ -50,7 +74,9 @@ export function MediaStep({
   const chooseDrive = (id: string) => {
     const drive = listing?.drives.find((d) => d.id === id);
     if (!drive) {
-      set({ drive: undefined, bundleDir: '' });
+      // Switching to a folder keeps the stick just shown as the size to copy onto afterwards.
+      const seen = draft.drive ?? draft.stickLike;
+      set({ drive: undefined, bundleDir: '', ...(seen ? { stickLike: seen, stickGB: 0 } : {}) });
       return;
     }
     set({
@@ -115,7 +141,13 @@ export function MediaStep({
         kind="folder"
         required
         value={draft.bundleDir}
-        onChange={(bundleDir) => set({ bundleDir })}
+        onChange={(bundleDir) => {
+          // A folder picked on a mounted stick is that stick: its real size and filesystem count.
+          const on = listing?.drives.find(
+            (d) => bundleDir === d.mountPoint || bundleDir.startsWith(join(d.mountPoint, '')),
+          );
+          set({ bundleDir, ...(on ? { drive: on } : draft.drive ? { drive: undefined } : {}) });
+        }}
         hint="An empty folder, or a new one: Ferry creates it."
       />
       <div className="row">
@@ -132,8 +164,8 @@ export function MediaStep({
             onChange={(ev) => set({ chunkMiB: ev.target.value })}
           />
           <p id="chunk-hint" className="hint">
-            Archives larger than this are cut into numbered .chunk files. Empty: one file per archive when it
-            fits.
+            The transfer is cut into numbered files of at most this size. Empty: as few files as the sticks
+            allow.
           </p>
         </div>
         {!draft.drive && (
@@ -145,6 +177,11 @@ export function MediaStep({
                 value={draft.stickGB}
                 onChange={(ev) => set({ stickGB: Number(ev.target.value) })}
               >
+                {draft.stickLike && (
+                  <option value={0}>
+                    Like {draft.stickLike.label} ({formatBytes(draft.stickLike.freeBytes)} free)
+                  </option>
+                )}
                 {[8, 16, 32, 64, 128, 256].map((gb) => (
                   <option key={gb} value={gb}>
                     {gb} GB
@@ -185,6 +222,16 @@ export function MediaStep({
             </p>
           ))}
         </div>
+      )}
+      {e && total > 0 && (
+        <StickMap
+          caption="How the transfer fills the sticks"
+          sticks={plannedSticks(
+            e,
+            stickBytes(draft),
+            (draft.drive ?? (draft.stickGB === 0 ? draft.stickLike : undefined))?.label,
+          )}
+        />
       )}
       {error && <ErrorNotice error={error} />}
     </section>

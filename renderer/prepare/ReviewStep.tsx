@@ -41,7 +41,11 @@ export function ReviewStep({
         <div>
           <dt>Media</dt>
           <dd>
-            {draft.drive ? `${draft.drive.label} (${draft.drive.filesystem})` : `${draft.stickGB} GB sticks`}
+            {draft.drive
+              ? `${draft.drive.label} (${draft.drive.filesystem})`
+              : draft.stickGB === 0 && draft.stickLike
+                ? `sticks like ${draft.stickLike.label}`
+                : `${draft.stickGB} GB sticks`}
             {e
               ? ` · ${e.sticks} stick(s) · ${e.chunks} file(s)${e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''}`
               : ''}

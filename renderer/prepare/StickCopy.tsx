@@ -5,8 +5,32 @@ import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
+import { StickMap, type MapStick, type SegmentState } from '../components/StickMap.tsx';
 import { formatBytes } from '../format.ts';
 import { useJob } from '../state/job-store.ts';
+
+/**
+ * The plan as a map: sticks already copied are checked (the copy reads every file back and hashes it),
+ * the one being copied fills up as its bytes are written, the rest are planned.
+ */
+export function copyMap(plan: StickPlan, current: number, bytesDone: number, labels: string[]): MapStick[] {
+  return plan.sticks.map((s, i) => {
+    let written = i === current ? bytesDone : 0;
+    return {
+      capacityBytes: plan.stickBytes,
+      current: i === current,
+      ...(labels[i] ? { label: labels[i] } : {}),
+      segments: s.files.map((f) => {
+        let state: SegmentState = i < current ? 'verified' : 'planned';
+        if (i === current && written >= f.size) {
+          state = 'written';
+          written -= f.size;
+        }
+        return { name: f.file, bytes: f.size, state };
+      }),
+    };
+  });
+}
 
 /** Copies a bundle onto several sticks, one at a time, prompting for each swap. */
 export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickPlan }) {
@@ -15,6 +39,9 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   const [drives, setDrives] = useState<Drive[]>([]);
   const [jobId, setJobId] = useState<string>();
   const [error, setError] = useState<ErrorDTO>();
+  // The drive each copied stick was (when it was chosen from the list): its label, and what Eject needs.
+  const [copiedTo, setCopiedTo] = useState<Array<Drive | undefined>>([]);
+  const [ejected, setEjected] = useState('');
   const view = useJob(jobId);
   const stick = plan.sticks[current];
 
@@ -27,11 +54,27 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   useEffect(refresh, [current]);
   useEffect(() => {
     if (view?.status !== 'succeeded') return;
+    const drive = drives.find((d) => d.mountPoint === destination.trim());
+    setCopiedTo((c) => Object.assign([...c], { [current]: drive }));
+    setEjected('');
     setJobId(undefined);
     setDestination('');
     setCurrent((c) => c + 1);
   }, [view?.status]);
 
+  const last = current > 0 ? copiedTo[current - 1] : undefined;
+  const eject = async (drive: Drive) => {
+    setError(undefined);
+    try {
+      const done = await call('media:eject', { mountPoint: drive.mountPoint });
+      setEjected(
+        `Stick ${current} (${done.label}) is ejected: unplug it and label it "${current} of ${plan.sticks.length}".`,
+      );
+      refresh();
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
   const copy = async () => {
     if (!stick) return;
     setError(undefined);
@@ -51,15 +94,36 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   return (
     <section className="stick-copy" aria-labelledby="stick-copy-title">
       <h3 id="stick-copy-title">Copy onto {plan.sticks.length} stick(s)</h3>
+      <StickMap
+        caption="Sticks: copied and checked, being written, still to copy"
+        sticks={copyMap(
+          plan,
+          current,
+          view?.status === 'running' ? view.bytesDone : 0,
+          copiedTo.map((d) => d?.label ?? ''),
+        )}
+      />
       <ol className="stick-list">
         {plan.sticks.map((s, i) => (
           <li key={s.index} className={i < current ? 'done' : i === current ? 'current' : 'todo'}>
             Stick {s.index}: {s.files.length} file(s), {formatBytes(s.bytes)}
-            {i < current ? ' — copied; eject it safely' : ''}
-            <span className="hint"> ({s.files.map((f) => f.file).join(', ')})</span>
+            {i < current ? ' — copied, read back and checked; eject it safely' : ''}
           </li>
         ))}
       </ol>
+      {last && (
+        <div className="actions eject">
+          {ejected ? (
+            <p role="status" className="ok-text">
+              {ejected}
+            </p>
+          ) : (
+            <button type="button" className="primary" onClick={() => void eject(last)}>
+              Eject stick {current} ({last.label})
+            </button>
+          )}
+        </div>
+      )}
       {stick ? (
         <div className="stick-step">
           <p role="status">
@@ -112,9 +176,13 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
           {error && <ErrorNotice error={error} />}
         </div>
       ) : (
-        <p role="status" className="ok-text">
-          All {plan.sticks.length} stick(s) are written. Eject the last one safely before you unplug it.
-        </p>
+        <>
+          <p role="status" className="ok-text">
+            All {plan.sticks.length} stick(s) are written, read back and checked. Eject the last one before
+            you unplug it.
+          </p>
+          {error && <ErrorNotice error={error} />}
+        </>
       )}
     </section>
   );

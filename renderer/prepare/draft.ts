@@ -28,7 +28,9 @@ export interface PrepareDraft {
   bundleDir: string;
   /** Chunk size in MiB as typed; '' for one file per archive where it fits. */
   chunkMiB: string;
-  /** For a folder on this computer: the sticks it will be copied to. */
+  /** A stick seen on the Media step: after switching to a folder, the sticks are like this one. */
+  stickLike?: Drive;
+  /** For a folder on this computer: the sticks it will be copied to (0: like `stickLike`). */
   stickGB: number;
   stickFilesystem: 'vfat' | 'exfat' | 'ntfs';
   estimate?: MediaEstimate;
@@ -73,11 +75,14 @@ export const platformList = (text: string) =>
 
 /** What one stick holds, in bytes: the drive's free space, or a nominal stick's usable size. */
 export function stickBytes(d: PrepareDraft): number {
-  return d.drive ? d.drive.freeBytes : Math.floor(d.stickGB * 1e9 * 0.95);
+  if (d.drive) return d.drive.freeBytes;
+  if (d.stickGB === 0 && d.stickLike) return d.stickLike.freeBytes;
+  return Math.floor(d.stickGB * 1e9 * 0.95);
 }
 
 export function maxFileBytes(d: PrepareDraft): number | null {
   if (d.drive) return d.drive.maxFileBytes;
+  if (d.stickGB === 0 && d.stickLike) return d.stickLike.maxFileBytes;
   return d.stickFilesystem === 'vfat' ? 4 * 1024 ** 3 - 1 : null;
 }
 

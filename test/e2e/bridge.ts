@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { ChooseRequest } from '../../shared/dto.ts';
+import type { ChooseRequest, Drive } from '../../shared/dto.ts';
 import type { EventChannel, EventOf } from '../../shared/ipc.ts';
 import { Station } from '../../electron/engine/ledger/station.ts';
 import { ferryVersion } from '../../electron/engine/version.ts';
@@ -30,6 +30,8 @@ export interface BridgeOptions {
   linuxRoots?: LinuxRoots;
   safeStorage?: SafeStorageLike;
   env?: NodeJS.ProcessEnv;
+  /** Stands in for the operating system's eject (the fake sticks are plain folders). */
+  eject?: (drive: Drive) => Promise<void>;
 }
 
 export interface Bridge {
@@ -95,6 +97,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         platform: 'linux',
         ...(options.linuxRoots ? { linuxRoots: options.linuxRoots } : {}),
       }),
+      ...(options.eject ? { eject: options.eject } : {}),
       shell,
       env,
       platform: 'linux',

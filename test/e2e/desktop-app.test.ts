@@ -138,7 +138,9 @@ describe('desktop app (renderer in Chromium over the test bridge)', () => {
     await byLabel('Plain HTTP (the registry serves no TLS)').check();
     await button('Test connection').click();
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('What to do:');
+    await expect
+      .poll(() => alert.textContent(), { timeout: 20_000 })
+      .toContain('check the address and port on the Source step');
     expect(await alert.getAttribute('data-code')).toBe('FERRY_ERR_UNREACHABLE');
     await step('prepare-source-error');
 
@@ -335,8 +337,8 @@ describe('desktop app (renderer in Chromium over the test bridge)', () => {
     await button('Next').click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain(damaged);
-    expect(await alert.textContent()).toContain(`On ${sticks[1]!}: ${damaged} is damaged`);
-    expect(await alert.textContent()).toContain('What to do:');
+    expect(await alert.textContent()).toContain(`stick 2 of 2 (stick-b): ${damaged} (damaged)`);
+    expect(await alert.textContent()).toContain('Copy these files onto their sticks again');
     const row = page.locator('table.files tr.bad');
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain(sticks[1]!);
@@ -399,7 +401,7 @@ describe('desktop app (renderer in Chromium over the test bridge)', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('PDF export needs the desktop app');
-    expect(await page.getByRole('alert').textContent()).toContain('What to do:');
+    expect(await page.getByRole('alert').textContent()).toContain('export HTML and print it to PDF');
   });
 
   it('Prepare into a folder: pause mid-copy, resume, then copy onto the stick', async () => {

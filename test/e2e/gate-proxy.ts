@@ -6,14 +6,15 @@ import type { AddressInfo } from 'node:net';
 export interface GateProxy {
   /** '127.0.0.1:PORT' */
   host: string;
-  /** Blob GETs that arrived while the gate was closed. */
+  /** Held GETs that arrived while the gate was closed. */
   held: number;
   open(): void;
   close(): void;
   stop(): Promise<void>;
 }
 
-export async function startGateProxy(upstream: string): Promise<GateProxy> {
+/** `holds`: which GETs wait for the gate (default blob downloads; manifests hold a preview). */
+export async function startGateProxy(upstream: string, holds = /\/blobs\/sha256:/): Promise<GateProxy> {
   let waiting: Array<() => void> = [];
   let gateOpen = false;
   const forward = (req: IncomingMessage, res: ServerResponse) => {
@@ -53,7 +54,7 @@ export async function startGateProxy(upstream: string): Promise<GateProxy> {
       }),
   };
   const server = createServer((req, res) => {
-    if (gateOpen || req.method !== 'GET' || !/\/blobs\/sha256:/.test(req.url ?? '')) return forward(req, res);
+    if (gateOpen || req.method !== 'GET' || !holds.test(req.url ?? '')) return forward(req, res);
     proxy.held++;
     waiting.push(() => forward(req, res));
   });

@@ -206,4 +206,17 @@ describe('pull → verify → push', () => {
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/images\.tar\.0002\.chunk is missing/);
   });
+
+  it('checks every chunk present though one is missing: a damaged one is named in the same pass', async () => {
+    const both = copyBundle(bundle, join(work, 'gap-and-damage'));
+    rmSync(join(both, 'images.tar.0002.chunk'));
+    const damaged = join(both, 'images.tar.0000.chunk');
+    const bytes = readFileSync(damaged);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    writeFileSync(damaged, bytes);
+    const run = await ferry(['verify', both]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/images\.tar\.0002\.chunk is missing/);
+    expect(run.stdout).toMatch(/images\.tar\.0000\.chunk is damaged/);
+  });
 });

@@ -1,5 +1,5 @@
 // The facade's bundles: opening one (a folder or one per stick), who signed it, whether it is whole.
-export { archiveOfFile, openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
+export { archiveOfFile, bundleFoldersIn, openBundle, type OpenedBundle } from '../bundle/open-bundle.ts';
 export type { TransferManifest } from '../bundle/transfer-manifest.ts';
 export {
   checkManifestSignature,

@@ -35,15 +35,21 @@ const isDirectory = (path: string) =>
     () => false,
   );
 
-/** The bundle folder in `folder`: itself, or its one subfolder (a stick's `ferry-<id>`) holding a bundle. */
-export async function locateBundle(folder: string): Promise<string> {
+/** The bundle folders in `folder`: itself when it holds a bundle, else its subfolders that do. */
+export async function bundleFoldersIn(folder: string): Promise<string[]> {
   const entries = await readFolder(folder);
-  if (holdsBundle(entries)) return folder;
+  if (holdsBundle(entries)) return [folder];
   const inside: string[] = [];
   for (const name of entries.sort()) {
     const sub = join(folder, name);
     if ((await isDirectory(sub)) && holdsBundle(await readdir(sub).catch(() => []))) inside.push(sub);
   }
+  return inside;
+}
+
+/** The bundle folder in `folder`: itself, or its one subfolder (a stick's `ferry-<id>`) holding a bundle. */
+export async function locateBundle(folder: string): Promise<string> {
+  const inside = await bundleFoldersIn(folder);
   if (inside.length === 1) return inside[0]!;
   if (inside.length > 1) {
     throw new BundleInvalidError(

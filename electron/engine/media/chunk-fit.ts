@@ -22,7 +22,9 @@ export function fitChunkSize(
   const limits: Array<[number, string]> = [];
   if (maxFileBytes !== null)
     limits.push([maxFileBytes, `the filesystem's ${formatBytes(maxFileBytes + 1)} file limit`]);
-  if (stickBytes > 0) limits.push([stickBytes - STICK_RESERVE, 'the room on one stick']);
+  // A stick with no room past the reserve is refused by the stick plan, in words; as a ceiling it
+  // would make the chunk size negative (and the count of chunks endless).
+  if (stickBytes > STICK_RESERVE) limits.push([stickBytes - STICK_RESERVE, 'the room on one stick']);
   const ceiling = Math.min(...limits.map(([n]) => n), Number.MAX_SAFE_INTEGER);
   let chunkSize = requested;
   if (chunkSize === 0 && archiveBytes > ceiling) {
@@ -56,8 +58,14 @@ export function estimateMedia(request: MediaEstimateRequest): MediaEstimate {
   else
     for (let at = 0; at < archive; at += chunkSize)
       pieces.push({ file: `chunk ${pieces.length}`, size: Math.min(chunkSize, archive - at) });
-  const sticks = request.stickBytes > 0 ? planSticks(pieces, request.stickBytes).sticks.length : 1;
+  const planned =
+    request.stickBytes > 0
+      ? planSticks(pieces, request.stickBytes).sticks
+      : [{ index: 1, files: pieces, bytes: archive }];
+  // Counts per stick, not the files themselves: a large bundle in small chunks has very many.
+  const layout = planned.map((s) => ({ files: s.files.length, bytes: s.bytes }));
+  const sticks = layout.length;
   if (sticks > 1)
     warnings.push(`Needs ${sticks} sticks: pull into a folder on this computer, then copy stick by stick.`);
-  return { chunkSize, chunks: pieces.length, sticks, warnings };
+  return { chunkSize, chunks: pieces.length, sticks, layout, warnings };
 }

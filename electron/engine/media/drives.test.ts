@@ -160,5 +160,9 @@ describe('macOS and Windows listings', () => {
     ]);
     expect(drives[1]!.warnings.join(' ')).toMatch(/Almost full/);
     expect(parseWindowsVolumes('')).toEqual([]);
+    // An empty 16 MiB stick is small, not almost full.
+    const tiny =
+      '{"DriveLetter":"T","FileSystemLabel":"TINY","FileSystem":"exFAT","Size":16777216,"SizeRemaining":16252928}';
+    expect(parseWindowsVolumes(tiny)[0]!.warnings).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ export function maxFileBytes(filesystem: string): number | null {
 export function driveWarnings(drive: {
   filesystem: string;
   freeBytes: number;
+  /** The volume's size: a small stick that is empty is small, not almost full. */
+  sizeBytes?: number;
   readOnly?: boolean;
 }): string[] {
   const out: string[] = [];
@@ -25,6 +27,8 @@ export function driveWarnings(drive: {
     out.push('FAT32 holds no file of 4 GiB or more: Ferry cuts chunks below that on this stick.');
   }
   if (drive.readOnly) out.push('Mounted read-only: remount it writable, or choose another drive.');
-  if (drive.freeBytes < 64 * 1024 ** 2) out.push('Almost full: free some space or choose another drive.');
+  const mostlyUsed = drive.sizeBytes ? drive.freeBytes < drive.sizeBytes * 0.1 : true;
+  if (drive.freeBytes < 64 * 1024 ** 2 && mostlyUsed)
+    out.push('Almost full: free some space or choose another drive.');
   return out;
 }

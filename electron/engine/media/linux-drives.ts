@@ -170,7 +170,12 @@ export async function listLinuxDrives(roots: LinuxRoots = systemRoots): Promise<
       freeBytes,
       maxFileBytes: maxFileBytes(m.filesystem),
       ...(serial ? { serial } : {}),
-      warnings: driveWarnings({ filesystem: m.filesystem, freeBytes, readOnly: m.options.includes('ro') }),
+      warnings: driveWarnings({
+        filesystem: m.filesystem,
+        freeBytes,
+        sizeBytes,
+        readOnly: m.options.includes('ro'),
+      }),
     });
   }
   return drives;

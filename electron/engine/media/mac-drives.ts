@@ -52,6 +52,7 @@ export async function listMacDrives(): Promise<Drive[]> {
       warnings: driveWarnings({
         filesystem: m.filesystem,
         freeBytes,
+        sizeBytes: s.blocks * s.bsize,
         readOnly: m.options.includes('read-only'),
       }),
     });

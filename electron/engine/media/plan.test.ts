@@ -8,6 +8,14 @@ const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
 describe('chunk sizes', () => {
+  it('refuses a stick smaller than its reserve in words, for any chunk size (it once never returned)', () => {
+    for (const chunk of [0, MiB]) {
+      expect(() =>
+        estimateMedia({ totalBytes: 20 * MiB, chunkSize: chunk, stickBytes: 3 * MiB, maxFileBytes: null }),
+      ).toThrow(/a stick of 3\.0 MiB is too small/);
+    }
+  });
+
   it('keeps a chunk size that fits', () => {
     expect(fitChunkSize(700 * MiB, 10 * GiB, FAT32_MAX_FILE, 32e9)).toEqual({
       chunkSize: 700 * MiB,
@@ -44,12 +52,21 @@ describe('chunk sizes', () => {
         stickBytes: 4 * GiB,
         maxFileBytes: FAT32_MAX_FILE,
       }),
-    ).toEqual({
+    ).toMatchObject({
       chunkSize: 1024 * MiB,
       chunks: 11,
       sticks: 4,
       warnings: ['Needs 4 sticks: pull into a folder on this computer, then copy stick by stick.'],
     });
+    // The layout the stick map draws: 3 chunks of 1 GiB on each 4 GB stick, the rest on the last.
+    const layout = estimateMedia({
+      totalBytes: 10 * GiB,
+      chunkSize: 1024 * MiB,
+      stickBytes: 4 * GiB,
+      maxFileBytes: FAT32_MAX_FILE,
+    }).layout;
+    expect(layout.map((s) => s.files)).toEqual([3, 3, 3, 2]);
+    expect(layout.reduce((n, s) => n + s.bytes, 0)).toBeGreaterThan(10 * GiB);
     expect(
       estimateMedia({ totalBytes: 100 * MiB, chunkSize: 0, stickBytes: 32e9, maxFileBytes: null }),
     ).toMatchObject({

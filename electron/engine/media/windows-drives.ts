@@ -37,7 +37,7 @@ export function parseWindowsVolumes(text: string): Drive[] {
         sizeBytes: v.Size ?? 0,
         freeBytes,
         maxFileBytes: maxFileBytes(filesystem),
-        warnings: driveWarnings({ filesystem, freeBytes }),
+        warnings: driveWarnings({ filesystem, freeBytes, sizeBytes: v.Size ?? 0 }),
       };
     });
 }

@@ -10,6 +10,11 @@ export interface FilesCheck {
   files: VerifyReport['files'];
   /** Archives whose every part is present at its size: the ones that can be read. */
   readable: Map<string, ArchivePart[]>;
+  /**
+   * Every part present at its size, in any archive: all of them are checksummed, even in an archive
+   * another part of which is missing, so one pass finds all the damage (one trip back, not two).
+   */
+  present: ArchivePart[];
   problems: VerifyProblem[];
 }
 
@@ -20,6 +25,7 @@ export async function checkFiles(
 ): Promise<FilesCheck> {
   const files: VerifyReport['files'] = [];
   const readable = new Map<string, ArchivePart[]>();
+  const present: ArchivePart[] = [];
   const problems: VerifyProblem[] = [];
   for (const archive of manifest.archives) {
     const parts: ArchivePart[] = [];
@@ -53,12 +59,14 @@ export async function checkFiles(
       } else {
         files.push({ file: part.file, size, status: 'ok', ...on });
       }
-      parts.push({
+      const located = {
         file: part.file,
         path: media.pathOf(part.file) ?? '',
         start: part.start,
         size: part.size,
-      });
+      };
+      parts.push(located);
+      if (size === part.size) present.push(located);
     }
     // Chunks beyond the last one listed would mean a different bundle was copied over this one.
     const extra = chunkFileName(archive.name, archive.parts.length);
@@ -83,5 +91,5 @@ export async function checkFiles(
     }
     if (intact) readable.set(archive.name, parts);
   }
-  return { files, readable, problems };
+  return { files, readable, present, problems };
 }

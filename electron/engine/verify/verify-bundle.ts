@@ -51,7 +51,7 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
   };
 
   // 1. (and the Ferry the bundle carries, if it does)
-  const { files, readable, problems } = await checkFiles(media, manifest, imagesIn);
+  const { files, readable, present, problems } = await checkFiles(media, manifest, imagesIn);
   const carried = manifest.carriedFerry
     ? await locateCarried(media, manifest.carriedFerry)
     : { present: [], problems: [] };
@@ -59,7 +59,7 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
 
   // 2. (running on workers while 3. runs here)
   const gost = await expectedGostsums(media, manifest);
-  const partPaths = [...readable.values()].flat();
+  const partPaths = present;
   const hashing = hashFiles(
     [...partPaths.map((p) => p.path), ...carried.present.map((f) => f.location)],
     partPaths.filter((p) => gost.has(p.file)).map((p) => p.path),
@@ -99,7 +99,7 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
     }
   }
   for (const check of checks.values()) problems.push(...check.problems);
-  problems.push(...checksumProblems(media, manifest, files, sums, problems, checks));
+  problems.push(...checksumProblems(media, manifest, files, sums, problems, checks, imagesIn));
   problems.push(
     ...gostsumProblems(media, manifest, new Set(partPaths.map((p) => p.file)), gost, sums, problems),
   );
@@ -158,23 +158,29 @@ function checksumProblems(
   sums: Map<string, { sha256?: string; error?: string }>,
   earlier: VerifyProblem[],
   checks: Map<string, ArchiveCheck>,
+  imagesIn: (archive: string, start: number, end: number) => string[],
 ): VerifyProblem[] {
   const out: VerifyProblem[] = [];
   for (const archive of manifest.archives) {
-    if (!checks.has(archive.name)) continue;
     for (const part of archive.parts) {
+      const f = files.find((x) => x.file === part.file);
+      // Missing and wrong-size parts are named already and were not hashed.
+      if (f?.status !== 'ok') continue;
       const got = sums.get(media.pathOf(part.file) ?? '');
       // A d8 bundle records no SHA-256: its parts are checked by their blobs and .gostsum sidecars.
       if (part.sha256 === '' || got?.sha256 === part.sha256) continue;
       const range = { start: part.start, end: part.start + part.size };
-      const f = files.find((x) => x.file === part.file);
-      if (f) f.status = 'checksum';
-      const images = earlier
-        .filter(
-          (p) =>
-            p.kind === 'blob-digest' && p.range && p.range.start < range.end && range.start < p.range.end,
-        )
-        .flatMap((p) => p.images);
+      f.status = 'checksum';
+      // In an archive that could be walked, the damaged blobs name the images hurt; in one missing a
+      // part, every image with content in this range may be.
+      const images = checks.has(archive.name)
+        ? earlier
+            .filter(
+              (p) =>
+                p.kind === 'blob-digest' && p.range && p.range.start < range.end && range.start < p.range.end,
+            )
+            .flatMap((p) => p.images)
+        : imagesIn(archive.name, range.start, range.end);
       out.push({
         kind: 'checksum',
         file: part.file,

@@ -3,8 +3,9 @@
 // bundles and d8's alike. The engine's openBundle joins the sticks as it reads, so verify and push
 // read straight off them and a damaged file is traced to the stick it is on; nothing is copied or
 // linked on disk.
-import type { BundleSummary, SignatureInfo } from '../../../shared/dto.ts';
+import type { BundleSummary, Drive, FoundBundle, SignatureInfo } from '../../../shared/dto.ts';
 import {
+  bundleFoldersIn,
   checkManifestSignature,
   openBundle as openEngineBundle,
   type SignatureCheck,
@@ -57,4 +58,36 @@ export async function openBundle(folders: string[]): Promise<BundleSummary> {
     missing: files.filter((f) => f.stick === '').map((f) => f.file),
     signature: signatureInfo(await checkManifestSignature(opened.manifestDir)),
   };
+}
+
+/**
+ * The transfers on the mounted drives, for Import to offer: every bundle folder on each drive (a
+ * stick may hold two transfers: each is its own choice), with how many of its files this drive holds.
+ * A folder that cannot be opened is left out: the person can still choose it by hand and read why.
+ */
+export async function findBundles(drives: Drive[]): Promise<FoundBundle[]> {
+  const found: FoundBundle[] = [];
+  for (const drive of drives) {
+    const folders = await bundleFoldersIn(drive.mountPoint).catch(() => []);
+    for (const folder of folders) {
+      try {
+        const opened = await openEngineBundle([folder]);
+        await opened.close();
+        const files = bundleFiles(opened.manifest);
+        found.push({
+          drive: drive.label,
+          mountPoint: drive.mountPoint,
+          folder: opened.files.dirs[0] ?? folder,
+          transferId: opened.manifest.transferId,
+          createdAt: opened.manifest.createdAt,
+          images: opened.manifest.images.length,
+          filesHere: files.filter((f) => opened.files.has(f.file)).length,
+          filesTotal: files.length,
+        });
+      } catch {
+        // not a transfer Ferry can open: not offered
+      }
+    }
+  }
+  return found;
 }

@@ -160,6 +160,25 @@ describe('Test connection', () => {
       { registry: secure.host, username: secure.username, kept: 'encrypted' },
     ]);
   });
+
+  it('keeps a typed login only once the registry accepts it, and names the side that refused it', async () => {
+    await call('registry:forget', { registry: secure.host });
+    const withCa = conn(secure.host, { caFile: secure.caFile, side: 'target' });
+    const wrong = { username: secure.username!, password: 'not-the-password', remember: false };
+    expect(await failure(call('registry:test', { ...withCa, login: wrong }))).toMatchObject({
+      code: 'FERRY_ERR_AUTH',
+      message: expect.stringContaining('on the Target step') as unknown,
+    });
+    expect(await call('registry:logins', {})).toEqual([]);
+    const right = { username: secure.username!, password: secure.password!, remember: false };
+    expect(await call('registry:test', { ...withCa, login: right })).toMatchObject({
+      authenticated: true,
+      username: secure.username,
+    });
+    expect(await call('registry:logins', {})).toEqual([
+      { registry: secure.host, username: secure.username, kept: 'session' },
+    ]);
+  });
 });
 
 describe('pull jobs', () => {

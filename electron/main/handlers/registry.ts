@@ -1,8 +1,10 @@
 // Logins and "Test connection". The test asks the registry's /v2/ endpoint first without a login (is
 // it reachable, does it speak the registry API, does it want a login?) and then, if it wants one,
-// with the login the app holds — so the answer says which of those failed.
-import type { ConnectionCheck, RegistryConnection } from '../../../shared/dto.ts';
-import { AuthError } from '../../engine/api/errors.ts';
+// with the login typed in the form (or else the one the app holds) — so the answer says which of
+// those failed. A typed login is kept only once the registry has accepted it: a refused password is
+// never held and silently reused.
+import type { ConnectionCheck, ConnectionTestRequest, RegistryConnection } from '../../../shared/dto.ts';
+import { AuthError, registerSecret } from '../../engine/api/errors.ts';
 import { type CredentialSource, parseRepositoryPath, pingRegistry } from '../../engine/api/input.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { transportFor, type Side } from './connection.ts';
@@ -22,6 +24,7 @@ export async function testConnection(
   store: CredentialStore,
   env: NodeJS.ProcessEnv,
   side: Side = 'source',
+  typed?: ConnectionTestRequest['login'],
 ): Promise<ConnectionCheck> {
   const started = performance.now();
   const { registry } = parseRepositoryPath(connection.registry.trim());
@@ -38,6 +41,23 @@ export async function testConnection(
     };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
+  }
+  if (typed) {
+    registerSecret(typed.password);
+    const tryTyped: CredentialSource = async (host) =>
+      host.toLowerCase() === registry.toLowerCase()
+        ? { username: typed.username, password: typed.password }
+        : undefined;
+    const endpoint = await ping(connection, tryTyped, { ...env, DOCKER_CONFIG: '/nonexistent' }, side);
+    store.save({ registry, ...typed });
+    return {
+      registry,
+      endpoint,
+      authenticated: true,
+      username: typed.username,
+      message: `Connected to ${registry} as ${typed.username}.`,
+      elapsedMs: elapsed(),
+    };
   }
   const login = store.get(registry);
   const endpoint = await ping(connection, store.source(), env, side);

@@ -3,17 +3,16 @@
 // store) is passed in, so the test bridge registers exactly these handlers over HTTP.
 
 import { isAbsolute } from 'node:path';
-import type { ChooseRequest, MediaListing } from '../../../shared/dto.ts';
+import type { ChooseRequest, Drive, MediaListing } from '../../../shared/dto.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import { writeFileAtomic } from '../../engine/api/files.ts';
-import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
-import { previewPull } from '../../engine/api/pull.ts';
+import { copyToStick, ejectDrive, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import { openBundle } from '../handlers/bundle.ts';
+import { findBundles, openBundle } from '../handlers/bundle.ts';
 import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
-import { pullSelectionOf } from '../handlers/selection.ts';
+import { previewSelection } from '../handlers/selection.ts';
 import { transportFor } from '../handlers/connection.ts';
 import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
 import { testConnection } from '../handlers/registry.ts';
@@ -35,16 +34,21 @@ export interface HandlerDeps {
   credentials: CredentialStore;
   jobs: JobRunner;
   listDrives: () => Promise<MediaListing>;
+  /** Ejects a listed drive (default: the operating system's own eject). */
+  eject?: (drive: Drive) => Promise<void>;
   shell: Shell;
   env: NodeJS.ProcessEnv;
   platform: string;
   version: string;
 }
 
+/** Marks a message written for the app's screens (the page shows it as it is, see renderer/errors.ts). */
+const inAppWords = { details: { inAppWords: true } };
+
 /** Paths come from the page: only absolute ones, so nothing depends on the app's working folder. */
 function absolute<T extends string | undefined>(path: T, what: string): T {
   if (path !== undefined && !isAbsolute(path))
-    throw new UsageError(`${what} '${path}' is not a full path: choose it with Browse…`);
+    throw new UsageError(`${what} '${path}' is not a full path: choose it with Browse…`, inAppWords);
   return path;
 }
 
@@ -53,6 +57,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const jobDeps = { station, credentials, env };
   const logins = () => credentials.source();
   const control = (ok: boolean, jobId: string) => ({ jobId, changed: ok });
+  let currentPreview: AbortController | undefined;
 
   return {
     'app:info': async () => ({
@@ -64,14 +69,23 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'registry:login': async (r) => credentials.save(r),
     'registry:logins': async () => credentials.list(),
     'registry:forget': async (r) => ({ forgotten: credentials.forget(r.registry) }),
-    'registry:test': async (r) =>
-      testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env),
+    'registry:test': async ({ side, login, ...r }) =>
+      testConnection({ ...r, caFile: absolute(r.caFile, 'CA file') }, credentials, env, side, login),
     'images:preview': async (r) => {
       absolute(r.imagesFile, 'images file');
-      return previewPull(await pullSelectionOf(r), {
-        transport: transportFor(r.source, logins(), env, 'source'),
-        signatures: r.signatures,
-      });
+      // A new preview replaces the one still asking the registry: the page shows only the newest.
+      currentPreview?.abort();
+      const controller = new AbortController();
+      currentPreview = controller;
+      try {
+        return await previewSelection(r, {
+          transport: transportFor(r.source, logins(), env, 'source'),
+          signatures: r.signatures,
+          signal: controller.signal,
+        });
+      } finally {
+        if (currentPreview === controller) currentPreview = undefined;
+      }
     },
     'media:list': async () => deps.listDrives(),
     'media:estimate': async (r) => estimateMedia(r),
@@ -112,6 +126,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (!deps.shell.printToPdf) {
           throw new UsageError(
             'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
+            inAppWords,
           );
         }
         content = await deps.shell.printToPdf(reportText(station, r.transferId, 'html'));
@@ -124,6 +139,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         throw toFerryError(err);
       });
       return { path };
+    },
+    'bundle:find': async () => findBundles((await deps.listDrives()).drives),
+    'media:eject': async (r) => {
+      const drive = (await deps.listDrives()).drives.find((d) => d.mountPoint === r.mountPoint);
+      if (!drive) {
+        throw new UsageError(
+          `no stick is mounted at ${r.mountPoint} any more: it may be ejected already, so it is safe to unplug`,
+          inAppWords,
+        );
+      }
+      await (deps.eject ?? ((d: Drive) => ejectDrive(d, { platform: deps.platform })))(drive);
+      return { label: drive.label };
     },
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
     'dialog:save': async (r) => {

@@ -46,7 +46,9 @@ describe('the pull folder', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      for (let i = 0; i < 1000 && !existsSync(join(dir, '.ferry-pull', 'plan.json')); i++)
+      // Once a blob is in, the first pull is copying: past its ledger entry for the transfer id, so
+      // the stop below does not hold the ledger mid-transaction (the second pull records its refusal).
+      for (let i = 0; i < 1000 && !existsSync(join(dir, '.ferry-pull', 'blobs.done')); i++)
         await new Promise((r) => setTimeout(r, 10));
       // Hold the first pull still (it keeps its lock) so it cannot finish before the second starts.
       child.kill('SIGSTOP');

@@ -22,6 +22,7 @@ import type {
   PullJobRequest,
   PushJobRequest,
   RegistryConnection,
+  ReportFormat,
   SavedFile,
   SavedLogin,
   SaveRequest,
@@ -33,6 +34,7 @@ import type {
   VerifyJobRequest,
 } from './dto.ts';
 import type { Result } from './errors.ts';
+import type { InterruptedJob, JobSummary, RetryRequest } from './jobs.ts';
 import { array, boolean, integer, object, oneOf, optional, string, type Validator } from './validate.ts';
 
 interface Call<Req, Res> {
@@ -70,6 +72,20 @@ export interface IpcContract {
   'history:export': Call<ExportRequest, SavedFile>;
   'dialog:choose': Call<ChooseRequest, { path: string | null }>;
   'dialog:save': Call<SaveRequest, SavedFile>;
+  // ---- jobs owned by main, history export, key (issue 13, part A) ----
+  /** Every job of this session with its progress: the transfers panel, and a reloaded page. */
+  'job:list': Call<Empty, JobSummary[]>;
+  /** Runs a failed or cancelled job again under its id, with a corrected connection if given. */
+  'job:retry': Call<RetryRequest, JobControl>;
+  /** Pulls and pushes the previous run of Ferry left running or paused. */
+  'job:interrupted': Call<Empty, InterruptedJob[]>;
+  /** Starts an interrupted job again (it continues where it stopped). */
+  'job:restart': Call<{ jobId: string }, JobStarted>;
+  'job:dismiss': Call<{ jobId: string }, { dismissed: boolean }>;
+  /** One report file of every transfer the filter lists. */
+  'history:export-list': Call<{ format: ReportFormat; filter: HistoryFilter }, SavedFile>;
+  /** Saves this station's public key, for the isolated side's "trusted station key". */
+  'key:export': Call<Empty, SavedFile>;
 }
 
 export interface IpcEvents {
@@ -125,6 +141,13 @@ const selection = {
 };
 const size = integer({ min: 0 });
 const date = string({ max: 40, pattern: /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/ });
+const historyFilter = object({
+  from: optional(date),
+  to: optional(date),
+  image: optional(string({ max: 1024 })),
+  digest: optional(string({ max: 200 })),
+  outcome: optional(oneOf(['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'] as const)),
+});
 
 export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   'app:info': empty,
@@ -172,15 +195,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   'job:cancel': jobId,
   'job:pause': jobId,
   'job:resume': jobId,
-  'history:list': object({
-    from: optional(date),
-    to: optional(date),
-    image: optional(string({ max: 1024 })),
-    digest: optional(string({ max: 200 })),
-    outcome: optional(
-      oneOf(['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'] as const),
-    ),
-  }),
+  'history:list': historyFilter,
   'history:detail': object({ transferId: string({ min: 1, max: 128 }) }),
   'history:audit': empty,
   'history:export': object({
@@ -197,6 +212,13 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     suggestedName: string({ min: 1, max: 255, pattern: /^[^/\\]+$/ }),
     content: string({ max: 64 << 20 }),
   }),
+  'job:list': empty,
+  'job:retry': object({ jobId: string({ min: 1, max: 64 }), source: optional(connection), target: optional(connection) }),
+  'job:interrupted': empty,
+  'job:restart': jobId,
+  'job:dismiss': jobId,
+  'history:export-list': object({ format: oneOf(['html', 'csv', 'json', 'pdf'] as const), filter: historyFilter }),
+  'key:export': empty,
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

@@ -246,6 +246,11 @@ export interface PullResult {
   transferId: string;
   bundleDir: string;
   totals: BundleTotals;
+  /**
+   * The distinct images carried (one per source reference and digest), the count every screen shows:
+   * a Deckhouse image published to several channels is one image, not one per channel.
+   */
+  images?: Array<{ source: string; digest: string; size: number }>;
   files: Array<{ file: string; size: number; sha256: string }>;
   signature: SignatureInfo;
 }

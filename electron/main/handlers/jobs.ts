@@ -50,11 +50,19 @@ export async function runPull(
     transferId: manifest.transferId,
     bundleDir: request.bundleDir,
     totals: manifest.totals,
+    images: distinctImages(manifest.images),
     files: manifest.archives.flatMap((a) =>
       a.parts.map((p) => ({ file: p.file, size: p.size, sha256: p.sha256 })),
     ),
     signature: signatureInfo(await checkManifestSignature(request.bundleDir)),
   };
+}
+
+/** One row per source reference and digest, however many channels or targets list it. */
+function distinctImages(images: Array<{ source: string; digest: string; size: number }>) {
+  const seen = new Map<string, { source: string; digest: string; size: number }>();
+  for (const i of images) seen.set(`${i.source}@${i.digest}`, { source: i.source, digest: i.digest, size: i.size });
+  return [...seen.values()];
 }
 
 export async function runVerify(

@@ -106,7 +106,7 @@ export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: ()
           <StepHeading>Pulling images</StepHeading>
           <ProgressPanel
             view={view}
-            items={[...new Set(draft.preview?.images.map((i) => i.source))]}
+            items={[...new Set(draft.preview?.images.map((i) => i.source) ?? pulled?.images ?? [])]}
             itemLabel="Images"
             fix={
               jobId &&

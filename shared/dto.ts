@@ -337,13 +337,28 @@ export interface HistoryFilter {
 export interface TransferRow {
   transferId: string;
   /** What happened to it on this station, oldest first: pull, verify, push. */
-  operations: Array<{ kind: 'pull' | 'verify' | 'push'; outcome: TransferOutcome; startedAt: string }>;
+  operations: Array<{
+    kind: 'pull' | 'verify' | 'push';
+    outcome: TransferOutcome;
+    startedAt: string;
+    endedAt?: string;
+    seconds?: number;
+    /** A pull's source registries, a push's target (registry/path). */
+    registries?: string[];
+    operator?: string;
+    host?: string;
+  }>;
   startedAt: string;
   /** The outcome of its latest operation. */
   outcome: TransferOutcome;
   images: number;
   bytes: number;
   operator: string;
+  /** Where the images came from (the pulls' registries) and went (the pushes' targets). */
+  sources?: string[];
+  targets?: string[];
+  /** Seconds the operations took, summed. */
+  seconds?: number;
 }
 
 export interface TransferDetail {

@@ -13,7 +13,12 @@ export function menuTemplate(dev: boolean, platform: string): MenuItemConstructo
       label: '&View',
       submenu: [
         ...(dev
-          ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const)
+          ? ([
+              { role: 'reload' },
+              { role: 'forceReload' },
+              { role: 'toggleDevTools' },
+              { type: 'separator' },
+            ] as const)
           : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },

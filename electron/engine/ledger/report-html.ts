@@ -231,7 +231,9 @@ ${report.operations.map(operationSection).join('\n')}
 ${receipts}`;
 }
 
-const FOOTER = (station: string) => `<footer>Recorded in the Ferry ledger of ${esc(station)}. Each entry is covered by a SHA-256 hash chain;
+const FOOTER = (
+  station: string,
+) => `<footer>Recorded in the Ferry ledger of ${esc(station)}. Each entry is covered by a SHA-256 hash chain;
 run <code>ferry audit verify</code> on that station to check it again, and compare the head hash above.</footer>`;
 
 export function reportHtml(report: TransferReport): string {
@@ -282,8 +284,12 @@ ${pairs([
   ['Station', esc(station)],
 ])}
 ${list}
-${reports.map((r) => `<section class="op" id="t-${esc(r.transferId)}"><h1>Transfer ${code(r.transferId)}</h1>
-${transferSections(r)}</section>`).join('\n')}
+${reports
+  .map(
+    (r) => `<section class="op" id="t-${esc(r.transferId)}"><h1>Transfer ${code(r.transferId)}</h1>
+${transferSections(r)}</section>`,
+  )
+  .join('\n')}
 ${FOOTER(station)}
 </body></html>
 `;

@@ -26,14 +26,24 @@ export async function exportTransfers(
   printToPdf: ((html: string) => Promise<Buffer>) | undefined,
 ): Promise<{ name: string; content: string | Buffer }> {
   const rows = listTransfers(station, filter).filter((r) => !r.transferId.startsWith('(no transfer id)'));
-  if (rows.length === 0) throw new UsageError('no transfer matches the filter: change or clear it, then export');
+  if (rows.length === 0)
+    throw new UsageError('no transfer matches the filter: change or clear it, then export');
   const reports = rows.map((r) => transferReport(station.ledger, r.transferId, station.host));
-  const period = [filter.from, filter.to].filter(Boolean).join('_to_') || new Date().toISOString().slice(0, 10);
+  const period =
+    [filter.from, filter.to].filter(Boolean).join('_to_') || new Date().toISOString().slice(0, 10);
   const name = `ferry-transfers-${period.replace(/[^0-9A-Za-z_-]/g, '')}`;
   if (format === 'pdf') {
     if (!printToPdf)
-      throw new UsageError('PDF export needs the desktop app: export HTML and print it to PDF from a browser');
-    return { name: `${name}.pdf`, content: await printToPdf(renderReports(reports, 'html', selectionText(filter), station.host)) };
+      throw new UsageError(
+        'PDF export needs the desktop app: export HTML and print it to PDF from a browser',
+      );
+    return {
+      name: `${name}.pdf`,
+      content: await printToPdf(renderReports(reports, 'html', selectionText(filter), station.host)),
+    };
   }
-  return { name: `${name}.${format}`, content: renderReports(reports, format, selectionText(filter), station.host) };
+  return {
+    name: `${name}.${format}`,
+    content: renderReports(reports, format, selectionText(filter), station.host),
+  };
 }

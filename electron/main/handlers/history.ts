@@ -23,7 +23,8 @@ import type { Station } from '../../engine/api/station.ts';
 
 /** The registries an operation talked to: a pull's sources (hosts), a push's target with its path. */
 function registriesOf(o: OperationSummary): string[] {
-  if (o.direction === 'push' && o.target) return [o.target.path ? `${o.target.registry}/${o.target.path}` : o.target.registry];
+  if (o.direction === 'push' && o.target)
+    return [o.target.path ? `${o.target.registry}/${o.target.path}` : o.target.registry];
   return o.direction === 'pull' ? [...new Set(o.sources ?? [])] : [];
 }
 

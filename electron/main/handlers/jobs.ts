@@ -61,7 +61,8 @@ export async function runPull(
 /** One row per source reference and digest, however many channels or targets list it. */
 function distinctImages(images: Array<{ source: string; digest: string; size: number }>) {
   const seen = new Map<string, { source: string; digest: string; size: number }>();
-  for (const i of images) seen.set(`${i.source}@${i.digest}`, { source: i.source, digest: i.digest, size: i.size });
+  for (const i of images)
+    seen.set(`${i.source}@${i.digest}`, { source: i.source, digest: i.digest, size: i.size });
   return [...seen.values()];
 }
 
@@ -170,7 +171,12 @@ export function jobSpecOf(started: JobRequest, deps: JobDeps, copy: CopyRunner):
     }
     case 'verify': {
       const r = started.request;
-      return { kind: 'verify', title: `Check ${r.folders.join(' + ')}`, started, run: (c) => runVerify(r, deps, c) };
+      return {
+        kind: 'verify',
+        title: `Check ${r.folders.join(' + ')}`,
+        started,
+        run: (c) => runVerify(r, deps, c),
+      };
     }
     case 'push': {
       const r = started.request;

@@ -153,7 +153,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:interrupted': async () => deps.journal?.interrupted() ?? [],
     'job:restart': async (r) => {
       const found = deps.journal?.interrupted().find((j) => j.jobId === r.jobId);
-      if (!found) throw new UsageError('that transfer is no longer waiting to resume: start it again from the start screen');
+      if (!found)
+        throw new UsageError(
+          'that transfer is no longer waiting to resume: start it again from the start screen',
+        );
       const again: JobRequest =
         found.started.kind === 'pull'
           ? { kind: 'pull', request: { ...found.started.request, force: false } }
@@ -164,7 +167,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'job:dismiss': async (r) => ({ dismissed: deps.journal?.take(r.jobId) !== undefined }),
     'history:export-list': async (r) => {
-      const { name, content } = await exportTransfers(station, r.filter, r.format, deps.shell.printToPdf);
+      const print = deps.shell.printToPdf ? (html: string) => deps.shell.printToPdf!(html) : undefined;
+      const { name, content } = await exportTransfers(station, r.filter, r.format, print);
       return saveAs('Export transfers', name, content);
     },
     'key:export': async () => {

@@ -31,7 +31,9 @@ export function closePrompt(active: JobSummary[]): ClosePrompt | undefined {
   const names = active.map((j) => `• ${j.title} (${j.status})`).join('\n');
   return {
     message:
-      active.length === 1 ? 'A transfer is still in progress.' : `${active.length} transfers are still in progress.`,
+      active.length === 1
+        ? 'A transfer is still in progress.'
+        : `${active.length} transfers are still in progress.`,
     detail: `${names}\n\nPause keeps what was written: the next start of Ferry offers to resume. Cancel stops for good.`,
     buttons: ['Keep transferring', 'Pause and close', 'Cancel transfer and close'],
     answers: ['keep', 'pause', 'cancel'],

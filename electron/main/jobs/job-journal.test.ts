@@ -11,7 +11,11 @@ import { JobJournal, JOURNAL_FILE } from './job-journal.ts';
 const home = mkdtempSync(join(tmpdir(), 'ferry-journal-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-const summary = (jobId: string, status: JobSummary['status'], kind: 'pull' | 'verify' = 'pull'): JobSummary => ({
+const summary = (
+  jobId: string,
+  status: JobSummary['status'],
+  kind: 'pull' | 'verify' = 'pull',
+): JobSummary => ({
   jobId,
   kind,
   status,
@@ -41,7 +45,12 @@ describe('JobJournal', () => {
   it('keeps running and paused pulls for the next start, until resumed or dismissed', async () => {
     const first = new JobJournal(home);
     expect(first.interrupted()).toEqual([]);
-    first.record([summary('run', 'running'), summary('pause', 'paused'), summary('done', 'succeeded'), summary('check', 'running', 'verify')]);
+    first.record([
+      summary('run', 'running'),
+      summary('pause', 'paused'),
+      summary('done', 'succeeded'),
+      summary('check', 'running', 'verify'),
+    ]);
     await first.flushed();
     const written = JSON.parse(readFileSync(join(home, JOURNAL_FILE), 'utf8')) as Array<{ jobId: string }>;
     expect(written.map((j) => j.jobId)).toEqual(['run', 'pause']);
@@ -59,7 +68,10 @@ describe('JobJournal', () => {
   it('offers nothing from a torn or foreign file', () => {
     writeFileSync(join(home, JOURNAL_FILE), '[{"jobId": 1}, {"nope": true}');
     expect(new JobJournal(home).interrupted()).toEqual([]);
-    writeFileSync(join(home, JOURNAL_FILE), JSON.stringify([{ jobId: 'x', title: 't', startedAt: 's', started: { kind: 'copy', request: {} } }]));
+    writeFileSync(
+      join(home, JOURNAL_FILE),
+      JSON.stringify([{ jobId: 'x', title: 't', startedAt: 's', started: { kind: 'copy', request: {} } }]),
+    );
     expect(new JobJournal(home).interrupted()).toEqual([]);
   });
 });

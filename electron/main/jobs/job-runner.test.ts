@@ -112,21 +112,34 @@ describe('JobRunner', () => {
   it('keeps a summary of every job: title, request, images, progress that never goes backwards', async () => {
     const { jobs, events } = runner();
     const job = controllable();
-    const started = { kind: 'copy' as const, request: { bundleDir: '/b', destination: '/d', stick: 1, files: ['f'] } };
-    const { jobId } = jobs.start({ kind: 'copy', title: 'Copy stick 1', started, run: (c) => {
-      c.emit({ type: 'progress', bytesDone: 60, bytesTotal: 100, imagesDone: 1, imagesTotal: 2 });
-      c.emit({ type: 'image-bytes', image: 'a', bytesDone: 30, bytesTotal: 50 });
-      c.emit({ type: 'image', image: 'b', status: 'done' });
-      // A resumed run that counts from what it finds again must not pull the numbers back.
-      c.emit({ type: 'progress', bytesDone: 20, bytesTotal: 100, imagesDone: 0, imagesTotal: 2 });
-      c.emit({ type: 'image-bytes', image: 'a', bytesDone: 10, bytesTotal: 50 });
-      return job.run(c);
-    } });
+    const started = {
+      kind: 'copy' as const,
+      request: { bundleDir: '/b', destination: '/d', stick: 1, files: ['f'] },
+    };
+    const { jobId } = jobs.start({
+      kind: 'copy',
+      title: 'Copy stick 1',
+      started,
+      run: (c) => {
+        c.emit({ type: 'progress', bytesDone: 60, bytesTotal: 100, imagesDone: 1, imagesTotal: 2 });
+        c.emit({ type: 'image-bytes', image: 'a', bytesDone: 30, bytesTotal: 50 });
+        c.emit({ type: 'image', image: 'b', status: 'done' });
+        // A resumed run that counts from what it finds again must not pull the numbers back.
+        c.emit({ type: 'progress', bytesDone: 20, bytesTotal: 100, imagesDone: 0, imagesTotal: 2 });
+        c.emit({ type: 'image-bytes', image: 'a', bytesDone: 10, bytesTotal: 50 });
+        return job.run(c);
+      },
+    });
     const summary = jobs.list()[0]!;
     expect(summary).toMatchObject({ jobId, kind: 'copy', status: 'running', title: 'Copy stick 1', started });
     expect(summary.progress).toEqual({ bytesDone: 60, bytesTotal: 100, imagesDone: 1, imagesTotal: 2 });
-    expect(summary.images).toEqual({ a: { status: 'copying', bytesDone: 30, bytesTotal: 50 }, b: { status: 'done' } });
-    const sent = events.filter(([, e]) => e.type === 'progress').map(([, e]) => (e as { bytesDone: number }).bytesDone);
+    expect(summary.images).toEqual({
+      a: { status: 'copying', bytesDone: 30, bytesTotal: 50 },
+      b: { status: 'done' },
+    });
+    const sent = events
+      .filter(([, e]) => e.type === 'progress')
+      .map(([, e]) => (e as { bytesDone: number }).bytesDone);
     expect(sent).toEqual([60, 60]);
     expect(jobs.active().map((j) => j.jobId)).toEqual([jobId]);
     job.finish();
@@ -157,10 +170,14 @@ describe('JobRunner', () => {
     await jobs.settled(jobId);
     expect(jobs.status(jobId)).toBe('failed');
     expect(jobs.resume(jobId)).toBe(false);
-    const fixed = { kind: 'copy' as const, title: 'fixed', run: async (c: JobContext) => {
-      tries = c.attempt;
-      return { stick: 1, destination: '/d', files: 1, bytes: 1 };
-    } };
+    const fixed = {
+      kind: 'copy' as const,
+      title: 'fixed',
+      run: async (c: JobContext) => {
+        tries = c.attempt;
+        return { stick: 1, destination: '/d', files: 1, bytes: 1 };
+      },
+    };
     expect(jobs.retry(jobId, fixed)).toBe(true);
     await jobs.settled(jobId);
     expect(states.at(-1)).toMatchObject({ jobId, status: 'succeeded' });

@@ -184,10 +184,7 @@ export class JobRunner {
 
   #refuseBusy(folder: string, except?: string): void {
     const holder = [...this.#jobs.values()].find(
-      (j) =>
-        j.id !== except &&
-        j.spec.writes === folder &&
-        (j.status === 'running' || j.status === 'paused'),
+      (j) => j.id !== except && j.spec.writes === folder && (j.status === 'running' || j.status === 'paused'),
     );
     if (!holder) return;
     const state = holder.status === 'paused' ? 'paused' : 'running';

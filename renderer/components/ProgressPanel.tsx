@@ -39,8 +39,7 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
   const rows = items.length > 0 ? items : Object.keys(view.items);
   const verb = view.kind === 'pull' ? 'downloading' : view.kind === 'push' ? 'uploading' : 'copying';
   const states = rows.map((item) => view.items[item]);
-  const count = (s: ImageProgress['status']) =>
-    states.filter((x) => (x?.status ?? 'waiting') === s).length;
+  const count = (s: ImageProgress['status']) => states.filter((x) => (x?.status ?? 'waiting') === s).length;
   const retry = onRetry ?? (() => void call('job:retry', { jobId: view.jobId }));
   const failed = view.status === 'failed';
   const diskFull = view.error?.code === ErrorCodes.DISK_FULL;

@@ -101,7 +101,8 @@ export function History() {
     <section aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
       <p className="hint">
-        Times are shown in {Intl.DateTimeFormat().resolvedOptions().timeZone}; the exported reports keep UTC (ISO 8601).
+        Times are shown in {Intl.DateTimeFormat().resolvedOptions().timeZone}; the exported reports keep UTC
+        (ISO 8601).
       </p>
       {audit && (
         <p role="status" className={audit.ok ? 'notice ok' : 'notice error'}>

@@ -34,7 +34,9 @@ export function ListExport({ filter, count }: { filter: HistoryFilter; count: nu
             key={f.format}
             type="button"
             aria-label={`Export list as ${f.label}`}
-            onClick={() => void run(() => call('history:export-list', { format: f.format, filter }), 'Report')}
+            onClick={() =>
+              void run(() => call('history:export-list', { format: f.format, filter }), 'Report')
+            }
           >
             {f.label}
           </button>

@@ -44,7 +44,9 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
   const [verifyJob, setVerifyJob] = useState<string | undefined>(
     reopened?.kind === 'verify' ? job?.jobId : undefined,
   );
-  const [pushJob, setPushJob] = useState<string | undefined>(reopened?.kind === 'push' ? job?.jobId : undefined);
+  const [pushJob, setPushJob] = useState<string | undefined>(
+    reopened?.kind === 'push' ? job?.jobId : undefined,
+  );
   const [error, setError] = useState<ErrorDTO>();
   const verifyView = useJob(verifyJob);
   const pushView = useJob(pushJob);

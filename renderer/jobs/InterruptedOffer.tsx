@@ -35,9 +35,15 @@ export function InterruptedOffer({ onResumed }: { onResumed: (jobId: string) => 
         {jobs.map((j) => (
           <li key={j.jobId}>
             <span>
-              {j.title} — started {formatTime(j.startedAt)}. What was written is kept: resume continues from there.
+              {j.title} — started {formatTime(j.startedAt)}. What was written is kept: resume continues from
+              there.
             </span>{' '}
-            <button type="button" className="primary" onClick={() => void resume(j)} aria-label={`Resume: ${j.title}`}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void resume(j)}
+              aria-label={`Resume: ${j.title}`}
+            >
               Resume
             </button>{' '}
             <button type="button" onClick={() => dismiss(j)} aria-label={`Dismiss: ${j.title}`}>

@@ -2,8 +2,17 @@ import type { JobView } from '../state/job-store.ts';
 import { call } from '../api.ts';
 
 /** Pause, Resume and Cancel of one job; Resume also continues a cancelled or failed job where it stopped. */
-export function JobControls({ view, canPause = true, label }: { view: JobView; canPause?: boolean; label?: string }) {
-  const control = (channel: 'job:pause' | 'job:resume' | 'job:cancel') => void call(channel, { jobId: view.jobId });
+export function JobControls({
+  view,
+  canPause = true,
+  label,
+}: {
+  view: JobView;
+  canPause?: boolean;
+  label?: string;
+}) {
+  const control = (channel: 'job:pause' | 'job:resume' | 'job:cancel') =>
+    void call(channel, { jobId: view.jobId });
   const retry = () => void call('job:retry', { jobId: view.jobId });
   const running = view.status === 'running';
   // Names stay short for screen readers; in the panel they say which transfer (label).
@@ -16,7 +25,12 @@ export function JobControls({ view, canPause = true, label }: { view: JobView; c
         </button>
       )}
       {view.status === 'paused' && (
-        <button type="button" className="primary" onClick={() => control('job:resume')} aria-label={name('Resume')}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => control('job:resume')}
+          aria-label={name('Resume')}
+        >
           Resume
         </button>
       )}
@@ -26,7 +40,12 @@ export function JobControls({ view, canPause = true, label }: { view: JobView; c
         </button>
       )}
       {(running || view.status === 'paused') && (
-        <button type="button" className="danger" onClick={() => control('job:cancel')} aria-label={name('Cancel')}>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => control('job:cancel')}
+          aria-label={name('Cancel')}
+        >
           Cancel
         </button>
       )}

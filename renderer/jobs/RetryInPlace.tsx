@@ -6,7 +6,13 @@ import { useState } from 'react';
 import type { CredentialStorage, RegistryConnection } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
-import { ConnectionForm, emptyConnection, sendLogin, toConnection, type ConnectionDraft } from '../components/ConnectionForm.tsx';
+import {
+  ConnectionForm,
+  emptyConnection,
+  sendLogin,
+  toConnection,
+  type ConnectionDraft,
+} from '../components/ConnectionForm.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 
 export function RetryInPlace({
@@ -50,7 +56,12 @@ export function RetryInPlace({
         storage={storage}
       />
       <div className="actions">
-        <button type="button" className="primary" onClick={() => void retry()} disabled={!draft.registry.trim()}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void retry()}
+          disabled={!draft.registry.trim()}
+        >
           Retry with these settings
         </button>
       </div>

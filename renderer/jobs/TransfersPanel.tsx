@@ -15,7 +15,11 @@ const statusWords = {
 } as const;
 
 export function percentOf(v: JobView): number {
-  return v.bytesTotal > 0 ? Math.floor((v.bytesDone / v.bytesTotal) * 100) : v.status === 'succeeded' ? 100 : 0;
+  return v.bytesTotal > 0
+    ? Math.floor((v.bytesDone / v.bytesTotal) * 100)
+    : v.status === 'succeeded'
+      ? 100
+      : 0;
 }
 
 export function TransfersPanel({ onOpen }: { onOpen: (job: JobView) => void }) {

@@ -106,7 +106,14 @@ export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: ()
           <StepHeading>Pulling images</StepHeading>
           <ProgressPanel
             view={view}
-            items={[...new Set(draft.preview?.images.map((i) => i.source) ?? pulled?.images ?? [])]}
+            items={[
+              ...new Set(
+                draft.preview?.images.map((i) => i.source) ??
+                  // Reopened without its preview: the job's own names once it has any (they are
+                  // qualified with the registry), the request's lines until then.
+                  (view && Object.keys(view.items).length > 0 ? [] : (pulled?.images ?? [])),
+              ),
+            ]}
             itemLabel="Images"
             fix={
               jobId &&
@@ -127,14 +134,7 @@ export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: ()
       id: 'done',
       title: 'Done',
       render: () =>
-        result && (
-          <DoneStep
-            draft={draft}
-            result={result}
-            onHome={onHome}
-            {...(view ? { job: view } : {})}
-          />
-        ),
+        result && <DoneStep draft={draft} result={result} onHome={onHome} {...(view ? { job: view } : {})} />,
     },
   ];
   return (

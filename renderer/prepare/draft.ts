@@ -1,5 +1,11 @@
 // Everything the Prepare wizard collects before it starts a pull.
-import type { Drive, ImageSelection, MediaEstimate, PullJobRequest, SelectionPreview } from '../../shared/dto.ts';
+import type {
+  Drive,
+  ImageSelection,
+  MediaEstimate,
+  PullJobRequest,
+  SelectionPreview,
+} from '../../shared/dto.ts';
 import { emptyConnection, toConnection, type ConnectionDraft } from '../components/ConnectionForm.tsx';
 
 export interface DeckhouseDraft {

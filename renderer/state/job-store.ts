@@ -98,14 +98,19 @@ function onEvent(jobId: string, e: JobEvent): void {
           items: {
             ...v.items,
             [e.image]:
-              e.status === 'done' ? { status: 'done' } : { status: 'failed', ...(e.message ? { message: e.message } : {}) },
+              e.status === 'done'
+                ? { status: 'done' }
+                : { status: 'failed', ...(e.message ? { message: e.message } : {}) },
           },
         };
       case 'image-bytes':
         if (v.items[e.image]?.status === 'done') return v;
         return {
           ...v,
-          items: { ...v.items, [e.image]: { status: 'copying', bytesDone: e.bytesDone, bytesTotal: e.bytesTotal } },
+          items: {
+            ...v.items,
+            [e.image]: { status: 'copying', bytesDone: e.bytesDone, bytesTotal: e.bytesTotal },
+          },
         };
       case 'progress':
         return withProgress(v, e);
@@ -182,7 +187,9 @@ export function useJobs(): JobView[] {
     },
     () => {
       const list = [...views.values()].filter((v) => v.title !== undefined).reverse();
-      const key = list.map((v) => `${v.jobId}:${v.status}:${v.bytesDone}:${v.itemsDone}:${v.phase}`).join('|');
+      const key = list
+        .map((v) => `${v.jobId}:${v.status}:${v.bytesDone}:${v.itemsDone}:${v.phase}`)
+        .join('|');
       if (key !== allKey) {
         allKey = key;
         allJobs = list;

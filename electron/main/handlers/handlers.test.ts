@@ -196,6 +196,17 @@ describe('pull jobs', () => {
       .filter((e) => e.jobId === jobId && e.event.type === 'phase')
       .map((e) => (e.event as { message: string }).message);
     expect(logged).toContain(`resuming transfer ${saved.transferId}`);
+    // Each image's own share of finished blobs arrives as it grows, ending at its whole size.
+    const shares = events.flatMap((e) =>
+      e.jobId === jobId && e.event.type === 'image-bytes' ? [e.event] : [],
+    );
+    const named = request(bundleDir).images.map((i) => `${gate.host}/${i}`);
+    expect(new Set(shares.map((e) => e.image))).toEqual(new Set(named));
+    for (const image of named) {
+      const last = shares.filter((e) => e.image === image).at(-1)!;
+      expect(last.bytesDone).toBe(last.bytesTotal);
+      expect(last.bytesTotal).toBeGreaterThan(0);
+    }
     const manifest = JSON.parse(
       readFileSync(join(bundleDir, 'ferry-manifest.json'), 'utf8'),
     ) as TransferManifest;

@@ -50,7 +50,9 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
           ? 'Paused: press Resume to continue where it stopped.'
           : view.status === 'cancelled'
             ? 'Cancelled: what was written is kept; press Resume to continue from there.'
-            : view.phase || 'Working…'}
+            : view.status === 'failed'
+              ? 'Stopped by the problem below: what was written is kept.'
+              : view.phase || 'Working…'}
       </p>
       <progress
         max={100}

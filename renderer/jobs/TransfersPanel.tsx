@@ -27,9 +27,7 @@ export function TransfersPanel({ onOpen }: { onOpen: (job: JobView) => void }) {
   const [open, setOpen] = useState(false);
   const active = jobs.filter((j) => j.status === 'running' || j.status === 'paused');
   if (jobs.length === 0) return null;
-  const summary = active.length
-    ? `Transfers: ${active.length} in progress`
-    : `Transfers: ${jobs.length} finished`;
+  const summary = active.length ? `Transfers: ${active.length} in progress` : `Transfers (${jobs.length})`;
   return (
     <div className="transfers">
       <button

@@ -21,9 +21,10 @@ const button = (name: string | RegExp) => page.getByRole('button', { name, exact
 async function runJob(channel: 'job:pull' | 'job:verify', request: unknown): Promise<void> {
   const started = (await page.evaluate(
     ([c, r]) =>
-      (
-        globalThis as unknown as { ferry: { invoke(c: string, r: unknown): Promise<unknown> } }
-      ).ferry.invoke(c as string, r),
+      (globalThis as unknown as { ferry: { invoke(c: string, r: unknown): Promise<unknown> } }).ferry.invoke(
+        c as string,
+        r,
+      ),
     [channel, request] as const,
   )) as Result<JobStarted>;
   if (!started.ok) throw new Error(started.error.message);
@@ -63,9 +64,12 @@ beforeAll(async () => {
     ['app', appDir],
     ['tool', toolDir],
   ] as const) {
-    transfers[key] = (JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as { transferId: string })
-      .transferId;
+    transfers[key] = (
+      JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as { transferId: string }
+    ).transferId;
   }
+  // The page may have opened a pull's screen while it ran (as after a reload): start afresh.
+  await page.reload();
 }, 180_000);
 
 afterAll(async () => {
@@ -112,9 +116,16 @@ describe('history an auditor can use', () => {
       ['PDF', 'pdf'],
     ] as const) {
       await button(`Export list as ${label}`).click();
-      await expect.poll(() => saved().some((f) => f.startsWith('ferry-transfers-') && f.endsWith(`.${ext}`))).toBe(true);
+      await expect
+        .poll(() => saved().some((f) => f.startsWith('ferry-transfers-') && f.endsWith(`.${ext}`)))
+        .toBe(true);
     }
-    const file = (ext: string) => join(app.work, 'saved', saved().find((f) => f.endsWith(`.${ext}`))!);
+    const file = (ext: string) =>
+      join(
+        app.work,
+        'saved',
+        saved().find((f) => f.endsWith(`.${ext}`))!,
+      );
     const csv = readFileSync(file('csv'), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('section,operation,direction,time,name,digest,size,status,detail');
     expect(csv).toContain(transfers.tool);

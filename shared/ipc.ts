@@ -213,11 +213,18 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     content: string({ max: 64 << 20 }),
   }),
   'job:list': empty,
-  'job:retry': object({ jobId: string({ min: 1, max: 64 }), source: optional(connection), target: optional(connection) }),
+  'job:retry': object({
+    jobId: string({ min: 1, max: 64 }),
+    source: optional(connection),
+    target: optional(connection),
+  }),
   'job:interrupted': empty,
   'job:restart': jobId,
   'job:dismiss': jobId,
-  'history:export-list': object({ format: oneOf(['html', 'csv', 'json', 'pdf'] as const), filter: historyFilter }),
+  'history:export-list': object({
+    format: oneOf(['html', 'csv', 'json', 'pdf'] as const),
+    filter: historyFilter,
+  }),
   'key:export': empty,
 };
 

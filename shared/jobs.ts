@@ -41,7 +41,6 @@ export interface ImageBytesEvent {
 
 // ---- the jobs the main process holds (the transfers panel, a reloaded page, the next start) -----
 
-
 /** What a job was started with. No secret is in it: logins stay in main's credential store. */
 export type JobRequest =
   | { kind: 'pull'; request: PullJobRequest }

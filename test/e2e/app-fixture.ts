@@ -33,7 +33,10 @@ export interface AppFixture {
 
 export async function startAppFixture(
   prefix: string,
-  options: { beforeBridge?: (home: string, source: RunningRegistry) => void; bridge?: Partial<BridgeOptions> } = {},
+  options: {
+    beforeBridge?: (home: string, source: RunningRegistry) => void;
+    bridge?: Partial<BridgeOptions>;
+  } = {},
 ): Promise<AppFixture> {
   const work = mkdtempSync(join(tmpdir(), `ferry-e2e-${prefix}-`));
   mkdirSync(screenshots, { recursive: true });
@@ -85,7 +88,8 @@ export async function startAppFixture(
 /** Drives Prepare from the start screen to its Review step: a plain HTTP source, two images, a folder. */
 export async function prepareUpToReview(page: Page, registry: string, folder: string): Promise<void> {
   const byLabel = (label: string) => page.getByLabel(label, { exact: true });
-  const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+  const button = (name: string | RegExp) =>
+    page.getByRole('button', { name, exact: typeof name === 'string' });
   await button(/Prepare a transfer/).click();
   await byLabel('Registry address (required)').fill(registry);
   await page.getByText('Connection security').click();

@@ -58,9 +58,7 @@ describe('jobs belong to the main process', () => {
     await expect.poll(() => offer.textContent()).toContain(`Pull into ${interruptedFolder}`);
     await app.shot('interrupted-offer');
     await button(`Resume: Pull into ${interruptedFolder}`).click();
-    await expect
-      .poll(() => heading('Transfer ready').isVisible(), { timeout: 30_000 })
-      .toBe(true);
+    await expect.poll(() => heading('Transfer ready').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(existsSync(join(interruptedFolder, 'ferry-manifest.json'))).toBe(true);
     // Taken off the journal: the next start does not offer it again.
     const journal = JSON.parse(readFileSync(join(app.home, JOURNAL_FILE), 'utf8')) as InterruptedJob[];
@@ -135,7 +133,10 @@ describe('jobs belong to the main process', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const value = await page.locator('.progress-panel progress').getAttribute('value').catch(() => null);
+        const value = await page
+          .locator('.progress-panel progress')
+          .getAttribute('value')
+          .catch(() => null);
         if (value !== null) shown.push(Number(value));
         reported.push(app.bridge.jobs.get(held!.jobId)!.progress.bytesDone);
         await new Promise((r) => setTimeout(r, 40));
@@ -179,7 +180,9 @@ describe('jobs belong to the main process', () => {
     // One job, retried under its id: not a second pull.
     const pulls = app.bridge.jobs.list().filter((j) => j.title === `Pull into ${folder}`);
     expect(pulls).toHaveLength(1);
-    expect(pulls[0]!.started.kind === 'pull' && pulls[0]!.started.request.source.registry).toBe(app.source.host);
+    expect(pulls[0]!.started.kind === 'pull' && pulls[0]!.started.request.source.registry).toBe(
+      app.source.host,
+    );
   });
 
   it('logged no console error', () => {

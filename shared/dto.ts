@@ -212,6 +212,20 @@ export interface PullJobRequest extends ImageSelection {
   chunkSize?: number;
   /** Replace an earlier bundle in the folder. */
   force: boolean;
+  /** Leave out blobs that imported receipts say the target already holds (`ferry pull --incremental`). */
+  incremental?: boolean;
+}
+
+/** A receipt from the isolated side, recorded on this station (`ferry receipt import`). */
+export interface ReceiptImported {
+  receiptId: string;
+  transferId: string;
+  /** False when it had been imported before (nothing recorded twice). */
+  recorded: boolean;
+  blobs: number;
+  bytes: number;
+  registries: string[];
+  signedBy: string;
 }
 
 export interface VerifyJobRequest {

@@ -21,6 +21,7 @@ import type {
   MediaListing,
   PullJobRequest,
   PushJobRequest,
+  ReceiptImported,
   RegistryConnection,
   ReportFormat,
   SavedFile,
@@ -86,6 +87,8 @@ export interface IpcContract {
   'history:export-list': Call<{ format: ReportFormat; filter: HistoryFilter }, SavedFile>;
   /** Saves this station's public key, for the isolated side's "trusted station key". */
   'key:export': Call<Empty, SavedFile>;
+  /** Records a receipt carried back from the isolated side, for incremental pulls. */
+  'receipt:import': Call<{ file: string; trustedKeyFile?: string }, ReceiptImported>;
 }
 
 export interface IpcEvents {
@@ -175,6 +178,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     bundleDir: path,
     chunkSize: optional(integer({ min: 1 << 20 })),
     force: boolean,
+    incremental: optional(boolean),
   }),
   'job:verify': object({
     folders: array(path, { min: 1, max: 64 }),
@@ -226,6 +230,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     filter: historyFilter,
   }),
   'key:export': empty,
+  'receipt:import': object({ file: path, trustedKeyFile: optional(path) }),
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

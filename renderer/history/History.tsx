@@ -168,7 +168,7 @@ export function History() {
       {rows && rows.length === 0 && (
         <p role="status">No transfer matches. Clear a filter, or run a transfer first.</p>
       )}
-      {rows && rows.length > 0 && <ListExport filter={listed} count={rows.length} />}
+      {rows && <ListExport filter={listed} count={rows.length} onChanged={() => load(draft)} />}
       {rows && rows.length > 0 && (
         <DataTable
           className="transfers"

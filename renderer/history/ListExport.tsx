@@ -5,6 +5,7 @@ import type { HistoryFilter, ReportFormat } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { formatBytes } from '../format.ts';
 
 const formats: Array<{ format: ReportFormat; label: string }> = [
   { format: 'html', label: 'HTML' },
@@ -12,7 +13,16 @@ const formats: Array<{ format: ReportFormat; label: string }> = [
   { format: 'pdf', label: 'PDF' },
 ];
 
-export function ListExport({ filter, count }: { filter: HistoryFilter; count: number }) {
+export function ListExport({
+  filter,
+  count,
+  onChanged,
+}: {
+  filter: HistoryFilter;
+  count: number;
+  /** The ledger gained entries (a receipt): the list may change. */
+  onChanged?: () => void;
+}) {
   const [saved, setSaved] = useState('');
   const [error, setError] = useState<ErrorDTO>();
   const run = async (work: () => Promise<{ path: string | null }>, what: string) => {
@@ -25,11 +35,30 @@ export function ListExport({ filter, count }: { filter: HistoryFilter; count: nu
       setError(errorOf(err));
     }
   };
+  // A receipt carried back from the isolated side: recorded here, so the next pull with "leave out
+  // what the isolated registry already holds" (Review step) carries only what is new.
+  const importReceipt = async () => {
+    setError(undefined);
+    setSaved('');
+    try {
+      const { path } = await call('dialog:choose', { kind: 'file', title: 'Choose the receipt' });
+      if (!path) return;
+      const r = await call('receipt:import', { file: path });
+      setSaved(
+        r.recorded
+          ? `Receipt ${r.receiptId} recorded: ${formatBytes(r.bytes)} of image data is in ${r.registries.join(', ')}; an incremental pull leaves it out.`
+          : `Receipt ${r.receiptId} was imported before; nothing recorded twice.`,
+      );
+      onChanged?.();
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
   return (
     <div className="list-export">
-      <div className="actions" role="group" aria-label={`Export the ${count} listed transfer(s)`}>
-        <span>Export these {count} transfer(s):</span>
-        {formats.map((f) => (
+      <div className="actions" role="group" aria-label="Reports, key and receipts">
+        {count > 0 && <span>Export these {count} transfer(s):</span>}
+        {(count > 0 ? formats : []).map((f) => (
           <button
             key={f.format}
             type="button"
@@ -43,6 +72,9 @@ export function ListExport({ filter, count }: { filter: HistoryFilter; count: nu
         ))}
         <button type="button" onClick={() => void run(() => call('key:export', {}), 'Station key')}>
           Export station key
+        </button>
+        <button type="button" onClick={() => void importReceipt()}>
+          Import a receipt…
         </button>
         <span role="status" className="status-text">
           {saved}

@@ -45,6 +45,7 @@ export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: ()
         bundleDir: draft.bundleDir.trim(),
         ...(draft.estimate?.chunkSize ? { chunkSize: draft.estimate.chunkSize } : {}),
         force,
+        ...(draft.incremental ? { incremental: true } : {}),
       });
       setJobId(started.jobId);
       setStep('transfer');

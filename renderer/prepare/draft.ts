@@ -39,6 +39,8 @@ export interface PrepareDraft {
   stickFilesystem: 'vfat' | 'exfat' | 'ntfs';
   estimate?: MediaEstimate;
   force: boolean;
+  /** Leave out blobs the target holds, by the imported receipts (an incremental pull). */
+  incremental: boolean;
 }
 
 export const initialDraft: PrepareDraft = {
@@ -63,6 +65,7 @@ export const initialDraft: PrepareDraft = {
   stickGB: 32,
   stickFilesystem: 'vfat',
   force: false,
+  incremental: false,
 };
 
 export const imageLines = (text: string) =>
@@ -152,5 +155,6 @@ export function draftOfPull(r: PullJobRequest): PrepareDraft {
     bundleDir: r.bundleDir,
     chunkMiB: r.chunkSize ? String(r.chunkSize / (1024 * 1024)) : '',
     force: false,
+    incremental: r.incremental === true,
   };
 }

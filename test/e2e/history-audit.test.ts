@@ -3,11 +3,11 @@
 // dates in one format carrying the time zone; a transfer's detail draws its two-lane timeline; the
 // filtered list exports as one CSV, HTML and PDF file (Electron's printToPDF stood in for) holding
 // only the listed transfers; the station key exports as the file the isolated side trusts.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStarted, PullJobRequest } from '../../shared/dto.ts';
+import type { JobOutcome, JobStarted, PullJobRequest } from '../../shared/dto.ts';
 import type { Result } from '../../shared/errors.ts';
 import { startAppFixture, type AppFixture } from './app-fixture.ts';
 
@@ -18,7 +18,10 @@ const transfers: Record<'app' | 'tool', string> = { app: '', tool: '' };
 const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 
 /** Starts a job through the page's own window.ferry (the preload's api in Electron) and waits for it. */
-async function runJob(channel: 'job:pull' | 'job:verify', request: unknown): Promise<void> {
+async function runJob(
+  channel: 'job:pull' | 'job:verify' | 'job:push',
+  request: unknown,
+): Promise<JobOutcome | undefined> {
   const started = (await page.evaluate(
     ([c, r]) =>
       (globalThis as unknown as { ferry: { invoke(c: string, r: unknown): Promise<unknown> } }).ferry.invoke(
@@ -30,6 +33,7 @@ async function runJob(channel: 'job:pull' | 'job:verify', request: unknown): Pro
   if (!started.ok) throw new Error(started.error.message);
   await app.bridge.jobs.settled(started.value.jobId);
   expect(app.bridge.jobs.status(started.value.jobId)).toBe('succeeded');
+  return app.bridge.jobs.get(started.value.jobId)?.outcome;
 }
 
 function pullOf(image: string, folder: string): PullJobRequest {
@@ -146,6 +150,30 @@ describe('history an auditor can use', () => {
     await expect.poll(() => saved().includes('ferry-station.pub')).toBe(true);
     expect(readFileSync(join(app.work, 'saved', 'ferry-station.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
     await expect.poll(() => page.getByText(/Station key saved to/).count()).toBe(1);
+  });
+
+  it('imports the receipt a push gave, and an incremental pull then leaves out what the target holds', async () => {
+    const appDir = join(app.work, 'bundle-app');
+    const pushed = await runJob('job:push', {
+      folders: [appDir],
+      target: { registry: `${app.source.host}/mirror`, insecure: true, tlsSkipVerify: false },
+      dryRun: false,
+    });
+    const receipt = pushed?.kind === 'push' ? pushed.value.receipt : undefined;
+    expect(receipt).toBeDefined();
+    const file = join(app.work, 'receipt.json');
+    writeFileSync(file, receipt!.json);
+    app.bridge.choices.push(file);
+    await button('Import a receipt…').click();
+    await expect.poll(() => page.getByText(/^Receipt .* recorded: .* is in /).count()).toBe(1);
+    await app.shot('receipt-imported');
+
+    const again = join(app.work, 'bundle-incremental');
+    await runJob('job:pull', { ...pullOf('vendor/app:v1.0', again), incremental: true });
+    const manifest = JSON.parse(readFileSync(join(again, 'ferry-manifest.json'), 'utf8')) as {
+      omitted?: unknown[];
+    };
+    expect(manifest.omitted?.length).toBeGreaterThan(0);
   });
 
   it('logged no console error', () => {

@@ -39,6 +39,7 @@ export async function runPull(
     signatures: request.signatures,
     transport: transportFor(request.source, deps.credentials.source(), deps.env, 'source'),
     resume: true,
+    ...(request.incremental ? { incremental: true } : {}),
     // Only the first run may replace an earlier bundle: a resume must keep what the paused run wrote.
     force: request.force && context.attempt === 0,
     station: deps.station,

@@ -10,6 +10,8 @@ import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import { writeFileAtomic } from '../../engine/api/files.ts';
 import { copyToStick, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
 import { previewPull } from '../../engine/api/pull.ts';
+import { importReceipt } from '../../engine/api/push.ts';
+import { readTrustedKey } from '../../engine/api/station.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { openBundle } from '../handlers/bundle.ts';
@@ -174,6 +176,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'key:export': async () => {
       const key = station.key;
       return saveAs('Export the station key', 'ferry-station.pub', key.publicKeyPem());
+    },
+    'receipt:import': async (r) => {
+      absolute(r.file, 'receipt file');
+      absolute(r.trustedKeyFile, 'trusted station key');
+      const trusted = r.trustedKeyFile ? await readTrustedKey(r.trustedKeyFile) : undefined;
+      const imported = await importReceipt(station, r.file, trusted);
+      return {
+        receiptId: imported.receipt.receiptId,
+        transferId: imported.receipt.transferId,
+        recorded: imported.recorded,
+        blobs: imported.blobs,
+        bytes: imported.bytes,
+        registries: [...new Set(imported.receipt.pushes.map((p) => p.registry))],
+        signedBy: imported.fingerprint,
+      };
     },
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
     'dialog:save': async (r) => {

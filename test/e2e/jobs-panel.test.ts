@@ -135,7 +135,8 @@ describe('jobs belong to the main process', () => {
       while (sampling) {
         const value = await page
           .locator('.progress-panel progress')
-          .getAttribute('value')
+          // Short: once the Done step replaces the panel there is nothing to wait for.
+          .getAttribute('value', { timeout: 200 })
           .catch(() => null);
         if (value !== null) shown.push(Number(value));
         reported.push(app.bridge.jobs.get(held!.jobId)!.progress.bytesDone);

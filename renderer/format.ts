@@ -15,9 +15,21 @@ export function shortDigest(digest: string): string {
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest.slice(0, 19);
 }
 
+// One date format everywhere: the person's locale, the month as a word (never "01/12" read two ways)
+// and the time zone, so an auditor comparing stations knows which hour is meant.
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
+
 export function formatTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return Number.isNaN(d.getTime()) ? iso : timeFormat.format(d);
 }
 
 /** `sha256sum -c` format: the checksum file people can check chunks with on any machine. */

@@ -260,6 +260,20 @@ export interface PullJobRequest extends ImageSelection {
   chunkSize?: number;
   /** Replace an earlier bundle in the folder. */
   force: boolean;
+  /** Leave out blobs that imported receipts say the target already holds (`ferry pull --incremental`). */
+  incremental?: boolean;
+}
+
+/** A receipt from the isolated side, recorded on this station (`ferry receipt import`). */
+export interface ReceiptImported {
+  receiptId: string;
+  transferId: string;
+  /** False when it had been imported before (nothing recorded twice). */
+  recorded: boolean;
+  blobs: number;
+  bytes: number;
+  registries: string[];
+  signedBy: string;
 }
 
 export interface VerifyJobRequest {
@@ -296,6 +310,11 @@ export interface PullResult {
   transferId: string;
   bundleDir: string;
   totals: BundleTotals;
+  /**
+   * The distinct images carried (one per source reference and digest), the count every screen shows:
+   * a Deckhouse image published to several channels is one image, not one per channel.
+   */
+  images?: Array<{ source: string; digest: string; size: number }>;
   files: Array<{ file: string; size: number; sha256: string }>;
   signature: SignatureInfo;
 }
@@ -384,13 +403,28 @@ export interface HistoryFilter {
 export interface TransferRow {
   transferId: string;
   /** What happened to it on this station, oldest first: pull, verify, push. */
-  operations: Array<{ kind: 'pull' | 'verify' | 'push'; outcome: TransferOutcome; startedAt: string }>;
+  operations: Array<{
+    kind: 'pull' | 'verify' | 'push';
+    outcome: TransferOutcome;
+    startedAt: string;
+    endedAt?: string;
+    seconds?: number;
+    /** A pull's source registries, a push's target (registry/path). */
+    registries?: string[];
+    operator?: string;
+    host?: string;
+  }>;
   startedAt: string;
   /** The outcome of its latest operation. */
   outcome: TransferOutcome;
   images: number;
   bytes: number;
   operator: string;
+  /** Where the images came from (the pulls' registries) and went (the pushes' targets). */
+  sources?: string[];
+  targets?: string[];
+  /** Seconds the operations took, summed. */
+  seconds?: number;
 }
 
 export interface TransferDetail {

@@ -23,6 +23,8 @@ import type {
   MediaListing,
   PullJobRequest,
   PushJobRequest,
+  ReceiptImported,
+  ReportFormat,
   SavedFile,
   SavedLogin,
   SaveRequest,
@@ -34,6 +36,7 @@ import type {
   VerifyJobRequest,
 } from './dto.ts';
 import type { Result } from './errors.ts';
+import type { InterruptedJob, JobSummary, RetryRequest } from './jobs.ts';
 import { array, boolean, integer, object, oneOf, optional, string, type Validator } from './validate.ts';
 
 interface Call<Req, Res> {
@@ -76,6 +79,22 @@ export interface IpcContract {
   'bundle:find': Call<Empty, FoundBundle[]>;
   /** Ejects the mounted drive at `mountPoint` (it must be in the drive list). */
   'media:eject': Call<{ mountPoint: string }, { label: string }>;
+  // ---- jobs owned by main, history export, key (issue 13, part A) ----
+  /** Every job of this session with its progress: the transfers panel, and a reloaded page. */
+  'job:list': Call<Empty, JobSummary[]>;
+  /** Runs a failed or cancelled job again under its id, with a corrected connection if given. */
+  'job:retry': Call<RetryRequest, JobControl>;
+  /** Pulls and pushes the previous run of Ferry left running or paused. */
+  'job:interrupted': Call<Empty, InterruptedJob[]>;
+  /** Starts an interrupted job again (it continues where it stopped). */
+  'job:restart': Call<{ jobId: string }, JobStarted>;
+  'job:dismiss': Call<{ jobId: string }, { dismissed: boolean }>;
+  /** One report file of every transfer the filter lists. */
+  'history:export-list': Call<{ format: ReportFormat; filter: HistoryFilter }, SavedFile>;
+  /** Saves this station's public key, for the isolated side's "trusted station key". */
+  'key:export': Call<Empty, SavedFile>;
+  /** Records a receipt carried back from the isolated side, for incremental pulls. */
+  'receipt:import': Call<{ file: string; trustedKeyFile?: string }, ReceiptImported>;
 }
 
 export interface IpcEvents {
@@ -137,6 +156,13 @@ const selection = {
 };
 const size = integer({ min: 0 });
 const date = string({ max: 40, pattern: /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/ });
+const historyFilter = object({
+  from: optional(date),
+  to: optional(date),
+  image: optional(string({ max: 1024 })),
+  digest: optional(string({ max: 200 })),
+  outcome: optional(oneOf(['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'] as const)),
+});
 
 export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   'app:info': empty,
@@ -174,6 +200,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
     bundleDir: path,
     chunkSize: optional(integer({ min: 1 << 20 })),
     force: boolean,
+    incremental: optional(boolean),
   }),
   'job:verify': object({
     folders: array(path, { min: 1, max: 64 }),
@@ -196,15 +223,7 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   'job:cancel': jobId,
   'job:pause': jobId,
   'job:resume': jobId,
-  'history:list': object({
-    from: optional(date),
-    to: optional(date),
-    image: optional(string({ max: 1024 })),
-    digest: optional(string({ max: 200 })),
-    outcome: optional(
-      oneOf(['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'] as const),
-    ),
-  }),
+  'history:list': historyFilter,
   'history:detail': object({ transferId: string({ min: 1, max: 128 }) }),
   'history:audit': empty,
   'history:export': object({
@@ -224,6 +243,21 @@ export const requestValidators: { [C in Channel]: Validator<RequestOf<C>> } = {
   // ---- issue 13, part B ----
   'bundle:find': empty,
   'media:eject': object({ mountPoint: path }),
+  'job:list': empty,
+  'job:retry': object({
+    jobId: string({ min: 1, max: 64 }),
+    source: optional(connection),
+    target: optional(connection),
+  }),
+  'job:interrupted': empty,
+  'job:restart': jobId,
+  'job:dismiss': jobId,
+  'history:export-list': object({
+    format: oneOf(['html', 'csv', 'json', 'pdf'] as const),
+    filter: historyFilter,
+  }),
+  'key:export': empty,
+  'receipt:import': object({ file: path, trustedKeyFile: optional(path) }),
 };
 
 export const channels = Object.keys(requestValidators) as Channel[];

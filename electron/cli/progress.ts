@@ -14,6 +14,8 @@ export function progressRenderer(io: CommandIO, json: boolean): JobEventListener
     lineOpen = false;
   };
   const listener = (event: JobEvent) => {
+    // Per-image byte shares are for the app's table; the CLI's lines and JSON stay as they were.
+    if (event.type === 'image-bytes') return;
     if (json) {
       io.stdout.write(`${JSON.stringify(event)}\n`);
       return;

@@ -57,6 +57,10 @@ const h = vi.hoisted(() => {
       this.loaded.push(url);
       return Promise.resolve();
     }
+    closed = 0;
+    close() {
+      this.closed++;
+    }
     show() {}
     focus() {}
     isMinimized() {
@@ -74,6 +78,12 @@ const h = vi.hoisted(() => {
     whenReady: () => Promise.resolve(),
   });
   const ipc = new Map<string, Listener>();
+  const menus: unknown[] = [];
+  const Menu = {
+    buildFromTemplate: (template: unknown) => ({ template }),
+    setApplicationMenu: (menu: unknown) => menus.push(menu),
+  };
+  const prompts: unknown[] = [];
   const permission = { request: undefined as Listener | undefined, check: undefined as Listener | undefined };
   return {
     app,
@@ -81,9 +91,12 @@ const h = vi.hoisted(() => {
     ipc,
     permission,
     WebContents,
+    menus,
+    prompts,
     electron: {
       app,
       BrowserWindow,
+      Menu,
       ipcMain: { handle: (channel: string, fn: Listener) => ipc.set(channel, fn) },
       protocol: { registerSchemesAsPrivileged: recorder(), handle: recorder() },
       session: {
@@ -98,7 +111,11 @@ const h = vi.hoisted(() => {
         encryptString: recorder(),
         decryptString: recorder(),
       },
-      dialog: { showOpenDialog: recorder(), showSaveDialog: recorder() },
+      dialog: {
+        showOpenDialog: recorder(),
+        showSaveDialog: recorder(),
+        showMessageBox: (...args: unknown[]) => (prompts.push(args), Promise.resolve({ response: 0 })),
+      },
     },
   };
 });
@@ -224,6 +241,20 @@ describe('Electron main process', () => {
       ]),
     );
     expect(sent).toContainEqual(['job:state', { jobId, kind: 'verify', status: 'running' }]);
+  });
+
+  it('sets a menu; a development build keeps Reload and DevTools (production: menu.test.ts)', () => {
+    expect(h.menus).toHaveLength(1);
+    const roles = JSON.stringify((h.menus[0] as { template: unknown }).template);
+    expect(roles).toContain('"toggleDevTools"');
+    expect(roles).toContain('"reload"');
+  });
+
+  it('closes the window without asking when no transfer runs', () => {
+    const event = { preventDefault: vi.fn() };
+    h.windows[0]!.emit('close', event);
+    expect(event.preventDefault).not.toHaveBeenCalled();
+    expect(h.prompts).toEqual([]);
   });
 
   it('lets running jobs stop before it quits', async () => {

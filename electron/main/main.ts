@@ -3,7 +3,7 @@
 // for packaging (see docs/desktop.md); nothing else under electron/ imports 'electron' at runtime.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
 import { ferryVersion } from '../engine/api/errors.ts';
 import { createDriveLister } from '../engine/api/media.ts';
 import { closeLedgers, Station } from '../engine/api/station.ts';
@@ -12,7 +12,10 @@ import { CredentialStore } from './credentials/credential-store.ts';
 import { createDispatcher } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import { eventSender, registerIpc } from './ipc/register.ts';
+import { closeReasons, confirmClose, type ClosePrompt } from './jobs/close-guard.ts';
+import { JobJournal } from './jobs/job-journal.ts';
 import { JobRunner } from './jobs/job-runner.ts';
+import { menuTemplate } from './menu.ts';
 import { APP_URL, hardenContents, hardenSession, isAppUrl } from './security.ts';
 import { electronShell } from './shell.ts';
 import { createMainWindow } from './window.ts';
@@ -38,14 +41,17 @@ async function start(): Promise<void> {
   const station = Station.fromEnv(process.env);
   const credentials = new CredentialStore(join(station.home, 'logins.json'), safeStorage);
   const send = eventSender(() => mainWindow?.webContents);
+  const journal = new JobJournal(station.home);
   const jobs = new JobRunner({
     event: (jobId, event) => send('job:event', { jobId, event }),
     state: (message) => send('job:state', message),
+    changed: (list) => journal.record(list),
   });
   const handlers = createHandlers({
     station,
     credentials,
     jobs,
+    journal,
     listDrives: createDriveLister(),
     shell: electronShell(dialog, () => mainWindow, BrowserWindow),
     env: process.env,
@@ -58,20 +64,57 @@ async function start(): Promise<void> {
     (url) => isAppUrl(url, devUrl),
   );
 
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(!app.isPackaged, process.platform)));
   mainWindow = createMainWindow(BrowserWindow, preloadPath, !app.isPackaged);
   mainWindow.on('closed', () => (mainWindow = undefined));
+
+  // Closing the window (or quitting) mid-transfer asks first; the answer is carried out and recorded
+  // (close-guard.ts) before the window goes.
+  const ask = async (prompt: ClosePrompt) => {
+    const options = { type: 'warning' as const, noLink: true, ...prompt };
+    const answer = mainWindow
+      ? await dialog.showMessageBox(mainWindow, options)
+      : await dialog.showMessageBox(options);
+    return answer.response;
+  };
+  let decided = false;
+  let asking = false;
+  const askThen = (then: () => void) => {
+    if (asking) return;
+    asking = true;
+    void confirmClose(jobs, ask)
+      .then((close) => {
+        if (!close) return;
+        decided = true;
+        then();
+      })
+      .finally(() => (asking = false));
+  };
+  mainWindow.on('close', (event: { preventDefault(): void }) => {
+    if (decided || jobs.active().every((j) => j.status === 'paused')) return;
+    event.preventDefault();
+    askThen(() => mainWindow?.close());
+  });
   await mainWindow.loadURL(devUrl ?? APP_URL);
 
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
-    // Let running jobs stop cleanly (part files closed, resume state saved) before the ledger closes.
-    quitting = true;
     event.preventDefault();
-    void jobs.cancelAll().finally(() => {
-      closeLedgers();
-      app.quit();
-    });
+    if (!decided && jobs.active().some((j) => j.status === 'running')) {
+      askThen(() => app.quit());
+      return;
+    }
+    // Let running jobs stop cleanly (part files closed, resume state saved) before the ledger closes;
+    // paused ones stay in the journal for the next start.
+    quitting = true;
+    void jobs
+      .pauseAll(closeReasons.pause)
+      .then(() => journal.flushed())
+      .finally(() => {
+        closeLedgers();
+        app.quit();
+      });
   });
 }
 

@@ -1,35 +1,65 @@
-import { formatBytes, formatDuration } from '../format.ts';
-import type { JobView } from '../state/job-store.ts';
+import type { ReactNode } from 'react';
+import { ErrorCodes } from '../../shared/errors.ts';
+import type { ImageProgress } from '../../shared/jobs.ts';
 import { call } from '../api.ts';
+import { formatBytes, formatDuration } from '../format.ts';
+import { JobControls } from '../jobs/JobControls.tsx';
+import { runSeconds, type JobView } from '../state/job-store.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
 interface Props {
   view: JobView | undefined;
-  /** What the job works through (images, or files for a copy), in display order. */
+  /** What the job works through (images, or files for a copy), in display order; else the job's own. */
   items: string[];
   itemLabel: string;
   canPause?: boolean;
-  /** Offered when the job failed or was cancelled: runs it again (a pull continues where it stopped). */
+  /**
+   * Offered when the job failed: runs it again. Without it, the same job runs again in place
+   * (job:retry): a pull continues where it stopped, a push skips what the registry holds.
+   */
   onRetry?: () => void;
+  /** Shown under a failure: the inputs to correct before retrying (RetryInPlace). */
+  fix?: ReactNode;
 }
 
-const stateText = { done: 'done', failed: 'failed', pending: 'waiting' } as const;
+/** One image's state in words: waiting, downloading n%, done, failed. */
+export function imageStateText(s: ImageProgress | undefined, verb = 'copying'): string {
+  if (!s || s.status === 'waiting') return 'waiting';
+  if (s.status === 'copying')
+    return `${verb} ${s.bytesTotal > 0 ? Math.floor((s.bytesDone / s.bytesTotal) * 100) : 0}%`;
+  if (s.status === 'done') return 'done';
+  return s.message ? `failed: ${s.message}` : 'failed';
+}
 
-/** Bytes, rate, ETA and each item's state of a running job, with pause, resume and cancel. */
-export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry }: Props) {
+/** Bytes, rate, ETA, time so far and each item's state of a running job, with pause, resume and cancel. */
+export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry, fix }: Props) {
   if (!view) return <p role="status">Starting…</p>;
   const percent = view.bytesTotal > 0 ? Math.floor((view.bytesDone / view.bytesTotal) * 100) : 0;
-  const control = (channel: 'job:pause' | 'job:resume' | 'job:cancel') =>
-    void call(channel, { jobId: view.jobId });
   const running = view.status === 'running';
+  const rows = items.length > 0 ? items : Object.keys(view.items);
+  const verb = view.kind === 'pull' ? 'downloading' : view.kind === 'push' ? 'uploading' : 'copying';
+  const states = rows.map((item) => view.items[item]);
+  const count = (s: ImageProgress['status']) => states.filter((x) => (x?.status ?? 'waiting') === s).length;
+  const retry = onRetry ?? (() => void call('job:retry', { jobId: view.jobId }));
+  const failed = view.status === 'failed';
+  const diskFull = view.error?.code === ErrorCodes.DISK_FULL;
   return (
     <section className="progress-panel" aria-label="Progress">
       <p className="phase" role="status" aria-live="polite">
         {view.status === 'paused'
           ? 'Paused: press Resume to continue where it stopped.'
-          : view.phase || 'Working…'}
+          : view.status === 'cancelled'
+            ? 'Cancelled: what was written is kept; press Resume to continue from there.'
+            : view.status === 'failed'
+              ? 'Stopped by the problem below: what was written is kept.'
+              : view.phase || 'Working…'}
       </p>
-      <progress max={100} value={percent} aria-label={`${percent}% done`} />
+      <progress
+        max={100}
+        value={percent}
+        aria-label="Progress"
+        aria-valuetext={`${percent}%: ${formatBytes(view.bytesDone)} of ${formatBytes(view.bytesTotal)}${running && Number.isFinite(view.eta) ? `, ${formatDuration(view.eta)} left` : ''}`}
+      />
       <dl className="stats">
         <div>
           <dt>Done</dt>
@@ -46,36 +76,31 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
           <dd>{running ? formatDuration(view.eta) : '—'}</dd>
         </div>
         <div>
+          <dt>Time so far</dt>
+          <dd data-testid="elapsed">{formatDuration(runSeconds(view))}</dd>
+        </div>
+        <div>
           <dt>{itemLabel}</dt>
           <dd>
-            {view.itemsDone} of {view.itemsTotal || items.length}
+            {view.itemsDone} of {view.itemsTotal || rows.length}
           </dd>
         </div>
       </dl>
-      <div className="actions">
-        {canPause && running && (
-          <button type="button" onClick={() => control('job:pause')}>
-            Pause
-          </button>
-        )}
-        {view.status === 'paused' && (
-          <button type="button" className="primary" onClick={() => control('job:resume')}>
-            Resume
-          </button>
-        )}
-        {(running || view.status === 'paused') && (
-          <button type="button" className="danger" onClick={() => control('job:cancel')}>
-            Cancel
-          </button>
-        )}
-      </div>
-      {view.error && view.status !== 'paused' && (
+      {rows.length > 0 && (
+        <p className="counts" data-testid="item-counts">
+          {count('done')} done · {count('copying')} {verb} · {count('waiting')} waiting
+          {count('failed') ? ` · ${count('failed')} failed` : ''}
+        </p>
+      )}
+      <JobControls view={view} canPause={canPause} />
+      {view.error && view.status !== 'paused' && view.status !== 'cancelled' && (
         <ErrorNotice
           error={view.error}
-          {...(onRetry ? { action: { label: 'Try again', run: onRetry } } : {})}
+          {...(failed ? { action: { label: diskFull ? 'Resume' : 'Try again', run: retry } } : {})}
         />
       )}
-      {items.length > 0 && (
+      {failed && !diskFull && fix}
+      {rows.length > 0 && (
         <table className="items">
           <caption>{itemLabel}</caption>
           <thead>
@@ -85,16 +110,12 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
             </tr>
           </thead>
           <tbody>
-            {items.map((item, n) => {
+            {rows.map((item, n) => {
               const s = view.items[item];
-              const state = s?.status ?? 'pending';
               return (
-                <tr key={`${n}:${item}`} className={`item-${state}`}>
+                <tr key={`${n}:${item}`} className={`item-${s?.status ?? 'waiting'}`}>
                   <td className="mono">{item}</td>
-                  <td>
-                    {stateText[state]}
-                    {s?.message ? `: ${s.message}` : ''}
-                  </td>
+                  <td>{imageStateText(s, verb)}</td>
                 </tr>
               );
             })}

@@ -4,7 +4,8 @@ import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { formatBytes, formatTime } from '../format.ts';
+import { formatBytes, formatDuration, formatTime } from '../format.ts';
+import { ListExport } from './ListExport.tsx';
 import { TransferDetailView } from './TransferDetailView.tsx';
 
 const outcomes: TransferOutcome[] = ['succeeded', 'partial', 'failed', 'refused', 'cancelled', 'unfinished'];
@@ -42,6 +43,9 @@ const transferColumns = (open: (transferId: string) => void): Array<Column<Trans
         </span>
       )),
   },
+  { header: 'From', cell: (r) => r.sources?.join(', ') || '—', cellClass: 'mono small' },
+  { header: 'To', cell: (r) => r.targets?.join(', ') || '—', cellClass: 'mono small' },
+  { header: 'Took', cell: (r) => (r.seconds !== undefined ? formatDuration(r.seconds) : '—'), num: true },
   { header: 'Images', cell: (r) => r.images, num: true },
   { header: 'Size', cell: (r) => formatBytes(r.bytes), num: true },
   { header: 'Operator', cell: (r) => r.operator },
@@ -72,10 +76,19 @@ export function History() {
   const [audit, setAudit] = useState<AuditStatus>();
   const [error, setError] = useState<ErrorDTO>();
   const [open, setOpen] = useState<string>();
+  /** The filter the listed rows answer (the export takes the same). */
+  const [listed, setListed] = useState<HistoryFilter>({});
 
   const load = (d: Draft) => {
     setError(undefined);
-    call('history:list', toFilter(d)).then(setRows, (err: unknown) => setError(errorOf(err)));
+    const filter = toFilter(d);
+    call('history:list', filter).then(
+      (r) => {
+        setRows(r);
+        setListed(filter);
+      },
+      (err: unknown) => setError(errorOf(err)),
+    );
   };
   useEffect(() => {
     load(draft);
@@ -87,6 +100,10 @@ export function History() {
   return (
     <section aria-labelledby="history-title">
       <h1 id="history-title">History</h1>
+      <p className="hint">
+        Times are shown in {Intl.DateTimeFormat().resolvedOptions().timeZone}; the exported reports keep UTC
+        (ISO 8601).
+      </p>
       {audit && (
         <p role="status" className={audit.ok ? 'notice ok' : 'notice error'}>
           {audit.message}
@@ -151,6 +168,7 @@ export function History() {
       {rows && rows.length === 0 && (
         <p role="status">No transfer matches. Clear a filter, or run a transfer first.</p>
       )}
+      {rows && <ListExport filter={listed} count={rows.length} onChanged={() => load(draft)} />}
       {rows && rows.length > 0 && (
         <DataTable
           className="transfers"

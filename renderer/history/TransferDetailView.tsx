@@ -6,7 +6,8 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { TransferStickMap } from '../components/TransferStickMap.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
-import { formatBytes, formatTime, shortDigest } from '../format.ts';
+import { formatBytes, formatDuration, shortDigest } from '../format.ts';
+import { TransferTimeline } from './TransferTimeline.tsx';
 
 const formats: Array<{ format: ReportFormat; label: string }> = [
   { format: 'html', label: 'HTML' },
@@ -63,12 +64,16 @@ export function TransferDetailView({ transferId, onBack }: { transferId: string;
         <>
           <dl className="review">
             <div>
-              <dt>Steps</dt>
-              <dd>
-                {detail.row.operations
-                  .map((o) => `${o.kind} ${o.outcome} (${formatTime(o.startedAt)})`)
-                  .join(' → ')}
-              </dd>
+              <dt>From</dt>
+              <dd className="mono">{detail.row.sources?.join(', ') || '—'}</dd>
+            </div>
+            <div>
+              <dt>To</dt>
+              <dd className="mono">{detail.row.targets?.join(', ') || 'not pushed from this station'}</dd>
+            </div>
+            <div>
+              <dt>Time taken</dt>
+              <dd>{detail.row.seconds !== undefined ? formatDuration(detail.row.seconds) : '—'}</dd>
             </div>
             <div>
               <dt>Operator</dt>
@@ -93,6 +98,7 @@ export function TransferDetailView({ transferId, onBack }: { transferId: string;
               <dd className={detail.chain.ok ? 'ok-text' : 'bad-text'}>{detail.chain.message}</dd>
             </div>
           </dl>
+          <TransferTimeline row={detail.row} />
           <div className="actions" role="group" aria-label="Export report">
             <span>Export report:</span>
             {formats.map((f) => (

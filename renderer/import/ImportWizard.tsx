@@ -11,7 +11,8 @@ import {
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { Wizard, type WizardStep } from '../components/Wizard.tsx';
-import { useJob } from '../state/job-store.ts';
+import { RetryInPlace } from '../jobs/RetryInPlace.tsx';
+import { useJob, type JobView } from '../state/job-store.ts';
 import { BundleStep } from './BundleStep.tsx';
 import { ImportDone } from './ImportDone.tsx';
 import { TargetStep } from './TargetStep.tsx';
@@ -19,14 +20,33 @@ import { VerifyStep } from './VerifyStep.tsx';
 
 type StepId = 'bundle' | 'verify' | 'target' | 'push' | 'done';
 
-export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => void }) {
-  const [step, setStep] = useState<StepId>('bundle');
-  const [folders, setFolders] = useState<string[]>(['']);
-  const [trustedKeyFile, setTrustedKeyFile] = useState('');
+export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () => void; job?: JobView }) {
+  // Opened for a check or push main already runs (the transfers panel, a reload): back to its step.
+  const started = job?.started;
+  const reopened = started?.kind === 'push' || started?.kind === 'verify' ? started : undefined;
+  const [step, setStep] = useState<StepId>(
+    reopened?.kind === 'push' ? 'push' : reopened?.kind === 'verify' ? 'verify' : 'bundle',
+  );
+  const [folders, setFolders] = useState<string[]>(reopened ? reopened.request.folders : ['']);
+  const [trustedKeyFile, setTrustedKeyFile] = useState(reopened?.request.trustedKeyFile ?? '');
   const [summary, setSummary] = useState<BundleSummary>();
-  const [target, setTarget] = useState<ConnectionDraft>(emptyConnection);
-  const [verifyJob, setVerifyJob] = useState<string>();
-  const [pushJob, setPushJob] = useState<string>();
+  const [target, setTarget] = useState<ConnectionDraft>(
+    reopened?.kind === 'push'
+      ? {
+          ...emptyConnection,
+          registry: reopened.request.target.registry,
+          insecure: reopened.request.target.insecure,
+          tlsSkipVerify: reopened.request.target.tlsSkipVerify,
+          caFile: reopened.request.target.caFile ?? '',
+        }
+      : emptyConnection,
+  );
+  const [verifyJob, setVerifyJob] = useState<string | undefined>(
+    reopened?.kind === 'verify' ? job?.jobId : undefined,
+  );
+  const [pushJob, setPushJob] = useState<string | undefined>(
+    reopened?.kind === 'push' ? job?.jobId : undefined,
+  );
   const [error, setError] = useState<ErrorDTO>();
   const verifyView = useJob(verifyJob);
   const pushView = useJob(pushJob);
@@ -69,6 +89,14 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
   useEffect(() => {
     if (step === 'verify' && !verifyJob) void startVerify();
   }, [step]);
+  useEffect(() => {
+    // A reopened job: read its bundle again (quick: file headers only) for the image list.
+    if (!reopened) return;
+    call('bundle:open', { folders: reopened.request.folders }).then(setSummary, (err: unknown) =>
+      setError(errorOf(err)),
+    );
+  }, []);
+  const pushedTo = pushView?.started?.kind === 'push' ? pushView.started.request.target : undefined;
   useEffect(() => {
     if (pushed && !pushed.dryRun) setStep('done');
   }, [pushed]);
@@ -142,7 +170,17 @@ export function ImportWizard({ info, onHome }: { info: AppInfo; onHome: () => vo
               view={pushView}
               items={[...new Set(summary.images.map((i) => i.source))]}
               itemLabel="Images"
-              onRetry={() => void startPush()}
+              fix={
+                pushJob &&
+                pushedTo && (
+                  <RetryInPlace
+                    jobId={pushJob}
+                    side="target"
+                    connection={pushedTo}
+                    storage={info.credentialStorage}
+                  />
+                )
+              }
             />
           </section>
         ),

@@ -7,9 +7,17 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
-import { checksumFile, formatBytes } from '../format.ts';
+import { checksumFile, formatBytes, formatDuration, formatTime, shortDigest } from '../format.ts';
+import { runSeconds, type JobView } from '../state/job-store.ts';
 import { stickBytes, type PrepareDraft } from './draft.ts';
 import { StickCopy } from './StickCopy.tsx';
+
+type CarriedImage = NonNullable<PullResult['images']>[number];
+const imageColumns: Array<Column<CarriedImage>> = [
+  { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
+  { header: 'Digest', cell: (i) => shortDigest(i.digest), cellClass: 'mono small' },
+  { header: 'Size', cell: (i) => formatBytes(i.size), num: true },
+];
 
 const checksumColumns: Array<Column<PullResult['files'][number]>> = [
   { header: 'File', cell: (f) => f.file, cellClass: 'mono' },
@@ -21,10 +29,13 @@ export function DoneStep({
   draft,
   result,
   onHome,
+  job,
 }: {
   draft: PrepareDraft;
   result: PullResult;
   onHome: () => void;
+  /** The pull's job: when it ran and for how long. */
+  job?: JobView;
 }) {
   const [plan, setPlan] = useState<StickPlan>();
   const [error, setError] = useState<ErrorDTO>();
@@ -35,6 +46,8 @@ export function DoneStep({
     );
   }, [result.bundleDir]);
   const t = result.totals;
+  const images = result.images ?? [];
+  const count = images.length || t.images;
   return (
     <section>
       <StepHeading>Transfer ready</StepHeading>
@@ -47,11 +60,21 @@ export function DoneStep({
         </div>
         <div>
           <dt>Contents</dt>
-          <dd>
-            {t.images} image(s), {t.blobs} blob(s), {formatBytes(t.blobBytes)} in {t.files} file(s) (
-            {formatBytes(t.archiveBytes)})
+          <dd data-testid="done-contents">
+            {count} image(s), {formatBytes(t.blobBytes)} of image data in {t.files} file(s) (
+            {formatBytes(t.archiveBytes)} on disk)
           </dd>
         </div>
+        {job && (
+          <div>
+            <dt>Took</dt>
+            <dd data-testid="done-duration">
+              {formatDuration(runSeconds(job))}
+              {job.startedAt ? `, started ${formatTime(job.startedAt)}` : ''}
+              {job.endedAt ? `, finished ${formatTime(job.endedAt)}` : ''}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Folder</dt>
           <dd className="mono">{result.bundleDir}</dd>
@@ -63,6 +86,15 @@ export function DoneStep({
           </dd>
         </div>
       </dl>
+      {images.length > 0 && (
+        <DataTable
+          className="carried-images"
+          caption={`The ${images.length} image(s) carried`}
+          columns={imageColumns}
+          rows={images}
+          rowKey={(i) => `${i.source}@${i.digest}`}
+        />
+      )}
       <DataTable
         className="checksums"
         caption="Files and their SHA-256 checksums"

@@ -6,9 +6,10 @@ import { sendLogin } from '../components/ConnectionForm.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { Wizard, type WizardStep } from '../components/Wizard.tsx';
-import { useJob } from '../state/job-store.ts';
+import { RetryInPlace } from '../jobs/RetryInPlace.tsx';
+import { useJob, type JobView } from '../state/job-store.ts';
 import { DoneStep } from './DoneStep.tsx';
-import { initialDraft, selectionOf, type PrepareDraft } from './draft.ts';
+import { draftOfPull, initialDraft, selectionOf, type PrepareDraft } from './draft.ts';
 import { ImagesStep } from './ImagesStep.tsx';
 import { MediaStep } from './MediaStep.tsx';
 import { ReviewStep } from './ReviewStep.tsx';
@@ -16,10 +17,12 @@ import { SourceStep } from './SourceStep.tsx';
 
 type StepId = 'source' | 'images' | 'media' | 'review' | 'transfer' | 'done';
 
-export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => void }) {
-  const [step, setStep] = useState<StepId>('source');
-  const [draft, setDraft] = useState<PrepareDraft>(initialDraft);
-  const [jobId, setJobId] = useState<string>();
+export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: () => void; job?: JobView }) {
+  // Opened for a pull main already runs (the transfers panel, a reload): straight to its Transfer step.
+  const reopened = job?.started?.kind === 'pull' ? job.started.request : undefined;
+  const [step, setStep] = useState<StepId>(reopened ? 'transfer' : 'source');
+  const [draft, setDraft] = useState<PrepareDraft>(() => (reopened ? draftOfPull(reopened) : initialDraft));
+  const [jobId, setJobId] = useState<string | undefined>(reopened ? job?.jobId : undefined);
   const [result, setResult] = useState<PullResult>();
   const [error, setError] = useState<ErrorDTO>();
   const view = useJob(jobId);
@@ -31,6 +34,7 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
       setStep('done');
     }
   }, [view?.status]);
+  const pulled = view?.started?.kind === 'pull' ? view.started.request : undefined;
 
   const start = async (force: boolean) => {
     setError(undefined);
@@ -41,6 +45,7 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
         bundleDir: draft.bundleDir.trim(),
         ...(draft.estimate?.chunkSize ? { chunkSize: draft.estimate.chunkSize } : {}),
         force,
+        ...(draft.incremental ? { incremental: true } : {}),
       });
       setJobId(started.jobId);
       setStep('transfer');
@@ -102,9 +107,26 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
           <StepHeading>Pulling images</StepHeading>
           <ProgressPanel
             view={view}
-            items={[...new Set(draft.preview?.images.map((i) => i.source))]}
+            items={[
+              ...new Set(
+                draft.preview?.images.map((i) => i.source) ??
+                  // Reopened without its preview: the job's own names once it has any (they are
+                  // qualified with the registry), the request's lines until then.
+                  (view && Object.keys(view.items).length > 0 ? [] : (pulled?.images ?? [])),
+              ),
+            ]}
             itemLabel="Images"
-            onRetry={() => void start(false)}
+            fix={
+              jobId &&
+              pulled && (
+                <RetryInPlace
+                  jobId={jobId}
+                  side="source"
+                  connection={pulled.source}
+                  storage={info.credentialStorage}
+                />
+              )
+            }
           />
         </section>
       ),
@@ -112,7 +134,8 @@ export function PrepareWizard({ info, onHome }: { info: AppInfo; onHome: () => v
     {
       id: 'done',
       title: 'Done',
-      render: () => result && <DoneStep draft={draft} result={result} onHome={onHome} />,
+      render: () =>
+        result && <DoneStep draft={draft} result={result} onHome={onHome} {...(view ? { job: view } : {})} />,
     },
   ];
   return (

@@ -57,6 +57,14 @@ export function ReviewStep({
           <input type="checkbox" checked={draft.force} onChange={(ev) => set({ force: ev.target.checked })} />
           Replace an earlier bundle in this folder
         </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={draft.incremental}
+            onChange={(ev) => set({ incremental: ev.target.checked })}
+          />
+          Leave out what the isolated registry already holds (from the receipts imported in History)
+        </label>
       </div>
       <p className="hint">
         The pull can be paused and resumed; if the connection drops, pressing Try again continues where it

@@ -1,5 +1,11 @@
 // Everything the Prepare wizard collects before it starts a pull.
-import type { Drive, ImageSelection, MediaEstimate, SelectionPreview } from '../../shared/dto.ts';
+import type {
+  Drive,
+  ImageSelection,
+  MediaEstimate,
+  PullJobRequest,
+  SelectionPreview,
+} from '../../shared/dto.ts';
 import { emptyConnection, toConnection, type ConnectionDraft } from '../components/ConnectionForm.tsx';
 
 export interface DeckhouseDraft {
@@ -35,6 +41,8 @@ export interface PrepareDraft {
   stickFilesystem: 'vfat' | 'exfat' | 'ntfs';
   estimate?: MediaEstimate;
   force: boolean;
+  /** Leave out blobs the target holds, by the imported receipts (an incremental pull). */
+  incremental: boolean;
 }
 
 export const initialDraft: PrepareDraft = {
@@ -59,6 +67,7 @@ export const initialDraft: PrepareDraft = {
   stickGB: 32,
   stickFilesystem: 'vfat',
   force: false,
+  incremental: false,
 };
 
 export const imageLines = (text: string) =>
@@ -128,3 +137,29 @@ export const hasSelection = (d: PrepareDraft) =>
   d.what === 'deckhouse'
     ? d.deckhouse.edition.trim() !== ''
     : imageLines(d.images).length > 0 || d.imagesFile.trim() !== '';
+
+/**
+ * The draft a pull was started with, rebuilt from main's record of it (a reloaded page, or a job
+ * opened from the transfers panel): the Transfer step and a retry need the source and the folder.
+ */
+export function draftOfPull(r: PullJobRequest): PrepareDraft {
+  return {
+    ...initialDraft,
+    source: {
+      ...emptyConnection,
+      registry: r.source.registry,
+      insecure: r.source.insecure,
+      tlsSkipVerify: r.source.tlsSkipVerify,
+      caFile: r.source.caFile ?? '',
+    },
+    what: r.deckhouse ? 'deckhouse' : 'images',
+    images: r.images.join('\n'),
+    imagesFile: r.imagesFile ?? '',
+    platforms: r.platforms.join(' '),
+    signatures: r.signatures,
+    bundleDir: r.bundleDir,
+    chunkMiB: r.chunkSize ? String(r.chunkSize / (1024 * 1024)) : '',
+    force: false,
+    incremental: r.incremental === true,
+  };
+}

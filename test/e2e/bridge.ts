@@ -14,6 +14,7 @@ import { ferryVersion } from '../../electron/engine/version.ts';
 import { CredentialStore, type SafeStorageLike } from '../../electron/main/credentials/credential-store.ts';
 import { createDispatcher } from '../../electron/main/ipc/dispatcher.ts';
 import { createHandlers, type Shell } from '../../electron/main/ipc/handlers.ts';
+import { JobJournal } from '../../electron/main/jobs/job-journal.ts';
 import { JobRunner } from '../../electron/main/jobs/job-runner.ts';
 import { createDriveLister } from '../../electron/engine/media/drives.ts';
 import type { LinuxRoots } from '../../electron/engine/media/linux-drives.ts';
@@ -32,6 +33,8 @@ export interface BridgeOptions {
   env?: NodeJS.ProcessEnv;
   /** Stands in for the operating system's eject (the fake sticks are plain folders). */
   eject?: (drive: Drive) => Promise<void>;
+  /** Stands in for Electron's printToPDF (the bytes it returns are saved as the PDF). */
+  printToPdf?: (html: string) => Promise<Buffer>;
 }
 
 export interface Bridge {
@@ -39,6 +42,8 @@ export interface Bridge {
   /** The script that gives the page its window.ferry. */
   shim: string;
   jobs: JobRunner;
+  /** The interrupted jobs' journal in the station's data folder, as main keeps it. */
+  journal: JobJournal;
   credentials: CredentialStore;
   /** What the next "Browse…" answers (null: the person cancelled). */
   choices: Array<string | null>;
@@ -75,9 +80,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     join(options.home, 'logins.json'),
     options.safeStorage ?? fakeSafeStorage(),
   );
+  const journal = new JobJournal(options.home);
   const jobs = new JobRunner({
     event: (jobId, event) => send('job:event', { jobId, event }),
     state: (message) => send('job:state', message),
+    changed: (list) => journal.record(list),
   });
   const choices: Array<string | null> = [];
   const dialogs: ChooseRequest[] = [];
@@ -87,12 +94,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return choices.length ? (choices.shift() ?? null) : null;
     },
     saveAs: async (_title, suggestedName) => join(options.saveDir, suggestedName),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
   };
   const dispatch = createDispatcher(
     createHandlers({
       station,
       credentials,
       jobs,
+      journal,
       listDrives: createDriveLister({
         platform: 'linux',
         ...(options.linuxRoots ? { linuxRoots: options.linuxRoots } : {}),
@@ -147,11 +156,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     url: `http://127.0.0.1:${port}/`,
     shim: bridgeShim(token),
     jobs,
+    journal,
     credentials,
     choices,
     dialogs,
     async stop() {
       await jobs.cancelAll();
+      await journal.flushed();
       for (const s of streams) s.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -2,6 +2,7 @@
 export {
   AuthError,
   BundleInvalidError,
+  BundleNotEmptyError,
   CancelledError,
   FerryError,
   ForbiddenError,

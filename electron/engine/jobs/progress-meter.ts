@@ -1,4 +1,6 @@
-// Turns copy callbacks into job events: bytes done of the total, images done, at most ~10 per second.
+// Turns copy callbacks into job events: bytes done of the total, images done, at most ~10 per second,
+// and each image's share of finished blobs (a blob shared by several images counts for each), so the
+// app can say "downloading 40%" per image although blobs move in parallel across images.
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { CopyProgress } from '../copy/copy.ts';
 import { allBlobs, type CopyPlan } from '../plan/image-graph.ts';
@@ -13,6 +15,9 @@ export class ProgressMeter {
   readonly blobs = { copied: 0, present: 0, mounted: 0, copiedBytes: 0 };
   private lastEmit = 0;
   private readonly emit: JobEventListener;
+  /** Per image (by source text): its blobs' sizes, and the bytes of those already finished. */
+  private readonly perImage = new Map<string, { blobs: Map<string, number>; total: number; done: number }>();
+  private readonly imagesOfBlob = new Map<string, string[]>();
 
   constructor(plan: CopyPlan, emit: JobEventListener) {
     const blobs = new Map<string, number>();
@@ -21,6 +26,30 @@ export class ProgressMeter {
     this.bytesTotal = [...blobs.values()].reduce((n, s) => n + s, 0);
     this.imagesTotal = plan.images.length;
     this.emit = emit;
+    for (const img of plan.images) {
+      const name = img.request.sourceText;
+      const own = new Map<string, number>();
+      for (const b of allBlobs(img)) own.set(b.digest, b.size);
+      const entry = this.perImage.get(name) ?? { blobs: new Map<string, number>(), total: 0, done: 0 };
+      for (const [digest, size] of own) {
+        if (entry.blobs.has(digest)) continue;
+        entry.blobs.set(digest, size);
+        entry.total += size;
+        const list = this.imagesOfBlob.get(digest) ?? [];
+        if (!list.includes(name)) list.push(name);
+        this.imagesOfBlob.set(digest, list);
+      }
+      this.perImage.set(name, entry);
+    }
+  }
+
+  private blobDone(digest: string, size: number): void {
+    for (const name of this.imagesOfBlob.get(digest) ?? []) {
+      const entry = this.perImage.get(name);
+      if (!entry) continue;
+      entry.done = Math.min(entry.total, entry.done + size);
+      this.emit({ type: 'image-bytes', image: name, bytesDone: entry.done, bytesTotal: entry.total });
+    }
   }
 
   private tick(force = false): void {
@@ -42,8 +71,9 @@ export class ProgressMeter {
         this.bytesDone += n;
         this.tick();
       },
-      onBlobDone: (_digest, size, how) => {
+      onBlobDone: (digest, size, how) => {
         this.blobs[how]++;
+        this.blobDone(digest, size);
         if (how === 'copied') this.blobs.copiedBytes += size;
       },
       onImageDone: (image, error) => {

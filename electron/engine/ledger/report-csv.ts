@@ -12,8 +12,23 @@ function cell(value: string | number | boolean | undefined | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+type Row = Array<string | number | boolean | undefined>;
+
 export function reportCsv(report: TransferReport): string {
-  const rows: Array<Array<string | number | boolean | undefined>> = [COLUMNS];
+  return csvText([COLUMNS, ...reportRows(report)]);
+}
+
+/** Several transfers' rows under one header: a transfer's rows start with its operation rows. */
+export function reportsCsv(reports: TransferReport[]): string {
+  return csvText([COLUMNS, ...reports.flatMap(reportRows)]);
+}
+
+function csvText(rows: Row[]): string {
+  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+function reportRows(report: TransferReport): Row[] {
+  const rows: Row[] = [];
   for (const op of report.operations) {
     const row = (
       section: string,
@@ -140,5 +155,5 @@ export function reportCsv(report: TransferReport): string {
     report.chain.ok ? 'intact' : 'BROKEN',
     report.chain.ok ? '' : report.chain.problems.map((p) => p.message).join(' | '),
   ]);
-  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return rows;
 }

@@ -202,7 +202,8 @@ th{background:#eee}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px
 @media print{body{margin:0;max-width:none}.op{break-before:page}a{color:inherit}}
 `;
 
-export function reportHtml(report: TransferReport): string {
+/** One transfer's sections: chain, summary, operations, receipts. */
+function transferSections(report: TransferReport): string {
   const c = report.chain;
   const chain = `<div class="chain${c.ok ? '' : ' broken'}">
 <strong>Ledger chain: ${badge(c.ok ? 'intact' : 'BROKEN', c.ok ? 'ok' : 'bad')}</strong>
@@ -239,6 +240,20 @@ ${c.ok ? '' : `<ul>${c.problems.map((p) => `<li>${esc(p.message)}</li>`).join(''
         ]),
       )}`
     : '';
+  return `${chain}
+<h2>Summary</h2>
+${summary}
+<h2>Operations</h2>
+${report.operations.map(operationSection).join('\n')}
+${receipts}`;
+}
+
+const FOOTER = (
+  station: string,
+) => `<footer>Recorded in the Ferry ledger of ${esc(station)}. Each entry is covered by a SHA-256 hash chain;
+run <code>ferry audit verify</code> on that station to check it again, and compare the head hash above.</footer>`;
+
+export function reportHtml(report: TransferReport): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -252,14 +267,47 @@ ${pairs([
   ['By', esc(`${report.generatedBy.tool} on ${report.generatedBy.station}`)],
   ['Station key', code(report.generatedBy.fingerprint)],
 ])}
-${chain}
-<h2>Summary</h2>
-${summary}
-<h2>Operations</h2>
-${report.operations.map(operationSection).join('\n')}
-${receipts}
-<footer>Recorded in the Ferry ledger of ${esc(report.generatedBy.station)}. Each entry is covered by a SHA-256 hash chain;
-run <code>ferry audit verify</code> on that station to check it again, and compare the head hash above.</footer>
+${transferSections(report)}
+${FOOTER(report.generatedBy.station)}
+</body></html>
+`;
+}
+
+/**
+ * Several transfers in one page (an audit period): what was asked for, one line per transfer, then
+ * each transfer's full report as `reportHtml` gives it, one per printed page.
+ */
+export function reportsHtml(reports: TransferReport[], selection: string, station: string): string {
+  const list = table(
+    ['Transfer', 'Started', 'Operations', 'Images'],
+    reports.map((r) => [
+      `<a href="#t-${esc(r.transferId)}">${code(r.transferId)}</a>`,
+      esc(r.operations[0]?.startedAt ?? '—'),
+      r.operations.map((op) => `${esc(op.direction)} ${badge(op.status)}`).join(' '),
+      esc(Math.max(0, ...r.operations.map((op) => op.imageDetails.length))),
+    ]),
+  );
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ferry transfers report</title>
+<style>${STYLE}</style></head>
+<body>
+<h1>Ferry transfers report</h1>
+${pairs([
+  ['Transfers', esc(reports.length)],
+  ['Selection', esc(selection)],
+  ['Generated', esc(reports[0]?.generatedAt ?? new Date().toISOString())],
+  ['Station', esc(station)],
+])}
+${list}
+${reports
+  .map(
+    (r) => `<section class="op" id="t-${esc(r.transferId)}"><h1>Transfer ${code(r.transferId)}</h1>
+${transferSections(r)}</section>`,
+  )
+  .join('\n')}
+${FOOTER(station)}
 </body></html>
 `;
 }

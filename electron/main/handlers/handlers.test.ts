@@ -215,6 +215,17 @@ describe('pull jobs', () => {
       .filter((e) => e.jobId === jobId && e.event.type === 'phase')
       .map((e) => (e.event as { message: string }).message);
     expect(logged).toContain(`resuming transfer ${saved.transferId}`);
+    // Each image's own share of finished blobs arrives as it grows, ending at its whole size.
+    const shares = events.flatMap((e) =>
+      e.jobId === jobId && e.event.type === 'image-bytes' ? [e.event] : [],
+    );
+    const named = request(bundleDir).images.map((i) => `${gate.host}/${i}`);
+    expect(new Set(shares.map((e) => e.image))).toEqual(new Set(named));
+    for (const image of named) {
+      const last = shares.filter((e) => e.image === image).at(-1)!;
+      expect(last.bytesDone).toBe(last.bytesTotal);
+      expect(last.bytesTotal).toBeGreaterThan(0);
+    }
     const manifest = JSON.parse(
       readFileSync(join(bundleDir, 'ferry-manifest.json'), 'utf8'),
     ) as TransferManifest;
@@ -443,5 +454,41 @@ describe('Deckhouse push', () => {
     expect(found.spec.registry.ca).toBeUndefined();
     expect(dockerCfg(found)).toEqual({ auths: { [source.host]: {} } });
     expect(result.pullSecretYaml).toBeUndefined();
+  });
+});
+
+describe('retry in place', () => {
+  it('a push that failed on an unreachable target runs again as the same job with the corrected target', async () => {
+    const bundleDir = join(work, 'paused'); // the bundle the pause test finished
+    const { createServer } = await import('node:net');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const target = (registry: string) => ({ registry, insecure: true, tlsSkipVerify: false });
+    const { jobId } = await call('job:push', {
+      folders: [bundleDir],
+      target: target(`127.0.0.1:${port}/mirror`),
+      dryRun: false,
+    });
+    expect(await settled(jobId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'FERRY_ERR_UNREACHABLE' },
+    });
+    expect(await call('job:retry', { jobId, target: target(`${source.host}/retried`) })).toEqual({
+      jobId,
+      changed: true,
+    });
+    const end = await settled(jobId);
+    expect(end.status).toBe('succeeded');
+    expect(end.outcome?.kind === 'push' && end.outcome.value.registry).toBe(source.host);
+    const summary = (await call('job:list', {})).find((j) => j.jobId === jobId)!;
+    expect(summary.title).toBe(`Push to ${source.host}/retried`);
+    expect(summary.started.kind === 'push' && summary.started.request.target.registry).toBe(
+      `${source.host}/retried`,
+    );
+    // A finished job is not retried again; an unknown one changes nothing.
+    expect((await call('job:retry', { jobId })).changed).toBe(false);
+    expect((await call('job:retry', { jobId: 'no-such-job' })).changed).toBe(false);
   });
 });

@@ -21,6 +21,13 @@ import {
 } from '../../engine/api/ledger.ts';
 import type { Station } from '../../engine/api/station.ts';
 
+/** The registries an operation talked to: a pull's sources (hosts), a push's target with its path. */
+function registriesOf(o: OperationSummary): string[] {
+  if (o.direction === 'push' && o.target)
+    return [o.target.path ? `${o.target.registry}/${o.target.path}` : o.target.registry];
+  return o.direction === 'pull' ? [...new Set(o.sources ?? [])] : [];
+}
+
 function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
   const ordered = [...ops].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const latest = ordered[ordered.length - 1]!;
@@ -29,9 +36,24 @@ function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
     0,
     ...ordered.map((o) => o.totals?.blobBytes ?? o.images.reduce((n, i) => n + i.bytes, 0)),
   );
+  const sources = [...new Set(ordered.flatMap((o) => (o.direction === 'pull' ? registriesOf(o) : [])))];
+  const targets = [...new Set(ordered.flatMap((o) => (o.direction === 'push' ? registriesOf(o) : [])))];
+  const seconds = ordered.reduce((n, o) => n + (o.seconds ?? 0), 0);
   return {
     transferId,
-    operations: ordered.map((o) => ({ kind: o.direction, outcome: o.status, startedAt: o.startedAt })),
+    operations: ordered.map((o) => ({
+      kind: o.direction,
+      outcome: o.status,
+      startedAt: o.startedAt,
+      ...(o.endedAt ? { endedAt: o.endedAt } : {}),
+      ...(o.seconds !== undefined ? { seconds: o.seconds } : {}),
+      registries: registriesOf(o),
+      operator: o.operator,
+      host: o.host,
+    })),
+    sources,
+    targets,
+    seconds,
     startedAt: ordered[0]!.startedAt,
     outcome: latest.status,
     images: images.size,

@@ -1,6 +1,8 @@
 // The long jobs as thin adapters over the engine's own jobs — the same pull, verify and push the CLI
 // runs — with the station's ledger and key, the app's logins, and progress streamed as job events.
 import type {
+  CopyJobRequest,
+  CopyResult,
   PullJobRequest,
   PullResult,
   PushJobRequest,
@@ -14,7 +16,8 @@ import { pull } from '../../engine/api/pull.ts';
 import { push, pushOutputs } from '../../engine/api/push.ts';
 import { readTrustedKey, type Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import type { JobContext } from '../jobs/job-runner.ts';
+import type { JobRequest, RetryRequest } from '../../../shared/jobs.ts';
+import type { JobContext, JobSpec } from '../jobs/job-runner.ts';
 import { signatureInfo } from './bundle.ts';
 import { imageSignatureInfo, signaturePolicyOf } from './image-signatures.ts';
 import { transportFor } from './connection.ts';
@@ -37,6 +40,7 @@ export async function runPull(
     signatures: request.signatures,
     transport: transportFor(request.source, deps.credentials.source(), deps.env, 'source'),
     resume: true,
+    ...(request.incremental ? { incremental: true } : {}),
     // Only the first run may replace an earlier bundle: a resume must keep what the paused run wrote.
     force: request.force && context.attempt === 0,
     station: deps.station,
@@ -48,11 +52,20 @@ export async function runPull(
     transferId: manifest.transferId,
     bundleDir: request.bundleDir,
     totals: manifest.totals,
+    images: distinctImages(manifest.images),
     files: manifest.archives.flatMap((a) =>
       a.parts.map((p) => ({ file: p.file, size: p.size, sha256: p.sha256 })),
     ),
     signature: signatureInfo(await checkManifestSignature(request.bundleDir)),
   };
+}
+
+/** One row per source reference and digest, however many channels or targets list it. */
+function distinctImages(images: Array<{ source: string; digest: string; size: number }>) {
+  const seen = new Map<string, { source: string; digest: string; size: number }>();
+  for (const i of images)
+    seen.set(`${i.source}@${i.digest}`, { source: i.source, digest: i.digest, size: i.size });
+  return [...seen.values()];
 }
 
 export async function runVerify(
@@ -149,4 +162,63 @@ export async function runPush(
   if (outputs.moduleSource) result.moduleSourceYaml = outputs.moduleSource.yaml;
   if (outputs.receipt) result.receipt = outputs.receipt;
   return result;
+}
+
+/**
+ * The runner's spec of each job the app starts: its run over the engine, its title in the user's
+ * words, what it was started with (for a reloaded page and a retry) and the folder it writes.
+ */
+export function jobSpecOf(started: JobRequest, deps: JobDeps, copy: CopyRunner): JobSpec {
+  switch (started.kind) {
+    case 'pull': {
+      const r = started.request;
+      return {
+        kind: 'pull',
+        title: `Pull into ${r.bundleDir}`,
+        started,
+        writes: r.bundleDir,
+        run: (c) => runPull(r, deps, c),
+      };
+    }
+    case 'verify': {
+      const r = started.request;
+      return {
+        kind: 'verify',
+        title: `Check ${r.folders.join(' + ')}`,
+        started,
+        run: (c) => runVerify(r, deps, c),
+      };
+    }
+    case 'push': {
+      const r = started.request;
+      return {
+        kind: 'push',
+        title: `${r.dryRun ? 'Dry run of a push' : 'Push'} to ${r.target.registry.trim()}`,
+        started,
+        run: (c) => runPush(r, deps, c),
+      };
+    }
+    case 'copy': {
+      const r = started.request;
+      return {
+        kind: 'copy',
+        title: `Copy stick ${r.stick} to ${r.destination}`,
+        started,
+        writes: r.destination,
+        run: (c) => copy(r, c),
+      };
+    }
+  }
+}
+
+export type CopyRunner = (request: CopyJobRequest, context: JobContext) => Promise<CopyResult>;
+
+/** A failed job's request with the connection the person corrected (the side it failed on). */
+export function correctedRequest(started: JobRequest, fix: Omit<RetryRequest, 'jobId'>): JobRequest {
+  if (started.kind === 'pull' && fix.source)
+    return { kind: 'pull', request: { ...started.request, source: fix.source, force: false } };
+  if (started.kind === 'pull') return { kind: 'pull', request: { ...started.request, force: false } };
+  if (started.kind === 'push' && fix.target)
+    return { kind: 'push', request: { ...started.request, target: fix.target } };
+  return started;
 }

@@ -4,18 +4,23 @@
 
 import { isAbsolute } from 'node:path';
 import type { ChooseRequest, Drive, MediaListing } from '../../../shared/dto.ts';
+import type { JobRequest } from '../../../shared/jobs.ts';
 import type { Channel, RequestOf, ResponseOf } from '../../../shared/ipc.ts';
 import { toFerryError, UsageError } from '../../engine/api/errors.ts';
 import { writeFileAtomic } from '../../engine/api/files.ts';
 import { copyToStick, ejectDrive, estimateMedia, planBundleSticks } from '../../engine/api/media.ts';
+import { importReceipt } from '../../engine/api/push.ts';
+import { readTrustedKey } from '../../engine/api/station.ts';
 import type { Station } from '../../engine/api/station.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { findBundles, openBundle } from '../handlers/bundle.ts';
 import { auditStatus, listTransfers, reportText, transferDetail } from '../handlers/history.ts';
 import { previewSelection } from '../handlers/selection.ts';
 import { transportFor } from '../handlers/connection.ts';
-import { runPull, runPush, runVerify } from '../handlers/jobs.ts';
+import { correctedRequest, jobSpecOf, type CopyRunner } from '../handlers/jobs.ts';
+import { exportTransfers } from '../handlers/history-export.ts';
 import { testConnection } from '../handlers/registry.ts';
+import type { JobJournal } from '../jobs/job-journal.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -33,6 +38,8 @@ export interface HandlerDeps {
   station: Station;
   credentials: CredentialStore;
   jobs: JobRunner;
+  /** The pulls and pushes a previous run left unfinished (absent: none are kept). */
+  journal?: JobJournal;
   listDrives: () => Promise<MediaListing>;
   /** Ejects a listed drive (default: the operating system's own eject). */
   eject?: (drive: Drive) => Promise<void>;
@@ -58,6 +65,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const logins = () => credentials.source();
   const control = (ok: boolean, jobId: string) => ({ jobId, changed: ok });
   let currentPreview: AbortController | undefined;
+  const copy: CopyRunner = (r, c) => copyToStick(r, { signal: c.signal, onEvent: c.emit });
+  const start = (started: JobRequest) => jobs.start(jobSpecOf(started, jobDeps, copy));
+  /** Saves text or bytes where the person chooses; null when they cancel the dialog. */
+  const saveAs = async (title: string, name: string, content: string | Buffer) => {
+    const path = await deps.shell.saveAs(title, name);
+    if (path === null) return { path: null };
+    await writeFileAtomic(path, content).catch((err: unknown) => {
+      throw toFerryError(err);
+    });
+    return { path };
+  };
 
   return {
     'app:info': async () => ({
@@ -98,20 +116,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'job:pull': async (r) => {
       absolute(r.bundleDir, 'bundle folder');
       absolute(r.imagesFile, 'images file');
-      return jobs.start({ kind: 'pull', run: (c) => runPull(r, jobDeps, c) });
+      return start({ kind: 'pull', request: r });
     },
     'job:verify': async (r) => {
       r.folders.forEach((f) => absolute(f, 'bundle folder'));
-      return jobs.start({ kind: 'verify', run: (c) => runVerify(r, jobDeps, c) });
+      return start({ kind: 'verify', request: r });
     },
     'job:push': async (r) => {
       r.folders.forEach((f) => absolute(f, 'bundle folder'));
-      return jobs.start({ kind: 'push', run: (c) => runPush(r, jobDeps, c) });
+      return start({ kind: 'push', request: r });
     },
     'job:copy': async (r) => {
       absolute(r.bundleDir, 'bundle folder');
       absolute(r.destination, 'stick folder');
-      return jobs.start({ kind: 'copy', run: (c) => copyToStick(r, { signal: c.signal, onEvent: c.emit }) });
+      return start({ kind: 'copy', request: r });
     },
     'job:cancel': async (r) => control(jobs.cancel(r.jobId), r.jobId),
     'job:pause': async (r) => control(jobs.pause(r.jobId), r.jobId),
@@ -151,6 +169,55 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       await (deps.eject ?? ((d: Drive) => ejectDrive(d, { platform: deps.platform })))(drive);
       return { label: drive.label };
+    },
+    'job:list': async () => jobs.list(),
+    'job:retry': async (r) => {
+      const job = jobs.get(r.jobId);
+      if (!job) return control(false, r.jobId);
+      absolute(r.source?.caFile, 'CA file');
+      absolute(r.target?.caFile, 'CA file');
+      const fixed = correctedRequest(job.started, r);
+      return control(jobs.retry(r.jobId, jobSpecOf(fixed, jobDeps, copy)), r.jobId);
+    },
+    'job:interrupted': async () => deps.journal?.interrupted() ?? [],
+    'job:restart': async (r) => {
+      const found = deps.journal?.interrupted().find((j) => j.jobId === r.jobId);
+      if (!found)
+        throw new UsageError(
+          'that transfer is no longer waiting to resume: start it again from the start screen',
+        );
+      const again: JobRequest =
+        found.started.kind === 'pull'
+          ? { kind: 'pull', request: { ...found.started.request, force: false } }
+          : found.started;
+      const started = start(again);
+      deps.journal?.take(r.jobId);
+      return started;
+    },
+    'job:dismiss': async (r) => ({ dismissed: deps.journal?.take(r.jobId) !== undefined }),
+    'history:export-list': async (r) => {
+      const print = deps.shell.printToPdf ? (html: string) => deps.shell.printToPdf!(html) : undefined;
+      const { name, content } = await exportTransfers(station, r.filter, r.format, print);
+      return saveAs('Export transfers', name, content);
+    },
+    'key:export': async () => {
+      const key = station.key;
+      return saveAs('Export the station key', 'ferry-station.pub', key.publicKeyPem());
+    },
+    'receipt:import': async (r) => {
+      absolute(r.file, 'receipt file');
+      absolute(r.trustedKeyFile, 'trusted station key');
+      const trusted = r.trustedKeyFile ? await readTrustedKey(r.trustedKeyFile) : undefined;
+      const imported = await importReceipt(station, r.file, trusted);
+      return {
+        receiptId: imported.receipt.receiptId,
+        transferId: imported.receipt.transferId,
+        recorded: imported.recorded,
+        blobs: imported.blobs,
+        bytes: imported.bytes,
+        registries: [...new Set(imported.receipt.pushes.map((p) => p.registry))],
+        signedBy: imported.fingerprint,
+      };
     },
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
     'dialog:save': async (r) => {

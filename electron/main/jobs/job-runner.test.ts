@@ -108,4 +108,92 @@ describe('JobRunner', () => {
     await jobs.cancelAll();
     expect(jobs.status(a.jobId)).toBe('cancelled');
   });
+
+  it('keeps a summary of every job: title, request, images, progress that never goes backwards', async () => {
+    const { jobs, events } = runner();
+    const job = controllable();
+    const started = {
+      kind: 'copy' as const,
+      request: { bundleDir: '/b', destination: '/d', stick: 1, files: ['f'] },
+    };
+    const { jobId } = jobs.start({
+      kind: 'copy',
+      title: 'Copy stick 1',
+      started,
+      run: (c) => {
+        c.emit({ type: 'progress', bytesDone: 60, bytesTotal: 100, imagesDone: 1, imagesTotal: 2 });
+        c.emit({ type: 'image-bytes', image: 'a', bytesDone: 30, bytesTotal: 50 });
+        c.emit({ type: 'image', image: 'b', status: 'done' });
+        // A resumed run that counts from what it finds again must not pull the numbers back.
+        c.emit({ type: 'progress', bytesDone: 20, bytesTotal: 100, imagesDone: 0, imagesTotal: 2 });
+        c.emit({ type: 'image-bytes', image: 'a', bytesDone: 10, bytesTotal: 50 });
+        return job.run(c);
+      },
+    });
+    const summary = jobs.list()[0]!;
+    expect(summary).toMatchObject({ jobId, kind: 'copy', status: 'running', title: 'Copy stick 1', started });
+    expect(summary.progress).toEqual({ bytesDone: 60, bytesTotal: 100, imagesDone: 1, imagesTotal: 2 });
+    expect(summary.images).toEqual({
+      a: { status: 'copying', bytesDone: 30, bytesTotal: 50 },
+      b: { status: 'done' },
+    });
+    const sent = events
+      .filter(([, e]) => e.type === 'progress')
+      .map(([, e]) => (e as { bytesDone: number }).bytesDone);
+    expect(sent).toEqual([60, 60]);
+    expect(jobs.active().map((j) => j.jobId)).toEqual([jobId]);
+    job.finish();
+    await jobs.settled(jobId);
+    expect(jobs.get(jobId)).toMatchObject({ status: 'succeeded', endedAt: expect.any(String) as unknown });
+  });
+
+  it('refuses a second job on a folder a running or paused one writes, naming it', async () => {
+    const { jobs } = runner();
+    const first = jobs.start({ kind: 'copy', title: 'Pull into /x', writes: '/x', run: controllable().run });
+    expect(() => jobs.start({ kind: 'copy', writes: '/x', run: controllable().run })).toThrow(
+      /^\/x is in use by "Pull into \/x" \(running, started .*\): open Transfers to resume or cancel it, or choose another folder$/,
+    );
+    jobs.pause(first.jobId);
+    await jobs.settled(first.jobId);
+    expect(() => jobs.start({ kind: 'copy', writes: '/x', run: controllable().run })).toThrow(/\(paused/);
+    jobs.cancel(first.jobId);
+    expect(jobs.start({ kind: 'copy', writes: '/x', run: controllable().run }).jobId).not.toBe(first.jobId);
+  });
+
+  it('retries a failed job under its id with a corrected spec, and a cancelled one as it was', async () => {
+    const { jobs, states } = runner();
+    let tries = 0;
+    const { jobId } = jobs.start({
+      kind: 'copy',
+      run: () => Promise.reject(new DiskFullError('disk full: free some space')),
+    });
+    await jobs.settled(jobId);
+    expect(jobs.status(jobId)).toBe('failed');
+    expect(jobs.resume(jobId)).toBe(false);
+    const fixed = {
+      kind: 'copy' as const,
+      title: 'fixed',
+      run: async (c: JobContext) => {
+        tries = c.attempt;
+        return { stick: 1, destination: '/d', files: 1, bytes: 1 };
+      },
+    };
+    expect(jobs.retry(jobId, fixed)).toBe(true);
+    await jobs.settled(jobId);
+    expect(states.at(-1)).toMatchObject({ jobId, status: 'succeeded' });
+    expect(tries).toBe(1);
+    expect(jobs.get(jobId)).toMatchObject({ title: 'fixed' });
+    expect(jobs.get(jobId)!.error).toBeUndefined();
+    expect(jobs.retry(jobId)).toBe(false); // succeeded: nothing to retry
+
+    const c = controllable();
+    const cancelled = jobs.start({ kind: 'copy', run: c.run });
+    jobs.cancel(cancelled.jobId);
+    await jobs.settled(cancelled.jobId);
+    expect(jobs.retry(cancelled.jobId)).toBe(true);
+    expect(jobs.status(cancelled.jobId)).toBe('running');
+    expect(c.attempts).toEqual([0, 1]);
+    expect(jobs.retry(jobId, { kind: 'pull', run: () => Promise.reject(new Error('x')) })).toBe(false);
+    jobs.cancel(cancelled.jobId);
+  });
 });

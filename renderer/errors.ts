@@ -148,10 +148,13 @@ const explainers: Record<ErrorCode, Explain> = {
       'Not a transfer Ferry can open',
       'This folder holds no complete transfer: choose the folder or the stick that Prepare wrote on the connected side.',
     ),
-  FERRY_ERR_BUNDLE_NOT_EMPTY: () =>
+  // The main process's own refusal (the folder a running job writes) names that job.
+  FERRY_ERR_BUNDLE_NOT_EMPTY: (f) =>
     one(
       'The folder is not empty',
-      'The chosen folder already holds other files: choose an empty folder, or allow replacing the earlier transfer on the Review step.',
+      f.inAppWords
+        ? sentenceOf(f.message)
+        : 'The chosen folder already holds other files: choose an empty folder, or allow replacing the earlier transfer on the Review step.',
     ),
   FERRY_ERR_SIGNATURE: () =>
     one(

@@ -151,4 +151,7 @@ export async function pullThroughApp(
   });
   if (!started.ok) throw new Error(started.error.message);
   await s.bridge.jobs.settled(started.value.jobId);
+  // The app follows a job the page starts (it opens the job's step); the tests go on from the start.
+  const home = s.page.getByRole('button', { name: 'Ferry: back to the start screen' });
+  if ((await home.count()) > 0) await home.click();
 }

@@ -190,6 +190,7 @@ export class JobRunner {
     const state = holder.status === 'paused' ? 'paused' : 'running';
     throw new BundleNotEmptyError(
       `${folder} is in use by "${holder.summary.title}" (${state}, started ${holder.summary.startedAt}): open Transfers to resume or cancel it, or choose another folder`,
+      { details: { inAppWords: true } },
     );
   }
 

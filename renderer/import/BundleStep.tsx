@@ -9,12 +9,15 @@ import { StepHeading } from '../components/StepHeading.tsx';
 import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatTime } from '../format.ts';
 import { importMap, recopyList, stickName } from './stick-files.ts';
+import type { SignatureFields } from './image-signatures.ts';
 
 interface Props {
   folders: string[];
   setFolders: (folders: string[]) => void;
   trustedKeyFile: string;
   setTrustedKeyFile: (path: string) => void;
+  signatures: SignatureFields;
+  setSignatures: (fields: SignatureFields) => void;
   summary: BundleSummary | undefined;
   setSummary: (summary: BundleSummary | undefined) => void;
 }
@@ -25,6 +28,8 @@ export function BundleStep({
   setFolders,
   trustedKeyFile,
   setTrustedKeyFile,
+  signatures,
+  setSignatures,
   summary,
   setSummary,
 }: Props) {
@@ -131,7 +136,26 @@ export function BundleStep({
           kind="file"
           value={trustedKeyFile}
           onChange={setTrustedKeyFile}
-          hint="The file 'ferry key export' wrote on the connected side. With it, a bundle signed by another key (or unsigned) is refused."
+          hint="The file History's Export station key saved on the connected side. With it, a bundle signed by another key (or unsigned) is refused."
+        />
+      </details>
+      <details className="advanced" open={Boolean(signatures.keyFile || signatures.policyFile)}>
+        <summary>Image signatures</summary>
+        <PathField
+          id="image-key"
+          label="Public key every image must be signed with"
+          kind="file"
+          value={signatures.keyFile}
+          onChange={(keyFile) => setSignatures({ ...signatures, keyFile })}
+          hint="The vendor's cosign public key (cosign.pub). Images it did not sign are named and not pushed."
+        />
+        <PathField
+          id="image-policy"
+          label="Or a signature policy"
+          kind="file"
+          value={signatures.policyFile}
+          onChange={(policyFile) => setSignatures({ ...signatures, policyFile })}
+          hint="A ferry-policy.yaml naming, per repository, the keys or signers that must have signed it. Use the key or the policy, not both."
         />
       </details>
       {error && <ErrorNotice error={error} />}

@@ -14,6 +14,7 @@ import { Wizard, type WizardStep } from '../components/Wizard.tsx';
 import { RetryInPlace } from '../jobs/RetryInPlace.tsx';
 import { useJob, type JobView } from '../state/job-store.ts';
 import { BundleStep } from './BundleStep.tsx';
+import { fieldsOf, signatureRequirement } from './image-signatures.ts';
 import { ImportDone } from './ImportDone.tsx';
 import { TargetStep } from './TargetStep.tsx';
 import { VerifyStep } from './VerifyStep.tsx';
@@ -29,6 +30,7 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
   );
   const [folders, setFolders] = useState<string[]>(reopened ? reopened.request.folders : ['']);
   const [trustedKeyFile, setTrustedKeyFile] = useState(reopened?.request.trustedKeyFile ?? '');
+  const [signatures, setSignatures] = useState(fieldsOf(reopened?.request.imageSignatures));
   const [summary, setSummary] = useState<BundleSummary>();
   const [target, setTarget] = useState<ConnectionDraft>(
     reopened?.kind === 'push'
@@ -62,6 +64,7 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
       const started = await call('job:verify', {
         folders: summary.folders,
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
+        ...signatureRequirement(signatures),
       });
       setVerifyJob(started.jobId);
     } catch (err) {
@@ -78,6 +81,7 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
         target: toConnection(target),
         dryRun: false,
         ...(trustedKeyFile.trim() ? { trustedKeyFile: trustedKeyFile.trim() } : {}),
+        ...signatureRequirement(signatures),
       });
       setPushJob(started.jobId);
       setStep('push');
@@ -111,6 +115,11 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
           setFolders={setFolders}
           trustedKeyFile={trustedKeyFile}
           setTrustedKeyFile={setTrustedKeyFile}
+          signatures={signatures}
+          setSignatures={(fields) => {
+            setSignatures(fields);
+            setVerifyJob(undefined);
+          }}
           summary={summary}
           setSummary={(s) => {
             setSummary(s);

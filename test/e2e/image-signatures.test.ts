@@ -2,8 +2,7 @@
 // same IPC handlers as Electron, the real engine, a real registry): a bundle whose images are signed
 // by a vendor key, by nobody, or by another key; the Signature column says who signed each image, or
 // what a failure means and why, and the step says "intact but not signed" rather than "damaged".
-// The Import screens have no field for keys or a policy yet, so the test adds the request's
-// `imageSignatures` the way that field will (on the job:verify request the page sends).
+// The vendor's key is given in the Bundle step's "Image signatures" field, as a person would.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,12 +69,6 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.addInitScript({ content: bridge.shim });
-  await page.route('**/ipc/job%3Averify', async (route) => {
-    const request = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
-    await route.continue({
-      postData: JSON.stringify({ ...request, imageSignatures: { keyFiles: [vendor.publicKeyFile] } }),
-    });
-  });
   await page.goto(bridge.url);
 });
 
@@ -97,6 +90,10 @@ describe('Verify step: image signatures', () => {
     await page.getByLabel('Bundle folder (or the stick)', { exact: true }).fill(bundleDir);
     await button('Open bundle').click();
     await expect.poll(() => page.locator('.review').count()).toBe(1);
+    await page.getByText('Image signatures', { exact: true }).click();
+    await page
+      .getByLabel('Public key every image must be signed with', { exact: true })
+      .fill(vendor.publicKeyFile);
     await button('Next').click();
     await expect.poll(() => page.locator('table.images').count(), { timeout: 30_000 }).toBe(1);
 

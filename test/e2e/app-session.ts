@@ -1,7 +1,7 @@
 // One desktop-app session for an e2e file: a seeded plain-HTTP source registry (and, if asked, a TLS +
 // login target), the built renderer served by the test bridge with fake USB sticks, and Debian's
 // Chromium on the page. desktop-app.test.ts sets up its own; the newer files share this one.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,8 @@ import { buildRenderer } from '../../scripts/build-app.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
 import { seedGeneric, type GenericSeed } from '../harness/seed-generic.ts';
 import { launchChromium } from './browser.ts';
-import { startBridge, type Bridge } from './bridge.ts';
+import { startBridge, type Bridge, type BridgeOptions } from './bridge.ts';
+import { startGateProxy, type GateProxy } from './gate-proxy.ts';
 import { fakeLinuxRoots, type FakeStick } from './fake-sysfs.ts';
 import { stepProblems } from './page-checks.ts';
 
@@ -29,11 +30,23 @@ export interface SessionOptions {
   layerSize?: number;
   /** Stands in for the operating system's eject. */
   eject?: (drive: Drive) => Promise<void>;
+  /** A gate proxy in front of the source, so a pull can be held mid-copy (`gate.host`). */
+  gate?: boolean;
+  /** Runs once the station folder exists, before the bridge opens it (e.g. to leave a journal). */
+  beforeBridge?: (home: string, source: RunningRegistry) => void;
+  /** More bridge options (a PDF stand-in, ...). */
+  bridge?: Partial<BridgeOptions>;
+  /** Screenshots are saved as `<prefix>-<name>.tmp.png`; the prefix's old ones are removed first. */
+  prefix?: string;
 }
 
 export interface AppSession {
   work: string;
+  /** The station folder (FERRY_HOME). */
+  home: string;
   source: RunningRegistry;
+  /** With `gate: true`: the proxy in front of the source. */
+  gate: GateProxy | undefined;
   target: RunningRegistry | undefined;
   seed: GenericSeed;
   bridge: Bridge;
@@ -49,6 +62,10 @@ export interface AppSession {
 export async function startAppSession(options: SessionOptions = {}): Promise<AppSession> {
   const work = mkdtempSync(join(tmpdir(), 'ferry-e2e-'));
   mkdirSync(screenshotDir, { recursive: true });
+  const shotName = (name: string) => (options.prefix ? `${options.prefix}-${name}` : name);
+  if (options.prefix)
+    for (const f of readdirSync(screenshotDir))
+      if (f.startsWith(`${options.prefix}-`) && f.endsWith('.tmp.png')) rmSync(join(screenshotDir, f));
   const rendererDir = join(work, 'renderer');
   const [source, target] = await Promise.all([
     startRegistry('http'),
@@ -72,12 +89,17 @@ export async function startAppSession(options: SessionOptions = {}): Promise<App
     };
   });
   mkdirSync(join(work, 'saved'));
+  const home = join(work, 'home');
+  mkdirSync(home);
+  const gate = options.gate ? await startGateProxy(source.host) : undefined;
+  options.beforeBridge?.(home, source);
   const bridge = await startBridge({
     rendererDir,
-    home: join(work, 'home'),
+    home,
     saveDir: join(work, 'saved'),
     linuxRoots: fakeLinuxRoots(join(work, 'root'), sticks),
     ...(options.eject ? { eject: options.eject } : {}),
+    ...options.bridge,
   });
   const browser = await launchChromium();
   const page = await browser.context.newPage();
@@ -90,7 +112,9 @@ export async function startAppSession(options: SessionOptions = {}): Promise<App
   await page.goto(bridge.url);
   return {
     work,
+    home,
     source,
+    gate,
     target,
     seed,
     bridge,
@@ -101,11 +125,12 @@ export async function startAppSession(options: SessionOptions = {}): Promise<App
       const problems = await page.evaluate(stepProblems);
       expect(problems.unlabelled, `${name}: controls without a label`).toEqual([]);
       expect(problems.overflow, `${name}: horizontal scrolling`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: join(screenshotDir, `${name}.tmp.png`), fullPage: true });
+      await page.screenshot({ path: join(screenshotDir, `${shotName(name)}.tmp.png`), fullPage: true });
     },
     async close() {
       await browser.close();
       await bridge.stop();
+      await gate?.stop();
       await Promise.all([source.stop(), target?.stop()]);
       rmSync(work, { recursive: true, force: true });
     },
@@ -154,4 +179,24 @@ export async function pullThroughApp(
   // The app follows a job the page starts (it opens the job's step); the tests go on from the start.
   const home = s.page.getByRole('button', { name: 'Ferry: back to the start screen' });
   if ((await home.count()) > 0) await home.click();
+}
+
+/** Drives Prepare from the start screen to its Review step: a plain HTTP source, two images, a folder. */
+export async function prepareUpToReview(page: Page, registry: string, folder: string): Promise<void> {
+  const byLabel = (label: string) => page.getByLabel(label, { exact: true });
+  const button = (name: string | RegExp) =>
+    page.getByRole('button', { name, exact: typeof name === 'string' });
+  await button(/Prepare a transfer/).click();
+  await byLabel('Registry address (required)').fill(registry);
+  await page.getByText('Connection security').click();
+  await byLabel('Plain HTTP (the registry serves no TLS)').check();
+  await button('Next').click();
+  await byLabel('Image references, one per line').fill('vendor/app:v1.0\nvendor/tool:2.0');
+  await expect.poll(() => page.locator('table.preview tbody tr').count(), { timeout: 15_000 }).toBe(2);
+  await button('Next').click();
+  await page.getByRole('radio', { name: /A folder on this computer/ }).check();
+  await byLabel('Bundle folder (required)').fill(folder);
+  await byLabel('Chunk size in MiB').fill('1');
+  await expect.poll(() => page.locator('.estimate').textContent()).toMatch(/1 stick/);
+  await button('Next').click();
 }

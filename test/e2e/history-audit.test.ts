@@ -9,9 +9,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobOutcome, JobStarted, PullJobRequest } from '../../shared/dto.ts';
 import type { Result } from '../../shared/errors.ts';
-import { startAppFixture, type AppFixture } from './app-fixture.ts';
+import { startAppSession, type AppSession } from './app-session.ts';
 
-let app: AppFixture;
+let app: AppSession;
 let page: Page;
 const printed: string[] = [];
 const transfers: Record<'app' | 'tool', string> = { app: '', tool: '' };
@@ -50,7 +50,8 @@ function pullOf(image: string, folder: string): PullJobRequest {
 const saved = () => readdirSync(join(app.work, 'saved'));
 
 beforeAll(async () => {
-  app = await startAppFixture('history', {
+  app = await startAppSession({
+    prefix: 'history',
     bridge: {
       printToPdf: async (html) => {
         printed.push(html);
@@ -77,7 +78,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await app?.close();
 });
 
 describe('history an auditor can use', () => {

@@ -12,17 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullJobRequest } from '../../shared/dto.ts';
 import type { InterruptedJob } from '../../shared/jobs.ts';
 import { JOURNAL_FILE } from '../../electron/main/jobs/job-journal.ts';
-import { prepareUpToReview, startAppFixture, type AppFixture } from './app-fixture.ts';
+import { prepareUpToReview, startAppSession, type AppSession } from './app-session.ts';
 import { startGateProxy } from './gate-proxy.ts';
 
-let app: AppFixture;
+let app: AppSession;
 let page: Page;
 let interruptedFolder: string;
 const button = (name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 const heading = (name: string) => page.getByRole('heading', { name });
 
 beforeAll(async () => {
-  app = await startAppFixture('jobs', {
+  app = await startAppSession({
+    prefix: 'jobs',
+    gate: true,
     beforeBridge: (home, source) => {
       interruptedFolder = join(home, '..', 'interrupted-bundle');
       const request: PullJobRequest = {
@@ -49,7 +51,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.stop();
+  await app?.close();
 });
 
 describe('jobs belong to the main process', () => {
@@ -68,10 +70,10 @@ describe('jobs belong to the main process', () => {
 
   it('a pull left for the start screen is in the transfers panel, and Open returns to it', async () => {
     const folder = join(app.work, 'held-bundle');
-    await prepareUpToReview(page, app.gate.host, folder);
-    app.gate.close();
+    await prepareUpToReview(page, app.gate!.host, folder);
+    app.gate!.close();
     await button('Start transfer').click();
-    await expect.poll(() => app.gate.held, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => app.gate!.held, { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('item-counts').textContent()).toMatch(/0 done/);
 
     await page.getByRole('button', { name: 'Ferry: back to the start screen' }).click();
@@ -97,7 +99,7 @@ describe('jobs belong to the main process', () => {
   it('a second pull into the same folder is refused in one line naming the running one', async () => {
     const folder = join(app.work, 'held-bundle');
     await page.getByRole('button', { name: 'Ferry: back to the start screen' }).click();
-    await prepareUpToReview(page, app.gate.host, folder);
+    await prepareUpToReview(page, app.gate!.host, folder);
     await button('Start transfer').click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.count()).toBe(1);
@@ -144,7 +146,7 @@ describe('jobs belong to the main process', () => {
       }
     })();
     await button('Resume').click();
-    app.gate.open();
+    app.gate!.open();
     await expect.poll(() => heading('Transfer ready').isVisible(), { timeout: 30_000 }).toBe(true);
     sampling = false;
     await sampler;

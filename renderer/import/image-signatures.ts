@@ -6,8 +6,6 @@ export interface SignatureFields {
   policyFile: string;
 }
 
-export const noSignatureFields: SignatureFields = { keyFile: '', policyFile: '' };
-
 /** The request's `imageSignatures`, when a field is filled (both: the engine refuses the mix). */
 export function signatureRequirement(fields: SignatureFields): {
   imageSignatures?: ImageSignatureRequirement;

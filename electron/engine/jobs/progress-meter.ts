@@ -15,9 +15,10 @@ export class ProgressMeter {
   readonly blobs = { copied: 0, present: 0, mounted: 0, copiedBytes: 0 };
   private lastEmit = 0;
   private readonly emit: JobEventListener;
-  /** Per image (by source text): its blobs' sizes, and the bytes of those already finished. */
-  private readonly perImage = new Map<string, { blobs: Map<string, number>; total: number; done: number }>();
-  private readonly imagesOfBlob = new Map<string, string[]>();
+  /** Per image (by source text): the bytes of its blobs, and of those already finished. */
+  private readonly perImage = new Map<string, { total: number; done: number }>();
+  /** A set, not a list: a base layer is shared by every image of an edition (thousands). */
+  private readonly imagesOfBlob = new Map<string, Set<string>>();
 
   constructor(plan: CopyPlan, emit: JobEventListener) {
     const blobs = new Map<string, number>();
@@ -28,16 +29,13 @@ export class ProgressMeter {
     this.emit = emit;
     for (const img of plan.images) {
       const name = img.request.sourceText;
-      const own = new Map<string, number>();
-      for (const b of allBlobs(img)) own.set(b.digest, b.size);
-      const entry = this.perImage.get(name) ?? { blobs: new Map<string, number>(), total: 0, done: 0 };
-      for (const [digest, size] of own) {
-        if (entry.blobs.has(digest)) continue;
-        entry.blobs.set(digest, size);
-        entry.total += size;
-        const list = this.imagesOfBlob.get(digest) ?? [];
-        if (!list.includes(name)) list.push(name);
-        this.imagesOfBlob.set(digest, list);
+      const entry = this.perImage.get(name) ?? { total: 0, done: 0 };
+      for (const b of allBlobs(img)) {
+        const names = this.imagesOfBlob.get(b.digest) ?? new Set<string>();
+        if (names.has(name)) continue; // the same image listed twice counts its blob once
+        names.add(name);
+        this.imagesOfBlob.set(b.digest, names);
+        entry.total += b.size;
       }
       this.perImage.set(name, entry);
     }

@@ -151,12 +151,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       } else {
         content = reportText(station, r.transferId, r.format);
       }
-      const path = await deps.shell.saveAs('Export report', `${base}.${r.format}`);
-      if (path === null) return { path: null };
-      await writeFileAtomic(path, content).catch((err: unknown) => {
-        throw toFerryError(err);
-      });
-      return { path };
+      return saveAs('Export report', `${base}.${r.format}`, content);
     },
     'bundle:find': async () => findBundles((await deps.listDrives()).drives),
     'media:eject': async (r) => {
@@ -220,13 +215,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       };
     },
     'dialog:choose': async (r) => ({ path: await deps.shell.choose(r) }),
-    'dialog:save': async (r) => {
-      const path = await deps.shell.saveAs(r.title, r.suggestedName);
-      if (path === null) return { path: null };
-      await writeFileAtomic(path, r.content).catch((err: unknown) => {
-        throw toFerryError(err);
-      });
-      return { path };
-    },
+    'dialog:save': async (r) => saveAs(r.title, r.suggestedName, r.content),
   };
 }

@@ -1,7 +1,7 @@
 // Plans a tar archive before any byte is written: each entry's header and data offsets are fixed,
 // so blobs downloaded in parallel are written straight into their place (in whichever chunk files
 // that range falls) and no staging copy is ever made.
-import { BLOCK, encodeFileHeader, padded } from './tar-header.ts';
+import { BLOCK, fileHeaderSize, padded } from './tar-header.ts';
 
 export type EntryContent = { kind: 'bytes'; bytes: Buffer } | { kind: 'blob'; digest: string };
 
@@ -30,7 +30,7 @@ export function layoutArchive(name: string, files: FileToArchive[]): ArchiveLayo
   let offset = 0;
   const entries: ArchiveEntry[] = [];
   for (const f of files) {
-    const headerSize = encodeFileHeader(f.path, f.size).length;
+    const headerSize = fileHeaderSize(f.path);
     entries.push({
       path: f.path,
       size: f.size,

@@ -12,7 +12,7 @@ const findArchives = async (dir: string) => archivesIn((await BundleFiles.list([
 import { layoutArchive } from './archive-layout.ts';
 import { ArchiveReader } from './archive-reader.ts';
 import { ArchiveWriter } from './archive-writer.ts';
-import { encodeFileHeader } from './tar-header.ts';
+import { encodeFileHeader, fileHeaderSize } from './tar-header.ts';
 import { indexTar } from './tar-index.ts';
 
 const dirs: string[] = [];
@@ -108,6 +108,20 @@ describe('planned tar archives', () => {
     expect(execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' }).trim()).toBe(
       'oci-layout',
     );
+  });
+});
+
+describe('tar header sizes', () => {
+  it("knows a header's length without encoding it: ustar, ustar with a prefix, and PAX", () => {
+    const paths = [
+      'blobs/sha256/' + 'a'.repeat(64),
+      `${'d'.repeat(120)}/${'n'.repeat(90)}`,
+      `${'x'.repeat(300)}/${'y'.repeat(120)}`,
+      `modules/${'é'.repeat(80)}/blobs/sha256/${'b'.repeat(64)}`,
+    ];
+    const sizes = paths.map((p) => [fileHeaderSize(p), encodeFileHeader(p, 7).length]);
+    for (const [computed, encoded] of sizes) expect(computed).toBe(encoded);
+    expect(sizes.map(([s]) => s)).toEqual([512, 512, 1536, 1536]);
   });
 });
 

@@ -77,6 +77,11 @@ function paxRecord(key: string, value: string): string {
   return `${len}${body}`;
 }
 
+/** The length of encodeFileHeader(path, size), without encoding it (laying out 70,000 entries). */
+export function fileHeaderSize(path: string): number {
+  return splitUstar(path) ? BLOCK : 2 * BLOCK + padded(Buffer.byteLength(paxRecord('path', path)));
+}
+
 /** Header bytes (one or more whole blocks) for a regular file. */
 export function encodeFileHeader(path: string, size: number): Buffer {
   const split = splitUstar(path);

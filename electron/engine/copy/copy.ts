@@ -11,7 +11,7 @@ import { CancelledError, toFerryError, type FerryError } from '../errors.ts';
 import { DigestVerifier } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/types.ts';
 import type { BlobSink, BlobSource } from '../store/store.ts';
-import pLimit from 'p-limit';
+import { eachAtMost } from '../util/each-at-most.ts';
 import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
 /**
@@ -80,7 +80,7 @@ export async function copyPlan(
   options: CopyOptions = {},
 ): Promise<CopyResult> {
   const { signal, progress } = options;
-  const limit = pLimit(options.concurrency ?? defaultConcurrency);
+  const concurrency = options.concurrency ?? defaultConcurrency;
   const checkCancel = () => {
     if (signal?.aborted) throw new CancelledError();
   };
@@ -107,67 +107,59 @@ export async function copyPlan(
     if (options.failFast || isGlobal(e)) stop.fatal ??= e;
   };
 
-  await Promise.all(
-    [...blobs.values()].map(({ blob, from, to }) =>
-      limit(async () => {
-        if (stop.fatal) return;
-        try {
-          checkCancel();
-          let how: 'copied' | 'present' | 'mounted' = 'present';
-          let holder: string | undefined;
-          for (const repo of to) {
-            if (await dst.hasBlob(repo, blob.digest, signal)) {
-              holder ??= repo;
-              continue;
-            }
-            if (holder && (await dst.mountBlob(repo, blob.digest, holder, signal))) {
-              how = how === 'present' ? 'mounted' : how;
-              continue;
-            }
-            const stream = await verifiedBlob(src, from, blob, (n) => progress?.onBytes?.(n), signal);
-            try {
-              await dst.putBlob(repo, blob, stream, signal);
-            } finally {
-              if (!stream.destroyed) stream.destroy();
-            }
-            holder ??= repo;
-            how = 'copied';
-          }
-          if (how !== 'copied') progress?.onBytes?.(blob.size);
-          progress?.onBlobDone?.(blob.digest, blob.size, how);
-        } catch (err) {
-          fail(blob.digest, err);
+  await eachAtMost(blobs.values(), concurrency, async ({ blob, from, to }) => {
+    if (stop.fatal) return;
+    try {
+      checkCancel();
+      let how: 'copied' | 'present' | 'mounted' = 'present';
+      let holder: string | undefined;
+      for (const repo of to) {
+        if (await dst.hasBlob(repo, blob.digest, signal)) {
+          holder ??= repo;
+          continue;
         }
-      }),
-    ),
-  );
+        if (holder && (await dst.mountBlob(repo, blob.digest, holder, signal))) {
+          how = how === 'present' ? 'mounted' : how;
+          continue;
+        }
+        const stream = await verifiedBlob(src, from, blob, (n) => progress?.onBytes?.(n), signal);
+        try {
+          await dst.putBlob(repo, blob, stream, signal);
+        } finally {
+          if (!stream.destroyed) stream.destroy();
+        }
+        holder ??= repo;
+        how = 'copied';
+      }
+      if (how !== 'copied') progress?.onBytes?.(blob.size);
+      progress?.onBlobDone?.(blob.digest, blob.size, how);
+    } catch (err) {
+      fail(blob.digest, err);
+    }
+  });
   throwIfFatal();
   checkCancel();
 
   const result: CopyResult = { copied: [], failed: [] };
-  await Promise.all(
-    plan.images.map((image) =>
-      limit(async () => {
-        const broken = allBlobs(image).find((b) => blobErrors.has(b.digest));
-        if (broken) {
-          const error = blobErrors.get(broken.digest)!;
-          result.failed.push({ image, error });
-          progress?.onImageDone?.(image, error);
-          return;
-        }
-        try {
-          await putManifests(dst, image, signal);
-          result.copied.push(image);
-          progress?.onImageDone?.(image);
-        } catch (err) {
-          const error = toFerryError(err);
-          if (options.failFast || isGlobal(error)) stop.fatal ??= error;
-          result.failed.push({ image, error });
-          progress?.onImageDone?.(image, error);
-        }
-      }),
-    ),
-  );
+  await eachAtMost(plan.images, concurrency, async (image) => {
+    const broken = allBlobs(image).find((b) => blobErrors.has(b.digest));
+    if (broken) {
+      const error = blobErrors.get(broken.digest)!;
+      result.failed.push({ image, error });
+      progress?.onImageDone?.(image, error);
+      return;
+    }
+    try {
+      await putManifests(dst, image, signal);
+      result.copied.push(image);
+      progress?.onImageDone?.(image);
+    } catch (err) {
+      const error = toFerryError(err);
+      if (options.failFast || isGlobal(error)) stop.fatal ??= error;
+      result.failed.push({ image, error });
+      progress?.onImageDone?.(image, error);
+    }
+  });
   throwIfFatal();
   return result;
 }

@@ -3,15 +3,34 @@
 import type { CopyPlan } from '../plan/image-graph.ts';
 import type { RawManifest } from '../oci/types.ts';
 
+/** Manifest bytes as { base64 }. The replacer reads the raw Buffer (`this[key]`): the value it is
+ *  handed is Buffer's toJSON, an array of one number per byte. */
+function withBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return Buffer.isBuffer(raw) ? { base64: raw.toString('base64') } : value;
+}
+
+/** Text given to the file at once: big enough for few writes, small beside the plan. */
+const PIECE = 1 << 20;
+
 /**
- * The resume state as JSON text, manifest bytes as { base64 }. The replacer reads the raw Buffer
- * (`this[key]`): the value it is handed is Buffer's toJSON, an array of one number per byte.
+ * The resume state as JSON text, `plan` last, in pieces of about a MiB: the plan of an edition is
+ * tens of MB as text, and one string of it (then one Buffer of that string) was the largest thing a
+ * pull of 10,000 images held. The pieces join into one JSON document, which resume parses whole.
  */
-export function stringifyWithPlan(state: object, plan: CopyPlan): string {
-  return JSON.stringify({ ...state, plan }, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return Buffer.isBuffer(raw) ? { base64: raw.toString('base64') } : value;
-  });
+export function* planFileText(state: object, plan: CopyPlan): Generator<string> {
+  const empty = JSON.stringify({ ...state, plan: { images: [] } });
+  const tail = ']}}';
+  if (!empty.endsWith(`[${tail}`)) throw new Error('the plan must be the last member of the resume state');
+  let piece = empty.slice(0, -tail.length);
+  for (let i = 0; i < plan.images.length; i++) {
+    piece += (i ? ',' : '') + JSON.stringify(plan.images[i], withBase64);
+    if (piece.length >= PIECE) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield piece + tail;
 }
 
 function revive(value: unknown): unknown {

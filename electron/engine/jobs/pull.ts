@@ -32,7 +32,7 @@ import { parseRepositoryPath } from '../ref/reference.ts';
 import { signManifest, type SignatureFile } from '../signing/manifest-signature.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
-import { deserializePlan, stringifyWithPlan } from './plan-file.ts';
+import { deserializePlan, planFileText } from './plan-file.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
@@ -283,7 +283,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         ...(omitted.length ? { omitted } : {}),
         ...(screened.refused.length ? { refused: screened.refused } : {}),
       };
-      await writeFileAtomic(statePath, stringifyWithPlan(state, plan));
+      await writeFileAtomic(statePath, planFileText(state, plan));
     }
 
     hooks.onTransferId?.(state.transferId);
@@ -313,11 +313,11 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       message: `copying ${meter.blobCount - omitted.length} blob(s), ${formatBytes(meter.bytesTotal - omittedBytes)}`,
     });
     const byRegistry = new Map<string, ImageGraph[]>();
-    for (const img of plan.images)
-      byRegistry.set(img.request.source.registry, [
-        ...(byRegistry.get(img.request.source.registry) ?? []),
-        img,
-      ]);
+    for (const img of plan.images) {
+      const registry = img.request.source.registry;
+      byRegistry.set(registry, byRegistry.get(registry) ?? []);
+      byRegistry.get(registry)!.push(img);
+    }
     for (const [registry, images] of byRegistry) {
       await copyPlan(
         storeFor(registry),

@@ -18,7 +18,12 @@ export async function syncFolder(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode?: number): Promise<void> {
+/** `data` may come in pieces (an iterable of strings or bytes), so large files are never one string. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | Iterable<string | Uint8Array>,
+  mode?: number,
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

@@ -7,6 +7,7 @@ import { ValidationError } from '../../../shared/validate.ts';
 import { BundleInvalidError } from '../errors.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import type { ArtifactKind } from '../plan/image-graph.ts';
+import { jsonFileText } from '../util/json-file-text.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 import { consistencyProblem, transferManifestShape } from './transfer-manifest-schema.ts';
 
@@ -123,7 +124,8 @@ export interface SkippedItem {
 
 export async function writeTransferManifest(dir: string, manifest: TransferManifest): Promise<void> {
   const path = join(dir, TRANSFER_MANIFEST);
-  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  // In pieces: an edition's manifest is tens of MB of text (util/json-file-text.ts).
+  await writeFileAtomic(path, jsonFileText(manifest));
 }
 
 export async function readTransferManifest(dir: string): Promise<TransferManifest> {

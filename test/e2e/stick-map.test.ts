@@ -3,14 +3,15 @@
 // (the copy reads every file back); in History it shows where the files went. The small stick is a
 // real 12 MiB tmpfs, so its free space is what a real small stick reports, and being empty it is not
 // "almost full".
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { button, byLabel, startAppSession, type AppSession } from './app-session.ts';
+import { mountTmpfs } from './tmpfs.ts';
 
 let s: AppSession;
 let tiny: string;
+let unmount: (() => void) | undefined;
 /** Drives the app asked to eject (the operating system's eject stands aside for the fake sticks). */
 const ejected: string[] = [];
 
@@ -29,13 +30,12 @@ beforeAll(async () => {
     ],
   });
   tiny = s.stickMounts[1]!;
-  mkdirSync(tiny, { recursive: true });
-  // A real small volume (the tests run as root, as in CI): statfs reports its true size and free space.
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', tiny]);
+  // A real small volume: statfs reports its true size and free space.
+  unmount = mountTmpfs(tiny, '12m');
 });
 
 afterAll(async () => {
-  if (tiny) execFileSync('umount', [tiny]);
+  unmount?.();
   await s?.close();
 });
 

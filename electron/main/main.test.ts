@@ -1,12 +1,16 @@
 // The Electron bootstrap with 'electron' mocked (no Electron binary runs here): one instance, the
 // app:// scheme, a hardened window and session, every contract channel registered and answered only
-// for the app's own frame, job events forwarded to the window, and a clean quit.
+// for the app's own frame, job events forwarded to the window, a clean quit, and the close guard's
+// question when the window closes or the app quits mid-transfer, each answer carried out.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Result } from '../../shared/errors.ts';
 import { channels } from '../../shared/ipc.ts';
+import { startGateProxy, type GateProxy } from '../../test/e2e/gate-proxy.ts';
+import { startRegistry, type RunningRegistry } from '../../test/harness/registry.ts';
+import { seedGeneric } from '../../test/harness/seed-generic.ts';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -83,7 +87,8 @@ const h = vi.hoisted(() => {
     buildFromTemplate: (template: unknown) => ({ template }),
     setApplicationMenu: (menu: unknown) => menus.push(menu),
   };
-  const prompts: unknown[] = [];
+  const prompts: unknown[][] = [];
+  const answer = { label: '' };
   const permission = { request: undefined as Listener | undefined, check: undefined as Listener | undefined };
   return {
     app,
@@ -93,6 +98,7 @@ const h = vi.hoisted(() => {
     WebContents,
     menus,
     prompts,
+    answer,
     electron: {
       app,
       BrowserWindow,
@@ -114,7 +120,12 @@ const h = vi.hoisted(() => {
       dialog: {
         showOpenDialog: recorder(),
         showSaveDialog: recorder(),
-        showMessageBox: (...args: unknown[]) => (prompts.push(args), Promise.resolve({ response: 0 })),
+        // Answers with the button named in `answer` (the close guard's question), else the first.
+        showMessageBox: (...args: unknown[]) => {
+          prompts.push(args);
+          const options = args.at(-1) as { buttons?: string[] };
+          return Promise.resolve({ response: Math.max(0, options.buttons?.indexOf(answer.label) ?? 0) });
+        },
       },
     },
   };
@@ -262,6 +273,125 @@ describe('Electron main process', () => {
     h.app.emit('before-quit', event);
     expect(event.preventDefault).toHaveBeenCalled();
     await vi.waitFor(() => expect(h.app.quit.calls.length).toBeGreaterThan(0));
+  });
+});
+
+// The close guard as main wires it: the window's 'close' and the app's 'before-quit' while a pull is
+// held mid-copy (a real registry behind the gate proxy) ask the question, and the answer is carried
+// out: Keep leaves the window, the app and the job; Pause and Cancel stop the job, then close or quit.
+describe('closing or quitting mid-transfer', () => {
+  let source: RunningRegistry;
+  let gate: GateProxy;
+  beforeAll(async () => {
+    source = await startRegistry('http');
+    await seedGeneric(source, { layerSize: 256 * 1024 });
+    gate = await startGateProxy(source.host);
+  });
+  afterAll(async () => {
+    gate?.open();
+    await gate?.stop();
+    await source?.stop();
+  });
+
+  type Window = (typeof h.windows)[number];
+  /** Main started afresh (its own job runner and window), as a new launch of the app. */
+  async function freshMain(): Promise<Window> {
+    vi.resetModules();
+    for (const event of ['before-quit', 'second-instance', 'web-contents-created', 'window-all-closed'])
+      h.app.listeners.delete(event);
+    h.app.quit.calls.length = 0;
+    h.prompts.length = 0;
+    const before = h.windows.length;
+    await import('./main.ts');
+    await vi.waitFor(() => expect(h.windows[before]?.loaded).toEqual(['app://ferry/index.html']));
+    return h.windows[before]!;
+  }
+
+  /** A pull through main's own IPC, held mid-copy by the closed gate. */
+  async function heldPull(name: string): Promise<string> {
+    gate.close();
+    const held = gate.held;
+    const started = (await invoke('job:pull', {
+      source: { registry: gate.host, insecure: true, tlsSkipVerify: false },
+      images: ['vendor/app:v1.0', 'vendor/tool:2.0'],
+      platforms: [],
+      signatures: false,
+      bundleDir: join(home, name),
+      force: false,
+    })) as Result<{ jobId: string }>;
+    if (!started.ok) throw new Error(started.error.message);
+    await vi.waitFor(() => expect(gate.held).toBeGreaterThan(held), { timeout: 10_000 });
+    return started.value.jobId;
+  }
+
+  const statusOf = async (jobId: string) => {
+    const list = (await invoke('job:list', {})) as Result<Array<{ jobId: string; status: string }>>;
+    return list.ok ? list.value.find((j) => j.jobId === jobId)?.status : undefined;
+  };
+  /** What main asked, once it has: the close guard's question with its three buttons. */
+  const asked = async () => {
+    await vi.waitFor(() => expect(h.prompts).toHaveLength(1));
+    const options = h.prompts[0]!.at(-1) as { message: string; buttons: string[] };
+    expect(h.prompts[0]![0]).toBeInstanceOf(h.electron.BrowserWindow);
+    expect(options.message).toBe('A transfer is still in progress.');
+    expect(options.buttons).toEqual(['Keep transferring', 'Pause and close', 'Cancel transfer and close']);
+    h.prompts.length = 0;
+  };
+  const closeWindow = (win: Window) => {
+    const event = { preventDefault: vi.fn() };
+    win.emit('close', event);
+    return event;
+  };
+  const quit = () => {
+    const event = { preventDefault: vi.fn() };
+    h.app.emit('before-quit', event);
+    return event;
+  };
+
+  it('Keep transferring: neither the window closes nor the app quits, and the pull goes on', async () => {
+    const win = await freshMain();
+    const jobId = await heldPull('kept');
+    h.answer.label = 'Keep transferring';
+    expect(closeWindow(win).preventDefault).toHaveBeenCalled();
+    await asked();
+    // Once that answer is carried out (while the question is up, another close asks nothing).
+    await new Promise((r) => setTimeout(r, 20));
+    expect(quit().preventDefault).toHaveBeenCalled();
+    await asked();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(win.closed).toBe(0);
+    expect(h.app.quit.calls).toHaveLength(0);
+    expect(await statusOf(jobId)).toBe('running');
+    await invoke('job:cancel', { jobId });
+  });
+
+  it.each([
+    ['Pause and close', 'paused'],
+    ['Cancel transfer and close', 'cancelled'],
+  ])('%s: the pull is %s, then the window closes', async (label, status) => {
+    const win = await freshMain();
+    const jobId = await heldPull(`closed-${status}`);
+    h.answer.label = label;
+    expect(closeWindow(win).preventDefault).toHaveBeenCalled();
+    await asked();
+    await vi.waitFor(() => expect(win.closed).toBe(1));
+    expect(await statusOf(jobId)).toBe(status);
+    // Decided: closing now goes through without asking again.
+    expect(closeWindow(win).preventDefault).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['Pause and close', 'paused'],
+    ['Cancel transfer and close', 'cancelled'],
+  ])('quitting asks the same: %s, the pull is %s, then the app quits', async (label, status) => {
+    const win = await freshMain();
+    const jobId = await heldPull(`quit-${status}`);
+    h.answer.label = label;
+    expect(quit().preventDefault).toHaveBeenCalled();
+    await asked();
+    await vi.waitFor(() => expect(h.app.quit.calls.length).toBeGreaterThan(0));
+    expect(await statusOf(jobId)).toBe(status);
+    expect(win.closed).toBe(0);
   });
 });
 

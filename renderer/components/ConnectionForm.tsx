@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConnectionCheck, CredentialStorage, RegistryConnection, SavedLogin } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
@@ -56,6 +56,14 @@ export async function dropRefusedLogin(d: ConnectionDraft, errors: Array<{ code:
   await call('registry:forget', { registry: d.registry.trim() }).catch(() => undefined);
 }
 
+/** "Choose CA file…": opens the form's Connection security and puts the cursor in its CA field. */
+export function revealCaField(id: Side): void {
+  const field = document.getElementById(`${id}-ca`);
+  const details = field?.closest('details');
+  if (details) details.open = true;
+  field?.focus();
+}
+
 const storageNote: Record<CredentialStorage, string> = {
   encrypted: "Kept encrypted by the operating system's keychain.",
   weak: 'This computer has no keyring: the login is kept until Ferry quits, never written to disk.',
@@ -107,7 +115,6 @@ export function ConnectionForm({
     setCheck(undefined);
     onChange({ ...value, ...patch });
   };
-  const security = useRef<HTMLDetailsElement>(null);
   // The typed login travels with the test and is kept by the main process only if it works.
   const test = async (draft: ConnectionDraft = value) => {
     setBusy(true);
@@ -142,10 +149,7 @@ export function ConnectionForm({
     'use-plain-http': () => retest({ insecure: true }),
     'use-https': () => retest({ insecure: false }),
     'accept-certificate': () => retest({ tlsSkipVerify: true }),
-    'choose-ca': () => {
-      if (security.current) security.current.open = true;
-      document.getElementById(`${id}-ca`)?.focus();
-    },
+    'choose-ca': () => revealCaField(id),
     retry: () => void test(),
   };
   return (
@@ -212,7 +216,7 @@ export function ConnectionForm({
         </label>
         <span className="hint">{storageNote[storage]}</span>
       </div>
-      <details className="advanced" ref={security}>
+      <details className="advanced">
         <summary>Connection security</summary>
         <div className="checks">
           <label>

@@ -43,6 +43,7 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
   const retry = onRetry ?? (() => void call('job:retry', { jobId: view.jobId }));
   const failed = view.status === 'failed';
   const diskFull = view.error?.code === ErrorCodes.DISK_FULL;
+  const fixing = failed && !diskFull && fix ? fix : undefined;
   return (
     <section className="progress-panel" aria-label="Progress">
       <p className="phase" role="status" aria-live="polite">
@@ -93,13 +94,14 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
         </p>
       )}
       <JobControls view={view} canPause={canPause} />
-      {view.error && view.status !== 'paused' && view.status !== 'cancelled' && (
+      {/* A fix, where given, shows the failure itself, in its side's words and with its buttons. */}
+      {view.error && view.status !== 'paused' && view.status !== 'cancelled' && !fixing && (
         <ErrorNotice
           error={view.error}
           {...(failed ? { action: { label: diskFull ? 'Resume' : 'Try again', run: retry } } : {})}
         />
       )}
-      {failed && !diskFull && fix}
+      {fixing}
       {rows.length > 0 && (
         <table className="items">
           <caption>{itemLabel}</caption>

@@ -186,6 +186,7 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
                     jobId={pushJob}
                     side="target"
                     connection={pushedTo}
+                    typed={target}
                     storage={info.credentialStorage}
                   />
                 )

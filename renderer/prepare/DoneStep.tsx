@@ -4,6 +4,7 @@ import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
 import { CopyBox } from '../components/CopyBox.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
+import { EjectButton } from '../components/EjectButton.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
@@ -110,6 +111,16 @@ export function DoneStep({
       />
       {error && <ErrorNotice error={error} />}
       {plan && !draft.drive && <StickCopy bundleDir={result.bundleDir} plan={plan} />}
+      {/* Pulled straight onto one stick: nothing is left to copy, so it is ejected from here. */}
+      {draft.drive && (
+        <EjectButton
+          drive={draft.drive}
+          label={`Eject ${draft.drive.label}`}
+          ejectedText={(label) =>
+            `${label} is ejected: unplug it and take it to the isolated side, where Import and push opens it.`
+          }
+        />
+      )}
       <div className="notice info">
         <p className="notice-title">Eject safely</p>
         <p>

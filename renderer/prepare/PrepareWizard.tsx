@@ -123,6 +123,7 @@ export function PrepareWizard({ info, onHome, job }: { info: AppInfo; onHome: ()
                   jobId={jobId}
                   side="source"
                   connection={pulled.source}
+                  typed={draft.source}
                   storage={info.credentialStorage}
                 />
               )

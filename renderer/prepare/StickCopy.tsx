@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Drive, StickPlan } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
 import { call, errorOf } from '../api.ts';
+import { EjectButton } from '../components/EjectButton.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/ProgressPanel.tsx';
@@ -41,7 +42,6 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
   const [error, setError] = useState<ErrorDTO>();
   // The drive each copied stick was (when it was chosen from the list): its label, and what Eject needs.
   const [copiedTo, setCopiedTo] = useState<Array<Drive | undefined>>([]);
-  const [ejected, setEjected] = useState('');
   const view = useJob(jobId);
   const stick = plan.sticks[current];
 
@@ -56,25 +56,12 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
     if (view?.status !== 'succeeded') return;
     const drive = drives.find((d) => d.mountPoint === destination.trim());
     setCopiedTo((c) => Object.assign([...c], { [current]: drive }));
-    setEjected('');
     setJobId(undefined);
     setDestination('');
     setCurrent((c) => c + 1);
   }, [view?.status]);
 
   const last = current > 0 ? copiedTo[current - 1] : undefined;
-  const eject = async (drive: Drive) => {
-    setError(undefined);
-    try {
-      const done = await call('media:eject', { mountPoint: drive.mountPoint });
-      setEjected(
-        `Stick ${current} (${done.label}) is ejected: unplug it and label it "${current} of ${plan.sticks.length}".`,
-      );
-      refresh();
-    } catch (err) {
-      setError(errorOf(err));
-    }
-  };
   const copy = async () => {
     if (!stick) return;
     setError(undefined);
@@ -112,17 +99,15 @@ export function StickCopy({ bundleDir, plan }: { bundleDir: string; plan: StickP
         ))}
       </ol>
       {last && (
-        <div className="actions eject">
-          {ejected ? (
-            <p role="status" className="ok-text">
-              {ejected}
-            </p>
-          ) : (
-            <button type="button" className="primary" onClick={() => void eject(last)}>
-              Eject stick {current} ({last.label})
-            </button>
-          )}
-        </div>
+        <EjectButton
+          key={current}
+          drive={last}
+          label={`Eject stick ${current} (${last.label})`}
+          ejectedText={(label) =>
+            `Stick ${current} (${label}) is ejected: unplug it and label it "${current} of ${plan.sticks.length}".`
+          }
+          onEjected={refresh}
+        />
       )}
       {stick ? (
         <div className="stick-step">

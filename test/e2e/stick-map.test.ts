@@ -2,15 +2,16 @@
 // kept when the person switches to a folder; on Stick copy it fills as sticks are copied and checked
 // (the copy reads every file back); in History it shows where the files went. The small stick is a
 // real 12 MiB tmpfs, so its free space is what a real small stick reports, and being empty it is not
-// "almost full".
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// "almost full". A pull written straight onto one stick offers Eject on its Done step.
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { button, byLabel, startAppSession, type AppSession } from './app-session.ts';
+import { mountTmpfs } from './tmpfs.ts';
 
 let s: AppSession;
 let tiny: string;
+let unmount: (() => void) | undefined;
 /** Drives the app asked to eject (the operating system's eject stands aside for the fake sticks). */
 const ejected: string[] = [];
 
@@ -29,13 +30,12 @@ beforeAll(async () => {
     ],
   });
   tiny = s.stickMounts[1]!;
-  mkdirSync(tiny, { recursive: true });
-  // A real small volume (the tests run as root, as in CI): statfs reports its true size and free space.
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', tiny]);
+  // A real small volume: statfs reports its true size and free space.
+  unmount = mountTmpfs(tiny, '12m');
 });
 
 afterAll(async () => {
-  if (tiny) execFileSync('umount', [tiny]);
+  unmount?.();
   await s?.close();
 });
 
@@ -129,6 +129,41 @@ describe('the stick map', () => {
     expect(await map().locator('.stick-bars .segment').count()).toBe(
       await page.locator('table.chunks tbody tr').count(),
     );
+  });
+
+  it('Done: a pull written straight onto one stick offers Eject for that stick', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Ferry: back to the start screen' }).click();
+    await button(page, /Prepare a transfer/).click();
+    await byLabel(page, 'Registry address (required)').fill(s.source.host);
+    await page.getByText('Connection security').click();
+    await byLabel(page, 'Plain HTTP (the registry serves no TLS)').check();
+    await button(page, 'Next').click();
+    await byLabel(page, 'Image references, one per line').fill('vendor/tool:2.0');
+    await expect.poll(() => page.locator('table.preview tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    await button(page, 'Next').click();
+    await page.getByRole('radio', { name: /FERRY 01/ }).check();
+    await expect.poll(() => page.locator('.estimate').textContent()).toMatch(/1 stick/);
+    await button(page, 'Next').click();
+    await button(page, 'Start transfer').click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Transfer ready' }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    // Written onto the stick itself: nothing to copy, so no stick copy, but Eject.
+    const onStick = readdirSync(s.stickMounts[0]!).filter((f) => f.startsWith('ferry-'));
+    expect(onStick).toHaveLength(1);
+    expect(readdirSync(join(s.stickMounts[0]!, onStick[0]!))).toContain('ferry-manifest.json');
+    expect(await page.locator('.stick-copy').count()).toBe(0);
+    const before = ejected.length;
+    await button(page, 'Eject FERRY 01').click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'is ejected' }).textContent())
+      .toBe(
+        'FERRY 01 is ejected: unplug it and take it to the isolated side, where Import and push opens it.',
+      );
+    expect(ejected.slice(before)).toEqual(['FERRY 01']);
+    expect(await button(page, 'Eject FERRY 01').count()).toBe(0);
+    await s.shot('done-eject');
   });
 
   it('logged no console error', () => {

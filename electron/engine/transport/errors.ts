@@ -220,6 +220,11 @@ export function authRefused(
   });
 }
 
+/** Plain HTTP sent to a registry that speaks only HTTPS (a Go server's bare 400). */
+export function httpsOnly(host: string, details: Record<string, unknown>): TlsError {
+  return new TlsError(`registry ${host} speaks HTTPS, not plain HTTP: drop --insecure`, { details });
+}
+
 /** An HTTP error status as a FerryError; `body` is the (short) response text. */
 export function statusError(
   status: number,
@@ -232,9 +237,7 @@ export function statusError(
   const repo = ctx.repository ?? '';
   const registryCodes = registryErrorCodes(body);
   const details = { host: ctx.host, status, repository: repo, registryCodes };
-  if (status === 400 && /HTTP request to an HTTPS server/i.test(body)) {
-    return new TlsError(`registry ${ctx.host} speaks HTTPS, not plain HTTP: drop --insecure`, { details });
-  }
+  if (status === 400 && /HTTP request to an HTTPS server/i.test(body)) return httpsOnly(ctx.host, details);
   if (status === 400 && registryCodes.some((c) => c === 'DIGEST_INVALID' || c === 'SIZE_INVALID')) {
     // The registry hashed what it received and it is not what was announced: refused content.
     return new DigestMismatchError(

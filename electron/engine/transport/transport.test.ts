@@ -83,6 +83,20 @@ describe('TLS', () => {
     const toTls = await probe(tls.host, { env: {}, insecure: true });
     expect(toTls).toBeInstanceOf(TlsError);
     expect((toTls as Error).message).toMatch(/speaks HTTPS.*drop --insecure/);
+    // A HEAD (how a push asks for each blob first) gets the same bare 400 without its text.
+    const headed = createTransport({ retries: 0, env: {}, insecure: true });
+    const head = await headed
+      .request(tls.host, {
+        method: 'HEAD',
+        path: `/v2/probe/app/blobs/${sha256Digest(Buffer.from('x'))}`,
+        scope: [{ repository: 'probe/app', actions: ['pull'] }],
+        throwOnError: false,
+      })
+      .catch((err: unknown) => err)
+      .finally(() => headed.close());
+    expect(head).toBeInstanceOf(TlsError);
+    expect((head as TlsError).message).toMatch(/speaks HTTPS.*drop --insecure/);
+    expect((head as TlsError).details).toMatchObject({ host: tls.host, status: 400 });
     const toPlain = await probe(plain.host, { env: {} });
     expect(toPlain).toBeInstanceOf(TlsError);
     expect((toPlain as Error).message).toContain('--insecure');

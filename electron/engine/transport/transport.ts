@@ -11,7 +11,7 @@ import { FerryError } from '../errors.ts';
 import { Authenticator } from './auth.ts';
 import { discardBody, isReplayable, readBodyText } from './body.ts';
 import { timeoutFromEnv } from './duration.ts';
-import { authRefused, mapTransportError, statusError } from './errors.ts';
+import { authRefused, httpsOnly, mapTransportError, statusError } from './errors.ts';
 import { createBaseDispatcher, proxyEndpoints } from './proxy.ts';
 import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } from './retry.ts';
 import type { SendToUrl } from './token.ts';
@@ -127,6 +127,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
           await discardBody(res.body);
           throw authRefused(host, repository, loginHint, hadCredentials);
         }
+      }
+      // A HEAD's refusal has no text to tell it by (statusError reads the text of a GET's).
+      if (url.protocol === 'http:' && isBareTlsRefusal(res)) {
+        await discardBody(res.body);
+        throw httpsOnly(host, { host, status: res.statusCode, repository });
       }
       if (
         res.statusCode === 403 ||

@@ -164,7 +164,7 @@ const explainers: Record<ErrorCode, Explain> = {
   FERRY_ERR_DISK_FULL: () =>
     one(
       'Disk full',
-      'The drive has no room left: free some space or choose a larger drive, then try again; finished work is kept.',
+      'The drive has no room left: free some space, then resume: finished work is kept.',
       ['retry'],
     ),
   FERRY_ERR_IO: () =>

@@ -1,5 +1,8 @@
 // Process wiring for the `ferry` command (bin/ferry.js checks the Node version first).
+import { limitHeapGrowth } from '../engine/api/runtime.ts';
 import { runCli } from './main.ts';
+
+limitHeapGrowth();
 
 const controller = new AbortController();
 let interrupted = false;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
 import { ferryVersion } from '../engine/api/errors.ts';
 import { createDriveLister } from '../engine/api/media.ts';
+import { limitHeapGrowth } from '../engine/api/runtime.ts';
 import { closeLedgers, Station } from '../engine/api/station.ts';
 import { registerAppProtocol, appSchemePrivileges } from './app-protocol.ts';
 import { CredentialStore } from './credentials/credential-store.ts';
@@ -118,6 +119,7 @@ async function start(): Promise<void> {
   });
 }
 
+limitHeapGrowth();
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
 
 if (!app.requestSingleInstanceLock()) {

@@ -312,6 +312,8 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       phase: 'copy',
       message: `copying ${meter.blobCount - omitted.length} blob(s), ${formatBytes(meter.bytesTotal - omittedBytes)}`,
     });
+    // A resumed pull's progress starts from what the interrupted run finished, not from 0.
+    await meter.startFrom((digest) => bundle.hasBlob('', digest));
     const byRegistry = new Map<string, ImageGraph[]>();
     for (const img of plan.images) {
       const registry = img.request.source.registry;

@@ -63,7 +63,12 @@ export function countFiles(archives: Iterable<{ parts: readonly unknown[] }>): n
   return files;
 }
 
-/** "1 image", "3 images": the count and its noun together, so no screen writes "image(s)". */
+/** "1 file", "3 files": the count and its noun together, so no screen writes "file(s)". */
+export function countText(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** "1 image", "3 images". */
 export function imagesText(n: number): string {
-  return `${n} image${n === 1 ? '' : 's'}`;
+  return countText(n, 'image');
 }

@@ -11,6 +11,7 @@ import {
   CARRIED_FORMAT_VERSION,
   TRUST_FORMAT_VERSION,
   type CarriedTrustedRoot,
+  bundleTotals,
   writeTransferManifest,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
@@ -363,13 +364,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       tool: { name: 'ferry', version: ferryVersion },
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...sealed,
-      totals: {
-        images: sealed.images.length,
-        blobs: new Set(sealed.blobs.map((b) => b.digest)).size,
-        blobBytes: sealed.blobs.reduce((n, b) => n + b.size, 0),
-        archiveBytes: sealed.archives.reduce((n, a) => n + a.size, 0),
-        files: sealed.archives.reduce((n, a) => n + a.parts.length, 0),
-      },
+      totals: bundleTotals(sealed),
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
       ...(skipped.length ? { skipped } : {}),

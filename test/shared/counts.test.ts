@@ -1,5 +1,6 @@
 // The one count rule: a release published to several channels is one image; a registry port is not a
 // tag; a blob shared across images counts once; every chunk is a file.
+// (Here, not beside shared/counts.ts: shared/ imports nothing from outside it, vitest included.)
 import { describe, expect, it } from 'vitest';
 import {
   countBlobs,
@@ -9,7 +10,7 @@ import {
   imageKey,
   imagesText,
   sourceRepository,
-} from './counts.ts';
+} from '../../shared/counts.ts';
 
 const d1 = `sha256:${'1'.repeat(64)}`;
 const d2 = `sha256:${'2'.repeat(64)}`;

@@ -1,7 +1,8 @@
 // The preview of a Deckhouse distribution lists each distinct image once (source repository +
 // digest), with every tag it goes to and what it is: a release published to beta and early-access is
 // one row with both channels, not two. The bundle the same selection pulls counts the same images and
-// the same blobs in its totals (shared/counts.ts, the one rule every screen uses).
+// the same blobs in its totals (shared/counts.ts, the one rule every screen uses), and so do
+// `ferry inspect`, `ferry verify` and `ferry push --dry-run`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { pull, previewPull, type PullPreview } from '../../electron/engine/api/p
 import type { TransferManifest } from '../../electron/engine/bundle/transfer-manifest.ts';
 import { startRegistry, type RunningRegistry } from '../harness/registry.ts';
 import { PLATFORM_CHANNELS, seedDeckhouse, type DeckhouseSeed } from '../harness/seed-deckhouse.ts';
+import { ferry } from '../support/cli.ts';
 
 let reg: RunningRegistry;
 let seed: DeckhouseSeed;
@@ -85,5 +87,18 @@ describe('Deckhouse preview: one row per distinct image', () => {
     const targets = preview.images.flatMap((i) => i.targets).sort();
     const listed = manifest.images.map((i) => `${i.target.repository}:${i.target.tag}`).sort();
     expect(targets).toEqual(listed);
+  });
+
+  it('ferry inspect, verify and push --dry-run give the same counts', async () => {
+    const dir = join(work, 'bundle');
+    const n = preview.images.length;
+    const inspect = await ferry(['inspect', dir]);
+    expect(inspect.stdout).toContain(`  ${n} image(s), ${preview.blobCount} blob(s), `);
+    const verify = await ferry(['verify', dir]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(new RegExp(`verified: \\d+ file\\(s\\), ${n} image\\(s\\), `));
+    const push = await ferry(['push', dir, `${reg.host}/mirror/ee`, '--insecure', '--dry-run']);
+    expect(push.code).toBe(0);
+    expect(push.stdout).toContain(`dry run: ${n} image(s) would go to`);
   });
 });

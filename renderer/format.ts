@@ -1,5 +1,7 @@
 // Numbers as people read them.
-export { formatBytes } from '../shared/format.ts';
+import { formatBytes } from '../shared/format.ts';
+
+export { formatBytes };
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
@@ -8,6 +10,23 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** "about 4 minutes", "less than a minute": time left as a person says it (an estimate, so rounded). */
+export function timeLeftWords(seconds: number): string | undefined {
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `about ${h} hour${h === 1 ? '' : 's'}${m ? ` ${m} minute${m === 1 ? '' : 's'}` : ''}`;
+}
+
+/** A progress bar's spoken value: "1.2 GiB of 3.4 GiB, about 4 minutes left" (time only when known). */
+export function progressValueText(bytesDone: number, bytesTotal: number, secondsLeft?: number): string {
+  const left = secondsLeft === undefined ? undefined : timeLeftWords(secondsLeft);
+  return `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}${left ? `, ${left} left` : ''}`;
 }
 
 export function shortDigest(digest: string): string {

@@ -98,6 +98,30 @@ export interface ImageSelection {
   signatures: boolean;
 }
 
+/**
+ * What an image is for: a plain list entry ('image'), or in a Deckhouse distribution a release
+ * channel image, the platform (an edition build), one of its component images (named by digest),
+ * an installer, a security database, a module's image, component, release or extra image, a
+ * package's, or a VEX attestation.
+ */
+export type ImageRole =
+  | 'image'
+  | 'release-channel'
+  | 'platform'
+  | 'platform-component'
+  | 'install'
+  | 'installer'
+  | 'security-database'
+  | 'module'
+  | 'module-component'
+  | 'module-release'
+  | 'module-extra'
+  | 'package'
+  | 'package-release'
+  | 'package-extra'
+  | 'attestation';
+
+/** One distinct image (source repository and digest, shared/counts.ts), however many tags it goes to. */
 export interface PreviewImage {
   source: string;
   digest: string;
@@ -107,16 +131,22 @@ export interface PreviewImage {
   bytes: number;
   blobs: number;
   artifacts: number;
-  /** `repository[:tag]` under the push root. */
+  /** `repository[:tag]` under the push root: the first of `targets`. */
   target: string;
+  /** Every `repository[:tag]` this image goes to (Deckhouse: its version and the channels on it). */
+  targets: string[];
+  /** The heading it is listed under: the source registry, or "Platform", "Module console", … */
+  group: string;
+  role: ImageRole;
 }
 
 export interface SelectionPreview {
   images: PreviewImage[];
   /** What cannot be carried; `input` is the typed line it came from (the page finds its line numbers). */
   failed: Array<{ source: string; error: ErrorDTO; input?: string }>;
-  /** Bytes that will travel: every blob once across all images. */
+  /** Bytes that will travel: every layer and config once across all images. */
   totalBytes: number;
+  /** Distinct digests that will travel, manifests included: the bundle's `totals.blobs`. */
   blobCount: number;
   /** For a Deckhouse source: what the channels say and which modules travel. */
   deckhouse?: {
@@ -417,6 +447,7 @@ export interface TransferRow {
   startedAt: string;
   /** The outcome of its latest operation. */
   outcome: TransferOutcome;
+  /** Distinct images (shared/counts.ts), as every other screen counts them. */
   images: number;
   bytes: number;
   operator: string;

@@ -1,4 +1,4 @@
-// `ferry pull --dry-run`: what would travel, one line an image, and the bytes in all (every blob
+// `ferry pull --dry-run`: what would travel, one line a distinct image (with every target it goes to), and the bytes in all (every blob
 // counted once). Images that do not resolve are named and set the exit code, as the pull would fail.
 import { formatBytes } from '../../shared/format.ts';
 import type { PullPreview } from '../engine/api/pull.ts';
@@ -20,7 +20,7 @@ export function printPreview(
     `dry run: ${preview.images.length} image(s), ${preview.blobCount} blob(s), ${formatBytes(preview.totalBytes)} would travel into ${options.bundleDir}; nothing was written`,
     ...preview.images.map(
       (i) =>
-        `  ${i.source}  ${i.digest}  ${formatBytes(i.bytes)}${i.platforms.length ? `  ${i.platforms.join(', ')}` : ''}  → ${i.target}`,
+        `  ${i.source}  ${i.digest}  ${formatBytes(i.bytes)}${i.platforms.length ? `  ${i.platforms.join(', ')}` : ''}  → ${i.targets.join(', ')}`,
     ),
     ...preview.failed.map((f) => `  ✗ ${f.source}: ${f.error.message}`),
   ];

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { ErrorCodes } from '../../shared/errors.ts';
 import type { ImageProgress } from '../../shared/jobs.ts';
 import { call } from '../api.ts';
-import { formatBytes, formatDuration } from '../format.ts';
+import { formatBytes, formatDuration, progressValueText } from '../format.ts';
 import { JobControls } from '../jobs/JobControls.tsx';
 import { runSeconds, type JobView } from '../state/job-store.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -55,11 +55,15 @@ export function ProgressPanel({ view, items, itemLabel, canPause = true, onRetry
               ? 'Stopped by the problem below: what was written is kept.'
               : view.phase || 'Working…'}
       </p>
+      {/* The value spelled out for screen readers: a bare percentage says nothing about size or time. */}
       <progress
         max={100}
         value={percent}
         aria-label="Progress"
-        aria-valuetext={`${percent}%: ${formatBytes(view.bytesDone)} of ${formatBytes(view.bytesTotal)}${running && Number.isFinite(view.eta) ? `, ${formatDuration(view.eta)} left` : ''}`}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        aria-valuetext={progressValueText(view.bytesDone, view.bytesTotal, running ? view.eta : undefined)}
       />
       <dl className="stats">
         <div>

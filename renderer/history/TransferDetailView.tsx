@@ -8,6 +8,7 @@ import { TransferStickMap } from '../components/TransferStickMap.tsx';
 import { SignatureLine } from '../components/SignatureLine.tsx';
 import { formatBytes, formatDuration, shortDigest } from '../format.ts';
 import { TransferTimeline } from './TransferTimeline.tsx';
+import { countImages, imagesText } from '../../shared/counts.ts';
 
 const formats: Array<{ format: ReportFormat; label: string }> = [
   { format: 'html', label: 'HTML' },
@@ -23,6 +24,12 @@ const imageColumns: Array<Column<TransferDetail['images'][number]>> = [
   { header: 'Size', cell: (i) => (i.size !== undefined ? formatBytes(i.size) : '—'), num: true },
   { header: 'State', cell: (i) => i.status ?? '—' },
 ];
+
+/** "Images: 3 images" — under more tags when a Deckhouse release went to several channels. */
+function imagesCaption(images: TransferDetail['images']): string {
+  const n = countImages(images);
+  return `Images: ${imagesText(n)}${images.length > n ? `, under ${images.length} tags` : ''}`;
+}
 
 const chunkColumns: Array<Column<TransferDetail['chunks'][number]>> = [
   { header: 'File', cell: (c) => c.file, cellClass: 'mono' },
@@ -110,7 +117,12 @@ export function TransferDetailView({ transferId, onBack }: { transferId: string;
               {saved}
             </span>
           </div>
-          <DataTable className="images" caption="Images" columns={imageColumns} rows={detail.images} />
+          <DataTable
+            className="images"
+            caption={imagesCaption(detail.images)}
+            columns={imageColumns}
+            rows={detail.images}
+          />
           <TransferStickMap detail={detail} />
           <DataTable
             className="chunks"

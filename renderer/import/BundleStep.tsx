@@ -10,6 +10,7 @@ import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatTime } from '../format.ts';
 import { importMap, recopyList, stickName } from './stick-files.ts';
 import type { SignatureFields } from './image-signatures.ts';
+import { countImages, countText, imagesText } from '../../shared/counts.ts';
 
 interface Props {
   folders: string[];
@@ -175,8 +176,8 @@ export function BundleStep({
             <div>
               <dt>Contents</dt>
               <dd>
-                {summary.totals.images} image(s), {formatBytes(summary.totals.blobBytes)} in{' '}
-                {summary.totals.files} file(s)
+                {imagesText(countImages(summary.images))}, {formatBytes(summary.totals.blobBytes)} in{' '}
+                {countText(summary.totals.files, 'file')}
               </dd>
             </div>
             <div>

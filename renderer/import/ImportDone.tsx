@@ -3,6 +3,7 @@ import { CopyBox } from '../components/CopyBox.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
 import { shortDigest } from '../format.ts';
+import { countImages, imagesText } from '../../shared/counts.ts';
 
 const pushedColumns: Array<Column<PushResult['images'][number]>> = [
   { header: 'Image', cell: (i) => i.source, cellClass: 'mono' },
@@ -35,7 +36,7 @@ export function ImportDone({ result, onHome }: { result: PushResult; onHome: () 
     <section>
       <StepHeading>{refused.length ? 'Pushed, with images refused' : 'Images pushed'}</StepHeading>
       <p role="status" className={refused.length ? 'notice error' : 'notice ok'}>
-        {pushed.length} image(s) pushed to {result.registry}
+        {imagesText(countImages(pushed))} pushed to {result.registry}
         {refused.length
           ? `; ${refused.length} refused (damaged or unreadable): verify again and copy the named files from the connected side.`
           : ', every digest unchanged.'}

@@ -18,6 +18,7 @@ import { fieldsOf, signatureRequirement } from './image-signatures.ts';
 import { ImportDone } from './ImportDone.tsx';
 import { TargetStep } from './TargetStep.tsx';
 import { VerifyStep } from './VerifyStep.tsx';
+import { groupImages } from '../../shared/counts.ts';
 
 type StepId = 'bundle' | 'verify' | 'target' | 'push' | 'done';
 
@@ -177,7 +178,7 @@ export function ImportWizard({ info, onHome, job }: { info: AppInfo; onHome: () 
             <StepHeading>Pushing images</StepHeading>
             <ProgressPanel
               view={pushView}
-              items={[...new Set(summary.images.map((i) => i.source))]}
+              items={groupImages(summary.images).map(([i]) => i!.source)}
               itemLabel="Images"
               fix={
                 pushJob &&

@@ -7,6 +7,7 @@ import { StickMap } from '../components/StickMap.tsx';
 import { formatBytes, formatDuration } from '../format.ts';
 import type { JobView } from '../state/job-store.ts';
 import { importMap, recopyList, stickName } from './stick-files.ts';
+import { countImages, countText, imagesText } from '../../shared/counts.ts';
 
 const fileState = { ok: 'intact', missing: 'MISSING', size: 'WRONG SIZE', checksum: 'DAMAGED' } as const;
 
@@ -108,8 +109,8 @@ export function VerifyStep({
         <>
           {result.ok || intactButUnsigned(result) ? (
             <p role="status" className="notice ok">
-              All {result.files.length} file(s) and {result.images.length} image(s) are intact:{' '}
-              {formatBytes(result.bytesChecked)} checked in {formatDuration(result.seconds)}.
+              All {countText(result.files.length, 'file')} and {imagesText(countImages(summary.images))} are
+              intact: {formatBytes(result.bytesChecked)} checked in {formatDuration(result.seconds)}.
             </p>
           ) : (
             <RecopyNotice summary={summary} result={result} />

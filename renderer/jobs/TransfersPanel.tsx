@@ -2,7 +2,7 @@
 // jobs main holds — running, paused and finished — with their progress and controls, and opens the
 // screen of a job so people return to a transfer they left.
 import { useState } from 'react';
-import { formatBytes } from '../format.ts';
+import { formatBytes, progressValueText } from '../format.ts';
 import { useJobs, type JobView } from '../state/job-store.ts';
 import { JobControls } from './JobControls.tsx';
 
@@ -54,7 +54,14 @@ export function TransfersPanel({ onOpen }: { onOpen: (job: JobView) => void }) {
                     max={100}
                     value={percent}
                     aria-label={`${title}: progress`}
-                    aria-valuetext={`${percent}%, ${formatBytes(j.bytesDone)} of ${formatBytes(j.bytesTotal)}`}
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-valuenow={percent}
+                    aria-valuetext={progressValueText(
+                      j.bytesDone,
+                      j.bytesTotal,
+                      j.status === 'running' ? j.eta : undefined,
+                    )}
                   />
                   <p className="transfer-numbers">
                     {formatBytes(j.bytesDone)} of {formatBytes(j.bytesTotal)} ({percent}%) · images{' '}

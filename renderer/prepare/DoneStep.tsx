@@ -12,6 +12,7 @@ import { checksumFile, formatBytes, formatDuration, formatTime, shortDigest } fr
 import { runSeconds, type JobView } from '../state/job-store.ts';
 import { stickBytes, type PrepareDraft } from './draft.ts';
 import { StickCopy } from './StickCopy.tsx';
+import { countText, imagesText } from '../../shared/counts.ts';
 
 type CarriedImage = NonNullable<PullResult['images']>[number];
 const imageColumns: Array<Column<CarriedImage>> = [
@@ -62,7 +63,7 @@ export function DoneStep({
         <div>
           <dt>Contents</dt>
           <dd data-testid="done-contents">
-            {count} image(s), {formatBytes(t.blobBytes)} of image data in {t.files} file(s) (
+            {imagesText(count)}, {formatBytes(t.blobBytes)} of image data in {countText(t.files, 'file')} (
             {formatBytes(t.archiveBytes)} on disk)
           </dd>
         </div>
@@ -90,7 +91,7 @@ export function DoneStep({
       {images.length > 0 && (
         <DataTable
           className="carried-images"
-          caption={`The ${images.length} image(s) carried`}
+          caption={`The ${imagesText(images.length)} carried`}
           columns={imageColumns}
           rows={images}
           rowKey={(i) => `${i.source}@${i.digest}`}

@@ -7,12 +7,11 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { explainError } from '../errors.ts';
 import { PathField } from '../components/PathField.tsx';
 import { StepHeading } from '../components/StepHeading.tsx';
-import { formatBytes, shortDigest } from '../format.ts';
+import { formatBytes } from '../format.ts';
+import { imagesText } from '../../shared/counts.ts';
+import { PreviewTable } from './PreviewTable.tsx';
 import { DeckhouseFields } from './DeckhouseFields.tsx';
 import { hasSelection, imageLines, selectionOf, type PrepareDraft } from './draft.ts';
-
-/** Rows of the preview table; a distribution can name hundreds of images. */
-const SHOWN = 200;
 
 /** The typed lines (1-based) that hold `input`. */
 function linesOf(text: string, input: string): number[] {
@@ -211,7 +210,7 @@ export function ImagesStep({
           {busy
             ? `Asking the registry about ${lineCount} line${lineCount === 1 ? '' : 's'}…`
             : preview
-              ? `${preview.images.length} image${preview.images.length === 1 ? '' : 's'} ready${preview.failed.length ? `, ${preview.failed.length} cannot be carried` : ''} · ${formatBytes(preview.totalBytes)} to carry`
+              ? `${imagesText(preview.images.length)} ready${preview.failed.length ? `, ${preview.failed.length} cannot be carried` : ''} · ${formatBytes(preview.totalBytes)} to carry`
               : ''}
         </span>
       </div>
@@ -255,46 +254,7 @@ export function ImagesStep({
           </div>
         </dl>
       )}
-      {preview && preview.images.length > 0 && (
-        <table className="preview">
-          <caption>
-            What will travel
-            {preview.images.length > SHOWN ? ` (the first ${SHOWN} of ${preview.images.length} images)` : ''}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col">Digest</th>
-              <th scope="col">Platforms</th>
-              <th scope="col">Signatures</th>
-              <th scope="col" className="num">
-                Size
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.images.slice(0, SHOWN).map((i, n) => (
-              <tr key={n}>
-                <td className="mono">{i.source}</td>
-                <td className="mono digest" title={i.digest}>
-                  {shortDigest(i.digest)}
-                </td>
-                <td>{i.platforms.join(', ') || '—'}</td>
-                <td className="num">{i.artifacts}</td>
-                <td className="num">{formatBytes(i.bytes)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={4}>
-                Total (shared layers counted once)
-              </th>
-              <td className="num">{formatBytes(preview.totalBytes)}</td>
-            </tr>
-          </tfoot>
-        </table>
-      )}
+      {preview && preview.images.length > 0 && <PreviewTable preview={preview} />}
     </section>
   );
 }

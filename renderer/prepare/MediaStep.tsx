@@ -8,6 +8,7 @@ import { StepHeading } from '../components/StepHeading.tsx';
 import { StickMap, type MapStick } from '../components/StickMap.tsx';
 import { formatBytes } from '../format.ts';
 import { maxFileBytes, requestedChunk, stickBytes, type PrepareDraft } from './draft.ts';
+import { imagesText } from '../../shared/counts.ts';
 
 const filesystemName = (fs: string) =>
   ({ vfat: 'FAT32', msdos: 'FAT32', exfat: 'exFAT', ntfs: 'NTFS', ntfs3: 'NTFS', apfs: 'APFS', hfs: 'HFS+' })[
@@ -213,8 +214,8 @@ export function MediaStep({
               {e.sticks} stick{e.sticks === 1 ? '' : 's'}
             </strong>{' '}
             · {e.chunks} file{e.chunks === 1 ? '' : 's'}
-            {e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''} · about {formatBytes(total)} of
-            images
+            {e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''} ·{' '}
+            {imagesText(draft.preview?.images.length ?? 0)}, about {formatBytes(total)}
           </p>
           {e.warnings.map((w) => (
             <p key={w} className="warn-text">

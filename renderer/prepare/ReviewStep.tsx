@@ -1,6 +1,7 @@
 import { StepHeading } from '../components/StepHeading.tsx';
 import { formatBytes } from '../format.ts';
 import { platformList, type PrepareDraft } from './draft.ts';
+import { countText, imagesText } from '../../shared/counts.ts';
 
 export function ReviewStep({
   draft,
@@ -27,7 +28,7 @@ export function ReviewStep({
           <dt>Images</dt>
           <dd>
             {draft.what === 'deckhouse' ? `Deckhouse ${draft.deckhouse.edition}: ` : ''}
-            {p?.images.length ?? 0} image(s), {formatBytes(p?.totalBytes ?? 0)}
+            {imagesText(p?.images.length ?? 0)}, {formatBytes(p?.totalBytes ?? 0)}
             {draft.signatures ? ', with signatures' : ', without signatures'}
             {platformList(draft.platforms).length
               ? `, only ${platformList(draft.platforms).join(', ')}`
@@ -47,7 +48,7 @@ export function ReviewStep({
                 ? `sticks like ${draft.stickLike.label}`
                 : `${draft.stickGB} GB sticks`}
             {e
-              ? ` · ${e.sticks} stick(s) · ${e.chunks} file(s)${e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''}`
+              ? ` · ${countText(e.sticks, 'stick')} · ${countText(e.chunks, 'file')}${e.chunkSize ? ` of up to ${formatBytes(e.chunkSize)}` : ''}`
               : ''}
           </dd>
         </div>

@@ -67,7 +67,7 @@ describe('Import finds the sticks', () => {
     await button(page, 'Open bundle').click();
     await expect
       .poll(() => page.locator('.review').textContent(), { timeout: 15_000 })
-      .toContain('1 image(s)');
+      .toContain('1 image, ');
     expect(await byLabel(page, 'Bundle folder (or the stick)').inputValue()).not.toBe(first);
   });
 

@@ -158,7 +158,7 @@ describe('jobs belong to the main process', () => {
     expect(backwards(reported)).toEqual([]);
 
     expect(await page.getByTestId('done-duration').textContent()).toMatch(/\d+ s|min/);
-    expect(await page.getByTestId('done-contents').textContent()).toMatch(/^2 image\(s\)/);
+    expect(await page.getByTestId('done-contents').textContent()).toMatch(/^2 images, /);
     const rows = page.locator('table.carried-images tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await page.locator('table.carried-images').textContent()).toContain('vendor/app:v1.0');

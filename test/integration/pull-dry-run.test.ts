@@ -48,7 +48,7 @@ describe('ferry pull --dry-run', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('counts the layer and config bytes the pull then carries, every blob once (manifests aside)', async () => {
+  it('counts the layer and config bytes the pull then carries, every blob once (manifests aside), and the same counts', async () => {
     const json = await ferry([
       'pull',
       join(work, 'dry-json'),
@@ -67,7 +67,10 @@ describe('ferry pull --dry-run', () => {
     const manifestBytes = manifest.totals.blobBytes - preview.totalBytes;
     expect(manifestBytes).toBeGreaterThan(0);
     expect(manifestBytes).toBeLessThan(manifest.totals.blobBytes / 10);
-    expect(preview.blobCount).toBeLessThan(manifest.totals.blobs);
+    // The one count rule (shared/counts.ts): blobs are distinct digests, manifests included, and
+    // images distinct source repository + digest, in the preview as in the bundle's totals.
+    expect(preview.blobCount).toBe(manifest.totals.blobs);
+    expect(preview.images.length).toBe(manifest.totals.images);
   });
 
   it('names an image that does not resolve and exits as the pull would (4: registry)', async () => {

@@ -1,6 +1,7 @@
 // `ferry history`: every pull, verify and push recorded on this station, newest first.
 import { UsageError } from '../../engine/api/errors.ts';
 import { history, type OperationSummary, parseSince } from '../../engine/api/ledger.ts';
+import { countImages } from '../../../shared/counts.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
 import { stationFor } from '../station.ts';
@@ -10,9 +11,9 @@ const IMAGES_SHOWN = 5;
 
 function line(op: OperationSummary): string {
   const when = op.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  const what = op.totals
-    ? `${op.totals.images} image(s), ${formatBytes(op.totals.blobBytes)}`
-    : `${op.images.length} image(s)`;
+  // Counted from the recorded images by the one rule (shared/counts.ts), as the app's History does.
+  const images = countImages(op.images.map((i) => ({ source: i.reference, digest: i.digest })));
+  const what = op.totals ? `${images} image(s), ${formatBytes(op.totals.blobBytes)}` : `${images} image(s)`;
   const where = op.target
     ? ` → ${op.target.registry}${op.target.path ? `/${op.target.path}` : ''}`
     : op.sources?.length

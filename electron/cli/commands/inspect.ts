@@ -9,6 +9,7 @@ import { UsageError } from '../../engine/api/errors.ts';
 import { platformLabel } from '../../engine/api/distribution.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import type { Command } from '../command.ts';
+import { countBlobs, countImages } from '../../../shared/counts.ts';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -35,7 +36,7 @@ export const inspectCommand: Command = {
       `Transfer ${m.transferId}`,
       `  created ${m.createdAt} by ${m.tool.name} ${m.tool.version} (format ${m.formatVersion})`,
       `  station key ${m.station?.fingerprint ?? '(not named: an older Ferry, or a d8 bundle)'}; ${describeSignature(signature)}`,
-      `  ${m.totals.images} image(s), ${m.totals.blobs} blob(s), ${formatBytes(m.totals.blobBytes)}; ${m.totals.files} file(s), ${formatBytes(m.totals.archiveBytes)}`,
+      `  ${countImages(m.images)} image(s), ${countBlobs(m.blobs)} blob(s), ${formatBytes(m.totals.blobBytes)}; ${m.totals.files} file(s), ${formatBytes(m.totals.archiveBytes)}`,
       ...(m.carriedFerry
         ? [
             `  carries Ferry ${m.carriedFerry.platforms[0]!.version} for ${m.carriedFerry.platforms.map((p) => platformLabel(p.platform)).join(', ')}: ${m.carriedFerry.platforms.map((p) => `${p.folder}/`).join(', ')}`,

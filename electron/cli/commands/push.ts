@@ -19,6 +19,7 @@ import {
 } from '../deckhouse-push.ts';
 import { noEffectNotes } from '../deckhouse-flags.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
+import { countImages } from '../../../shared/counts.ts';
 
 export const pushCommand: Command = {
   name: 'push',
@@ -122,7 +123,8 @@ export const pushCommand: Command = {
         io.stdout.write(
           `${report.signature.status === 'signed' ? '✓' : '!'} ${describeSignature(report.signature)}\n`,
         );
-      const pushed = report.images.filter((i) => i.status === 'pushed').length;
+      // Distinct images (shared/counts.ts): a release pushed under its version and channels is one.
+      const pushed = countImages(report.images.filter((i) => i.status === 'pushed'));
       const refused = report.images.filter((i) => i.status === 'refused');
       const unsigned = refused.filter((i) => i.signatureVerdict && !signatureAccepted(i.signatureVerdict));
       const damaged = refused.length - unsigned.length;
@@ -140,7 +142,7 @@ export const pushCommand: Command = {
       ].join('; ');
       io.stdout.write(
         v['dry-run']
-          ? `dry run: ${report.images.length} image(s) would go to ${report.registry}; nothing was written\n`
+          ? `dry run: ${countImages(report.images)} image(s) would go to ${report.registry}; nothing was written\n`
           : refused.length
             ? `pushed ${pushed} image(s); ${refusal}\n`
             : `pushed ${pushed} image(s) to ${report.registry} (transfer ${report.transferId})\n`,

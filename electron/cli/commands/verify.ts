@@ -9,6 +9,7 @@ import { ExitCodes } from '../exit-codes.ts';
 import { imageKeyFlag, signaturePolicyFrom } from '../image-keys.ts';
 import { progressRenderer } from '../progress.ts';
 import { operatorFlag, stationFor, trustedKeyFlag, trustedKeyFrom } from '../station.ts';
+import { countImages } from '../../../shared/counts.ts';
 
 export const verifyCommand: Command = {
   name: 'verify',
@@ -67,11 +68,13 @@ export const verifyCommand: Command = {
         io.stdout.write(
           `  incremental bundle: ${report.omittedBlobs} blob(s) left out, the target registry holds them (push mounts them there)\n`,
         );
-      const bad = report.images.filter((i) => !i.ok).length;
+      // Distinct images (shared/counts.ts), as the app and the bundle's totals count them.
+      const images = countImages(report.images);
+      const bad = countImages(report.images.filter((i) => !i.ok));
       io.stdout.write(
         report.ok
-          ? `✓ bundle ${report.transferId} verified: ${report.files.length} file(s), ${report.images.length} image(s), ${report.blobsChecked} blob(s), ${formatBytes(report.bytesChecked)} in ${report.seconds.toFixed(1)} s (${formatBytes(rate)}/s)\n`
-          : `✗ bundle ${report.transferId} FAILED verification: ${report.problems.length} problem(s), ${bad} of ${report.images.length} image(s) affected\n`,
+          ? `✓ bundle ${report.transferId} verified: ${report.files.length} file(s), ${images} image(s), ${report.blobsChecked} blob(s), ${formatBytes(report.bytesChecked)} in ${report.seconds.toFixed(1)} s (${formatBytes(rate)}/s)\n`
+          : `✗ bundle ${report.transferId} FAILED verification: ${report.problems.length} problem(s), ${bad} of ${images} image(s) affected\n`,
       );
     }
     return report.ok ? ExitCodes.ok : ExitCodes.verification;

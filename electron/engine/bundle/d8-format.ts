@@ -18,6 +18,7 @@ import type { BundleFiles } from './bundle-files.ts';
 import { parseBlobPath, TARGET_ANNOTATION } from './oci-layout-files.ts';
 import type { TarFile } from './tar-index.ts';
 import {
+  bundleTotals,
   TRANSFER_MANIFEST,
   type ArchiveRecord,
   type BlobRecord,
@@ -217,12 +218,6 @@ export async function describeD8Bundle(media: BundleFiles): Promise<TransferMani
     images,
     archives,
     blobs,
-    totals: {
-      images: images.length,
-      blobs: new Set(blobs.map((b) => b.digest)).size,
-      blobBytes: blobs.reduce((n, b) => n + b.size, 0),
-      archiveBytes: archives.reduce((n, a) => n + a.size, 0),
-      files: archives.reduce((n, a) => n + a.parts.length, 0),
-    },
+    totals: bundleTotals({ images, blobs, archives }),
   };
 }

@@ -3,6 +3,7 @@
 // media against it; push maps images to targets from it; the ledger records it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { countBlobs, countFiles, countImages } from '../../../shared/counts.ts';
 import { ValidationError } from '../../../shared/validate.ts';
 import { BundleInvalidError } from '../errors.ts';
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
@@ -83,6 +84,23 @@ export interface CarriedFerryRecord {
   /** Every carried file, relative to the bundle folder: the folders' files and the `ferry` (and
    *  `ferry.cmd`) launcher at the top, each with its size and SHA-256. */
   files: Array<{ path: string; size: number; sha256: string }>;
+}
+
+/**
+ * The manifest's totals, by the one count rule (shared/counts.ts): images are distinct source
+ * repository + digest (a release on three channels is one image with three records), blobs distinct
+ * digests, files the parts written; the bytes are every blob record's and every archive's.
+ */
+export function bundleTotals(
+  manifest: Pick<TransferManifest, 'images' | 'blobs' | 'archives'>,
+): TransferManifest['totals'] {
+  return {
+    images: countImages(manifest.images),
+    blobs: countBlobs(manifest.blobs),
+    blobBytes: manifest.blobs.reduce((n, b) => n + b.size, 0),
+    archiveBytes: manifest.archives.reduce((n, a) => n + a.size, 0),
+    files: countFiles(manifest.archives),
+  };
 }
 
 export interface TransferManifest {

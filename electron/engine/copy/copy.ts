@@ -22,8 +22,10 @@ import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts
 export const defaultConcurrency = 16;
 
 export interface CopyProgress {
-  /** Bytes moved so far (blobs skipped because already present count too, once). */
+  /** Bytes streamed from the source so far. */
   onBytes?(n: number): void;
+  /** A blob is in the destination. One already present or mounted streamed nothing: the listener
+   *  counts its size here, once (a resumed pull's meter has counted those before the copy began). */
   onBlobDone?(digest: string, size: number, how: 'copied' | 'present' | 'mounted'): void;
   onImageDone?(image: ImageGraph, error?: FerryError): void;
 }
@@ -131,7 +133,6 @@ export async function copyPlan(
         holder ??= repo;
         how = 'copied';
       }
-      if (how !== 'copied') progress?.onBytes?.(blob.size);
       progress?.onBlobDone?.(blob.digest, blob.size, how);
     } catch (err) {
       fail(blob.digest, err);

@@ -1,12 +1,16 @@
 // What a pull would carry, before anything is written: every image resolved against its registry
 // (manifests only, no layer is downloaded), with its digest, platforms and bytes, and the bytes that
-// would travel (every blob once across all images). For a Deckhouse distribution, also what the
-// release channels point at and which modules travel. The app's Source step and `ferry pull
-// --dry-run` show this; an image that does not resolve is named, not fatal.
-import type { SelectionPreview } from '../../../shared/dto.ts';
+// would travel (every blob once across all images). One row per distinct image (source repository and
+// digest: shared/counts.ts) with every target it goes to, so a Deckhouse release on three channels is
+// one row, as the bundle's totals count it. For a Deckhouse distribution, also what the release
+// channels point at and which modules travel, and each row's role (image-roles.ts). The app's Source
+// step and `ferry pull --dry-run` show this; an image that does not resolve is named, not fatal.
+import type { PreviewImage, SelectionPreview } from '../../../shared/dto.ts';
+import { imageKey } from '../../../shared/counts.ts';
+import { deckhouseImageRole } from '../deckhouse/image-roles.ts';
 import { parseSelection, planDeckhouse, type DeckhousePlan } from '../deckhouse/planner.ts';
 import { UsageError } from '../errors.ts';
-import { allBlobs, type ImageRequest } from '../plan/image-graph.ts';
+import { allBlobs, allManifests, type ImageGraph, type ImageRequest } from '../plan/image-graph.ts';
 import { createTransport } from '../transport/transport.ts';
 import type { TransportOptions } from '../transport/types.ts';
 import type { PullSelection } from './pull-selection.ts';
@@ -28,6 +32,27 @@ function planSummary(plan: DeckhousePlan): NonNullable<PullPreview['deckhouse']>
     versions: plan.platform?.versions ?? [],
     modules: plan.modules.map((m) => ({ name: m.name, versions: m.versions })),
     securityDatabases: plan.security,
+  };
+}
+
+/** A plain list's entries are grouped by the registry they come from. */
+function plainRole(request: ImageRequest): Pick<PreviewImage, 'role' | 'group'> {
+  return { role: 'image', group: request.source.registry };
+}
+
+function rowOf(image: ImageGraph, target: string, role: Pick<PreviewImage, 'role' | 'group'>): PreviewImage {
+  const blobs = allBlobs(image);
+  return {
+    source: image.request.sourceText,
+    digest: image.root.digest,
+    mediaType: image.root.mediaType,
+    platforms: image.platforms,
+    bytes: blobs.reduce((n, b) => n + b.size, 0),
+    blobs: blobs.length,
+    artifacts: image.artifacts.length,
+    target,
+    targets: [target],
+    ...role,
   };
 }
 
@@ -59,28 +84,31 @@ export async function previewPull(selection: PullSelection, options: PreviewOpti
       ...signal,
     });
     const all = new Map<string, number>();
+    const manifests = new Set<string>();
     const preview: PullPreview = { images: [], failed: [], totalBytes: 0, blobCount: 0 };
+    const rows = new Map<string, PreviewImage>();
     for (const r of resolved) {
       if ('error' in r) {
         preview.failed.push({ source: r.request.sourceText, error: r.error.toDTO() });
         continue;
       }
-      const blobs = allBlobs(r.image);
-      for (const b of blobs) all.set(b.digest, b.size);
+      for (const b of allBlobs(r.image)) all.set(b.digest, b.size);
+      for (const m of allManifests(r.image)) manifests.add(m.digest);
       const t = r.request.target;
-      preview.images.push({
-        source: r.request.sourceText,
-        digest: r.image.root.digest,
-        mediaType: r.image.root.mediaType,
-        platforms: r.image.platforms,
-        bytes: blobs.reduce((n, b) => n + b.size, 0),
-        blobs: blobs.length,
-        artifacts: r.image.artifacts.length,
-        target: `${t.repository}${t.tag ? `:${t.tag}` : ''}`,
-      });
+      const target = `${t.repository}${t.tag ? `:${t.tag}` : ''}`;
+      const key = imageKey({ source: r.request.sourceText, digest: r.image.root.digest });
+      const row = rows.get(key);
+      if (row) {
+        if (!row.targets.includes(target)) row.targets.push(target);
+        continue;
+      }
+      const made = rowOf(r.image, target, plan ? deckhouseImageRole(t) : plainRole(r.request));
+      rows.set(key, made);
+      preview.images.push(made);
     }
     if (plan) preview.deckhouse = planSummary(plan);
-    preview.blobCount = all.size;
+    for (const d of all.keys()) manifests.delete(d);
+    preview.blobCount = all.size + manifests.size;
     preview.totalBytes = [...all.values()].reduce((n, s) => n + s, 0);
     return preview;
   } finally {

@@ -1,13 +1,28 @@
 // Turns copy callbacks into job events: bytes done of the total, images done, at most ~10 per second,
 // and each image's share of finished blobs (a blob shared by several images counts for each), so the
 // app can say "downloading 40%" per image although blobs move in parallel across images.
+// Images are counted by the one rule (shared/counts.ts): a plan lists an image once per target (a
+// Deckhouse release under its version and each channel on it), the meter counts it once, names it
+// by its first listing, and calls it done when every listing is. A resumed pull starts from what the
+// interrupted run finished (`startFrom`), so its first event is not 0.
+import { imageKey } from '../../../shared/counts.ts';
 import type { JobEventListener } from '../../../shared/jobs.ts';
 import type { CopyProgress } from '../copy/copy.ts';
-import { allBlobs, type CopyPlan } from '../plan/image-graph.ts';
+import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
+
+/** One distinct image: its name in events, its bytes, and its listings not finished yet. */
+interface Distinct {
+  name: string;
+  total: number;
+  done: number;
+  left: number;
+  failed?: string;
+}
 
 export class ProgressMeter {
   readonly bytesTotal: number;
   readonly blobCount: number;
+  /** Distinct images (source repository + digest), not listings. */
   readonly imagesTotal: number;
   bytesDone = 0;
   imagesDone = 0;
@@ -15,39 +30,88 @@ export class ProgressMeter {
   readonly blobs = { copied: 0, present: 0, mounted: 0, copiedBytes: 0 };
   private lastEmit = 0;
   private readonly emit: JobEventListener;
-  /** Per image (by source text): the bytes of its blobs, and of those already finished. */
-  private readonly perImage = new Map<string, { total: number; done: number }>();
+  private readonly distinct = new Map<string, Distinct>();
+  /** Each listing's distinct image. */
+  private readonly imageOf = new Map<ImageGraph, Distinct>();
+  /** Listings finished: a set, so one done at the start is not counted again when the copy ends it. */
+  private readonly finished = new Set<ImageGraph>();
   /** A set, not a list: a base layer is shared by every image of an edition (thousands). */
-  private readonly imagesOfBlob = new Map<string, Set<string>>();
+  private readonly imagesOfBlob = new Map<string, Set<Distinct>>();
+  /** Blob sizes by digest, each once. */
+  private readonly sizes = new Map<string, number>();
+  /** Blobs already in the destination before the copy began, counted by `startFrom`. */
+  private readonly counted = new Set<string>();
 
   constructor(plan: CopyPlan, emit: JobEventListener) {
-    const blobs = new Map<string, number>();
-    for (const img of plan.images) for (const b of allBlobs(img)) blobs.set(b.digest, b.size);
-    this.blobCount = blobs.size;
-    this.bytesTotal = [...blobs.values()].reduce((n, s) => n + s, 0);
-    this.imagesTotal = plan.images.length;
+    for (const img of plan.images) for (const b of allBlobs(img)) this.sizes.set(b.digest, b.size);
+    this.blobCount = this.sizes.size;
+    this.bytesTotal = [...this.sizes.values()].reduce((n, s) => n + s, 0);
     this.emit = emit;
     for (const img of plan.images) {
-      const name = img.request.sourceText;
-      const entry = this.perImage.get(name) ?? { total: 0, done: 0 };
+      const key = imageKey({ source: img.request.sourceText, digest: img.root.digest });
+      const known = this.distinct.get(key);
+      if (known) {
+        known.left++;
+        this.imageOf.set(img, known);
+        continue;
+      }
+      const entry: Distinct = { name: img.request.sourceText, total: 0, done: 0, left: 1 };
       for (const b of allBlobs(img)) {
-        const names = this.imagesOfBlob.get(b.digest) ?? new Set<string>();
-        if (names.has(name)) continue; // the same image listed twice counts its blob once
-        names.add(name);
-        this.imagesOfBlob.set(b.digest, names);
+        const of = this.imagesOfBlob.get(b.digest) ?? new Set<Distinct>();
+        of.add(entry);
+        this.imagesOfBlob.set(b.digest, of);
         entry.total += b.size;
       }
-      this.perImage.set(name, entry);
+      this.distinct.set(key, entry);
+      this.imageOf.set(img, entry);
     }
+    this.imagesTotal = this.distinct.size;
+  }
+
+  /**
+   * Counts what is already in the destination (a resumed pull: the blobs the interrupted run
+   * finished) before the copy begins, and says so at once: the bytes, each image's share, and the
+   * images whose every blob is there. The copy then reports those blobs as present; they are not
+   * counted twice.
+   */
+  async startFrom(has: (digest: string) => Promise<boolean>): Promise<void> {
+    for (const [digest, size] of this.sizes) {
+      if (!(await has(digest))) continue;
+      this.counted.add(digest);
+      this.bytesDone += size;
+      this.blobDone(digest, size);
+    }
+    if (this.counted.size === 0) return;
+    for (const [image, entry] of this.imageOf) {
+      if (allBlobs(image).every((b) => this.counted.has(b.digest))) this.listingDone(image, entry);
+    }
+    this.tick(true);
   }
 
   private blobDone(digest: string, size: number): void {
-    for (const name of this.imagesOfBlob.get(digest) ?? []) {
-      const entry = this.perImage.get(name);
-      if (!entry) continue;
+    for (const entry of this.imagesOfBlob.get(digest) ?? []) {
       entry.done = Math.min(entry.total, entry.done + size);
-      this.emit({ type: 'image-bytes', image: name, bytesDone: entry.done, bytesTotal: entry.total });
+      this.emit({ type: 'image-bytes', image: entry.name, bytesDone: entry.done, bytesTotal: entry.total });
     }
+  }
+
+  /** One listing finished; its image is done (or failed) once every listing of it is. */
+  private listingDone(image: ImageGraph, entry: Distinct, error?: Error): void {
+    const first = !this.finished.has(image);
+    if (!first && !error) return; // counted done by startFrom
+    if (first) {
+      this.finished.add(image);
+      entry.left--;
+      if (entry.left === 0) this.imagesDone++;
+    }
+    if (error) entry.failed ??= error.message;
+    if (entry.left > 0 && !error) return;
+    this.emit({
+      type: 'image',
+      image: entry.name,
+      status: entry.failed ? 'failed' : 'done',
+      ...(entry.failed ? { message: entry.failed } : {}),
+    });
   }
 
   private tick(force = false): void {
@@ -71,17 +135,17 @@ export class ProgressMeter {
       },
       onBlobDone: (digest, size, how) => {
         this.blobs[how]++;
-        this.blobDone(digest, size);
         if (how === 'copied') this.blobs.copiedBytes += size;
+        if (this.counted.has(digest)) return;
+        this.blobDone(digest, size);
+        if (how === 'copied') return;
+        // Present or mounted: nothing streamed, so its bytes count now.
+        this.bytesDone += size;
+        this.tick();
       },
       onImageDone: (image, error) => {
-        this.imagesDone++;
-        this.emit({
-          type: 'image',
-          image: image.request.sourceText,
-          status: error ? 'failed' : 'done',
-          ...(error ? { message: error.message } : {}),
-        });
+        const entry = this.imageOf.get(image);
+        if (entry) this.listingDone(image, entry, error);
         this.tick(true);
       },
     };

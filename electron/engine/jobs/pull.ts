@@ -11,6 +11,7 @@ import {
   CARRIED_FORMAT_VERSION,
   TRUST_FORMAT_VERSION,
   type CarriedTrustedRoot,
+  bundleTotals,
   writeTransferManifest,
   type TransferManifest,
 } from '../bundle/transfer-manifest.ts';
@@ -312,6 +313,8 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       phase: 'copy',
       message: `copying ${meter.blobCount - omitted.length} blob(s), ${formatBytes(meter.bytesTotal - omittedBytes)}`,
     });
+    // A resumed pull's progress starts from what the interrupted run finished, not from 0.
+    await meter.startFrom((digest) => bundle.hasBlob('', digest));
     const byRegistry = new Map<string, ImageGraph[]>();
     for (const img of plan.images) {
       const registry = img.request.source.registry;
@@ -361,13 +364,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
       tool: { name: 'ferry', version: ferryVersion },
       ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
       ...sealed,
-      totals: {
-        images: sealed.images.length,
-        blobs: new Set(sealed.blobs.map((b) => b.digest)).size,
-        blobBytes: sealed.blobs.reduce((n, b) => n + b.size, 0),
-        archiveBytes: sealed.archives.reduce((n, a) => n + a.size, 0),
-        files: sealed.archives.reduce((n, a) => n + a.parts.length, 0),
-      },
+      totals: bundleTotals(sealed),
       ...(omitted.length ? { omitted } : {}),
       ...(carried ? { carriedFerry: carried } : {}),
       ...(skipped.length ? { skipped } : {}),

@@ -245,7 +245,7 @@ async function pushBundle(
     emit({
       type: 'phase',
       phase: 'push',
-      message: `pushing ${images.length} image(s), ${formatBytes(meter.bytesTotal)} to ${registry}`,
+      message: `pushing ${meter.imagesTotal} image(s), ${formatBytes(meter.bytesTotal)} to ${registry}`,
     });
     const target = new RegistryStore(registry, transport);
     const omitted = bundle.manifest.omitted ?? [];

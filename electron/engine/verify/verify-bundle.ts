@@ -126,6 +126,7 @@ export async function verifyBundle(bundle: OpenedBundle, options: VerifyOptions 
     files,
     images: manifest.images.map((i) => ({
       source: i.source,
+      digest: i.digest,
       target: `${i.target.repository}${i.target.tag ? `:${i.target.tag}` : `@${i.digest}`}`,
       ok: !hurt.has(i.source),
     })),

@@ -25,7 +25,7 @@ export interface VerifyReport {
     status: 'ok' | 'missing' | 'size' | 'checksum';
     folder?: string;
   }>;
-  images: Array<{ source: string; target: string; ok: boolean }>;
+  images: Array<{ source: string; digest: string; target: string; ok: boolean }>;
   /** Blobs and manifests found intact. */
   blobsChecked: number;
   /** Bytes read and hashed (every chunk file, plus blobs re-hashed one by one). */

@@ -4,6 +4,7 @@
 // read straight off them and a damaged file is traced to the stick it is on; nothing is copied or
 // linked on disk.
 import type { BundleSummary, Drive, FoundBundle, SignatureInfo } from '../../../shared/dto.ts';
+import { countImages } from '../../../shared/counts.ts';
 import {
   bundleFoldersIn,
   checkManifestSignature,
@@ -80,7 +81,7 @@ export async function findBundles(drives: Drive[]): Promise<FoundBundle[]> {
           folder: opened.files.dirs[0] ?? folder,
           transferId: opened.manifest.transferId,
           createdAt: opened.manifest.createdAt,
-          images: opened.manifest.images.length,
+          images: countImages(opened.manifest.images),
           filesHere: files.filter((f) => opened.files.has(f.file)).length,
           filesTotal: files.length,
         });

@@ -9,6 +9,7 @@ import type {
   TransferDetail,
   TransferRow,
 } from '../../../shared/dto.ts';
+import { countImages } from '../../../shared/counts.ts';
 import { UsageError } from '../../engine/api/errors.ts';
 import {
   auditLedger,
@@ -31,7 +32,10 @@ function registriesOf(o: OperationSummary): string[] {
 function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
   const ordered = [...ops].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const latest = ordered[ordered.length - 1]!;
-  const images = new Set(ordered.flatMap((o) => o.images.map((i) => i.digest)));
+  // One count rule (shared/counts.ts): an image on several channels is one image.
+  const images = countImages(
+    ordered.flatMap((o) => o.images.map((i) => ({ source: i.reference, digest: i.digest }))),
+  );
   const bytes = Math.max(
     0,
     ...ordered.map((o) => o.totals?.blobBytes ?? o.images.reduce((n, i) => n + i.bytes, 0)),
@@ -56,7 +60,7 @@ function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
     seconds,
     startedAt: ordered[0]!.startedAt,
     outcome: latest.status,
-    images: images.size,
+    images,
     bytes,
     operator: [...new Set(ordered.map((o) => o.operator))].join(', '),
   };

@@ -10,6 +10,7 @@ import type {
   VerifyJobRequest,
   VerifyResult,
 } from '../../../shared/dto.ts';
+import { groupImages } from '../../../shared/counts.ts';
 import { checkManifestSignature, verify } from '../../engine/api/bundles.ts';
 import { parseRepositoryPath } from '../../engine/api/input.ts';
 import { pull } from '../../engine/api/pull.ts';
@@ -60,12 +61,10 @@ export async function runPull(
   };
 }
 
-/** One row per source reference and digest, however many channels or targets list it. */
+/** One row per image (source repository and digest: shared/counts.ts), however many channels or
+ *  targets list it. */
 function distinctImages(images: Array<{ source: string; digest: string; size: number }>) {
-  const seen = new Map<string, { source: string; digest: string; size: number }>();
-  for (const i of images)
-    seen.set(`${i.source}@${i.digest}`, { source: i.source, digest: i.digest, size: i.size });
-  return [...seen.values()];
+  return groupImages(images).map(([i]) => ({ source: i!.source, digest: i!.digest, size: i!.size }));
 }
 
 export async function runVerify(

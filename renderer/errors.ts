@@ -162,11 +162,9 @@ const explainers: Record<ErrorCode, Explain> = {
       'This transfer is not signed by the trusted station: get a transfer from that station, or clear the trusted key if you accept any sender.',
     ),
   FERRY_ERR_DISK_FULL: () =>
-    one(
-      'Disk full',
-      'The drive has no room left: free some space, then resume: finished work is kept.',
-      ['retry'],
-    ),
+    one('Disk full', 'The drive has no room left: free some space, then resume: finished work is kept.', [
+      'retry',
+    ]),
   FERRY_ERR_IO: () =>
     one(
       'Cannot read or write a file',

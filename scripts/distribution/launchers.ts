@@ -4,6 +4,12 @@
 import { ENTRY_FILE } from './bundle.ts';
 import type { DistPlatform } from './platforms.ts';
 
+// V8's young generation capped at 8 MB a semi-space (16 by default): a pull of an edition allocates
+// a little per blob, tens of thousands of times, and the larger nursery was ~15 MB more resident for
+// no measurable speed (docs/performance.md). Only a launcher can set it: V8 sizes the young
+// generation before any JavaScript runs (electron/engine/api/runtime.ts sets what can be set later).
+const NODE_FLAGS = '--max-semi-space-size=8';
+
 // POSIX sh, no bash: minimal servers and busybox have /bin/sh. Symlinks are followed by hand
 // (`readlink -f` is not on every macOS), so /usr/bin/ferry -> /usr/lib/ferry/ferry finds its folder.
 // Parameter expansion instead of dirname keeps start-up to one fork per symlink.
@@ -21,14 +27,14 @@ case $self in
   */*) dir=\${self%/*} ;;
   *) dir=. ;;
 esac
-exec "$dir/bin/node" "$dir/lib/${ENTRY_FILE}" "$@"
+exec "$dir/bin/node" ${NODE_FLAGS} "$dir/lib/${ENTRY_FILE}" "$@"
 `;
 
 // %~dp0 is the folder of this file, with a trailing backslash. cmd.exe needs CRLF line ends.
 const cmdLauncher = [
   '@echo off',
   'rem Ferry launcher: runs the bundled command line on the Node.js runtime shipped in this folder.',
-  `"%~dp0bin\\node.exe" "%~dp0lib\\${ENTRY_FILE}" %*`,
+  `"%~dp0bin\\node.exe" ${NODE_FLAGS} "%~dp0lib\\${ENTRY_FILE}" %*`,
   'exit /b %ERRORLEVEL%',
   '',
 ].join('\r\n');

@@ -140,7 +140,7 @@ describe('npm run dist', () => {
     await run('unzip', ['-tq', zip]);
     const top = `ferry-${version}-win-x64`;
     const cmd = (await run('unzip', ['-p', zip, `${top}/ferry.cmd`])).stdout;
-    expect(cmd).toContain('"%~dp0bin\\node.exe" "%~dp0lib\\ferry.cjs" %*\r\n');
+    expect(cmd).toContain('"%~dp0bin\\node.exe" --max-semi-space-size=8 "%~dp0lib\\ferry.cjs" %*\r\n');
     const unpacked = join(work, 'win');
     await run('unzip', ['-q', zip, '-d', unpacked]);
     expect(

@@ -153,6 +153,24 @@ describe('opening the ledger', () => {
 });
 
 describe('the hash chain', () => {
+  it('appends entries a generator yields, in order, and refuses an empty batch without a trace', () => {
+    const h = home();
+    const ledger = Ledger.open(h);
+    expect(() => ledger.append({ operationId: 'op-0', transferId: '' }, [])).toThrow(LedgerError);
+    const db = raw(h);
+    // Not even the key pin of a new ledger stays: the transaction rolled back.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM entries').get()).toEqual({ n: 0 });
+    function* entries() {
+      for (let i = 0; i < 3; i++) yield { kind: 'image' as const, subject: `reg/app:${i}`, body: { i } };
+    }
+    const { first, last } = ledger.append({ operationId: 'op-1', transferId: 't-1' }, entries());
+    expect(last - first).toBe(3); // the key pin, then the three
+    const subjects = db.prepare("SELECT subject FROM entries WHERE kind = 'image' ORDER BY seq").all();
+    expect(subjects).toEqual([0, 1, 2].map((i) => ({ subject: `reg/app:${i}` })));
+    db.close();
+    expect(auditLedger(ledger).ok).toBe(true);
+  });
+
   it('refuses UPDATE and DELETE while the append-only triggers are in place', () => {
     const h = home();
     fill(Ledger.open(h), 1);

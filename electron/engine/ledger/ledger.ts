@@ -61,16 +61,19 @@ export class Ledger {
   }
 
   /** Appends `entries` in order, in one transaction; returns the first and last sequence numbers. */
-  append(context: AppendContext, entries: NewEntry[], at = new Date()): { first: number; last: number } {
+  append(
+    context: AppendContext,
+    entries: Iterable<NewEntry>,
+    at = new Date(),
+  ): { first: number; last: number } {
     return this.appendGroups([{ context, entries }], at);
   }
 
   /** Appends entries of several operations in one transaction (a pull closing the runs it resumed). */
   appendGroups(
-    groups: Array<{ context: AppendContext; entries: NewEntry[] }>,
+    groups: Array<{ context: AppendContext; entries: Iterable<NewEntry> }>,
     at = new Date(),
   ): { first: number; last: number } {
-    if (groups.every((g) => g.entries.length === 0)) throw new LedgerError('nothing to record');
     let key = stationKey(this.home);
     const recordedAt = at.toISOString();
     return this.run((db) => {
@@ -96,13 +99,16 @@ export class Ledger {
         let prev = last?.hash ?? GENESIS_HASH;
         const first = seq + 1;
         // A new ledger begins by pinning the station key, in the same transaction as its first batch.
-        const batch: Array<{ entry: NewEntry; context: AppendContext }> = [
-          ...(seq === 0
+        const pin =
+          seq === 0
             ? [{ entry: keyPinEntry(key), context: { operationId: STATION_OPERATION, transferId: '' } }]
-            : []),
-          ...groups.flatMap((g) => g.entries.map((entry) => ({ entry, context: g.context }))),
-        ];
-        for (const { entry: e, context: c } of batch) {
+            : [];
+        // Taken one at a time (entries may be a generator): an edition's pull records 80,000.
+        function* batch(): Generator<{ entry: NewEntry; context: AppendContext }> {
+          yield* pin;
+          for (const g of groups) for (const entry of g.entries) yield { entry, context: g.context };
+        }
+        for (const { entry: e, context: c } of batch()) {
           seq++;
           const row = {
             seq,
@@ -129,6 +135,8 @@ export class Ledger {
           );
           prev = hash;
         }
+        // Thrown inside the transaction, which rolls back (the key pin too).
+        if (seq === first - 1 + pin.length) throw new LedgerError('nothing to record');
         // Before the commit (see head.ts): a crash in between reads as an interrupted append.
         writeHead(
           this.home,

@@ -73,16 +73,16 @@ function totalsOf(manifest: TransferManifest): NonNullable<OutcomeBody['totals']
   };
 }
 
-/** Images, their artifacts, archives, chunks and blobs of a transfer manifest, as entries. */
-export function manifestEntries(
+/** Images, their artifacts, archives, chunks and blobs of a transfer manifest, as entries, one at
+ *  a time: an edition's are 80,000, and gathered into one list they were the end of a pull's peak. */
+export function* manifestEntries(
   manifest: TransferManifest,
   perImage: (source: string, index: number) => Partial<ImageBody> = () => ({}),
   perChunk: (file: string) => Partial<ChunkBody> = () => ({}),
   perBlob: (digest: string) => Partial<BlobBody> = () => ({}),
-): NewEntry[] {
+): Generator<NewEntry> {
   const sizes = sizesOf(manifest);
-  const out: NewEntry[] = [];
-  manifest.images.forEach((img, index) => {
+  for (const [index, img] of manifest.images.entries()) {
     const body: ImageBody = {
       source: img.source,
       digest: img.digest,
@@ -96,7 +96,7 @@ export function manifestEntries(
       signatures: img.artifacts.length,
       ...perImage(img.source, index),
     };
-    out.push({ kind: 'image', subject: img.source, digest: img.digest, body });
+    yield { kind: 'image', subject: img.source, digest: img.digest, body };
     for (const a of img.artifacts) {
       const artifact: ArtifactBody = {
         image: img.source,
@@ -106,9 +106,9 @@ export function manifestEntries(
         digest: a.digest,
         mediaType: a.mediaType,
       };
-      out.push({ kind: 'artifact', subject: img.source, digest: a.digest, body: artifact });
+      yield { kind: 'artifact', subject: img.source, digest: a.digest, body: artifact };
     }
-  });
+  }
   for (const a of manifest.archives) {
     const archive: ArchiveBody = {
       name: a.name,
@@ -117,7 +117,7 @@ export function manifestEntries(
       files: a.parts.length,
       layouts: a.layouts,
     };
-    out.push({ kind: 'archive', subject: a.name, body: archive });
+    yield { kind: 'archive', subject: a.name, body: archive };
     for (const p of a.parts) {
       const chunk: ChunkBody = {
         archive: a.name,
@@ -129,7 +129,7 @@ export function manifestEntries(
         ...(p.streebog256 ? { streebog256: p.streebog256 } : {}),
         ...perChunk(p.file),
       };
-      out.push({ kind: 'chunk', subject: p.file, digest: `sha256:${p.sha256}`, body: chunk });
+      yield { kind: 'chunk', subject: p.file, digest: `sha256:${p.sha256}`, body: chunk };
     }
   }
   const blobs = new Map<string, BlobBody>();
@@ -151,9 +151,13 @@ export function manifestEntries(
     });
   }
   for (const blob of blobs.values()) {
-    out.push({ kind: 'blob', digest: blob.digest, body: { ...blob, ...perBlob(blob.digest) } });
+    yield { kind: 'blob', digest: blob.digest, body: { ...blob, ...perBlob(blob.digest) } };
   }
-  return out;
+}
+
+/** Entries from lists and generators in order, never gathered into one list. */
+function* inOrder(...parts: Iterable<NewEntry>[]): Generator<NewEntry> {
+  for (const part of parts) yield* part;
 }
 
 /** `registry/repo/sitory:tag` or `…@sha256:…` → `repo/sitory`, as push reports its targets. */
@@ -221,7 +225,7 @@ export class OperationRecorder {
     return { kind: 'outcome', subject: status, body };
   }
 
-  private finish(entries: NewEntry[], others: Parameters<Ledger['appendGroups']>[0] = []): void {
+  private finish(entries: Iterable<NewEntry>, others: Parameters<Ledger['appendGroups']>[0] = []): void {
     if (this.finished) return;
     this.finished = true;
     this.ledger.appendGroups([
@@ -252,17 +256,18 @@ export class OperationRecorder {
       bundleDir: this.bundleDir,
     });
     this.finish(
-      [
-        { kind: 'signature', digest: undefined, body: signature },
-        this.media(),
-        ...manifestEntries(manifest),
-        this.outcome('succeeded', {
-          totals: totalsOf(manifest),
-          ...(incremental ? { incremental } : {}),
-          ...(manifest.skipped?.length ? { skipped: manifest.skipped } : {}),
-          ...(resumed.length ? { resumed } : {}),
-        }),
-      ],
+      inOrder(
+        [{ kind: 'signature', digest: undefined, body: signature }, this.media()],
+        manifestEntries(manifest),
+        [
+          this.outcome('succeeded', {
+            totals: totalsOf(manifest),
+            ...(incremental ? { incremental } : {}),
+            ...(manifest.skipped?.length ? { skipped: manifest.skipped } : {}),
+            ...(resumed.length ? { resumed } : {}),
+          }),
+        ],
+      ),
       resumed.map((r) => ({
         context: { operationId: r.operationId, transferId: manifest.transferId },
         entries: [supersededEntry(this.operationId)],
@@ -288,26 +293,29 @@ export class OperationRecorder {
       seconds: report.seconds,
       problems: report.problems,
     };
-    this.finish([
-      { kind: 'signature', body: signature },
-      this.media(),
-      ...manifestEntries(
-        manifest,
-        (source) => {
-          const verdict = verdicts.get(source);
-          return {
-            verified: okBySource.get(source) ?? false,
-            ...(verdict ? { signatureVerdict: verdict } : {}),
-          };
-        },
-        (file) => {
-          const status = fileStatus.get(file);
-          return status ? { status } : {};
-        },
+    this.finish(
+      inOrder(
+        [{ kind: 'signature', body: signature }, this.media()],
+        manifestEntries(
+          manifest,
+          (source) => {
+            const verdict = verdicts.get(source);
+            return {
+              verified: okBySource.get(source) ?? false,
+              ...(verdict ? { signatureVerdict: verdict } : {}),
+            };
+          },
+          (file) => {
+            const status = fileStatus.get(file);
+            return status ? { status } : {};
+          },
+        ),
+        [
+          { kind: 'verification', body: verification },
+          this.outcome(report.ok ? 'succeeded' : 'failed', { totals: totalsOf(manifest) }),
+        ],
       ),
-      { kind: 'verification', body: verification },
-      this.outcome(report.ok ? 'succeeded' : 'failed', { totals: totalsOf(manifest) }),
-    ]);
+    );
   }
 
   pushed(manifest: TransferManifest, report: PushResultInput, signature: SignatureCheck): void {
@@ -328,44 +336,48 @@ export class OperationRecorder {
     }
     const pushed = report.images.filter((i) => i.status === 'pushed').length;
     const refused = report.images.length - pushed;
-    this.finish([
-      { kind: 'signature', body: signature },
-      this.media(),
-      ...manifestEntries(
-        manifest,
-        (source) => {
-          const r = results.get(source);
-          if (!r) return {};
-          return {
-            push: {
-              status: r.status === 'pushed' ? 'pushed' : 'refused',
-              target: r.target,
-              ...(r.error ? { error: r.error } : {}),
-            },
-            ...(r.signatureVerdict ? { signatureVerdict: r.signatureVerdict } : {}),
-          };
-        },
-        () => ({}),
-        (digest) => ({ repositories: [...(holders.get(digest) ?? [])].sort() }),
+    this.finish(
+      inOrder(
+        [{ kind: 'signature', body: signature }, this.media()],
+        manifestEntries(
+          manifest,
+          (source) => {
+            const r = results.get(source);
+            if (!r) return {};
+            return {
+              push: {
+                status: r.status === 'pushed' ? 'pushed' : 'refused',
+                target: r.target,
+                ...(r.error ? { error: r.error } : {}),
+              },
+              ...(r.signatureVerdict ? { signatureVerdict: r.signatureVerdict } : {}),
+            };
+          },
+          () => ({}),
+          (digest) => ({ repositories: [...(holders.get(digest) ?? [])].sort() }),
+        ),
+        [
+          this.outcome(refused === 0 ? 'succeeded' : pushed === 0 ? 'failed' : 'partial', {
+            totals: totalsOf(manifest),
+            pushed,
+            refused,
+          }),
+        ],
       ),
-      this.outcome(refused === 0 ? 'succeeded' : pushed === 0 ? 'failed' : 'partial', {
-        totals: totalsOf(manifest),
-        pushed,
-        refused,
-      }),
-    ]);
+    );
   }
 
   /** The bundle's signature stopped the job (wrong key, unsigned with a trusted key, invalid). */
   refused(signature: SignatureCheck, err: unknown, manifest?: TransferManifest): void {
     if (manifest) this.transferId = manifest.transferId;
     const e = toFerryError(err);
-    this.finish([
-      { kind: 'signature', body: signature },
-      this.media(),
-      ...(manifest ? manifestEntries(manifest) : []),
-      this.outcome('refused', { error: { code: e.code, message: e.message } }),
-    ]);
+    this.finish(
+      inOrder(
+        [{ kind: 'signature', body: signature }, this.media()],
+        manifest ? manifestEntries(manifest) : [],
+        [this.outcome('refused', { error: { code: e.code, message: e.message } })],
+      ),
+    );
   }
 
   /**

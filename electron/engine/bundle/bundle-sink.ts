@@ -320,6 +320,9 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
       for (const part of writer.parts) if (!part.done) await this.completePartFile(part.file);
       await writer.close();
     }
+    // Every part is hashed: the worker's memory goes before the manifest, its signature and the
+    // ledger entries are made (for an edition, the end of a pull is its peak).
+    await this.hasher.close();
     const archives = [...this.writers.values()].map((w) => ({
       name: w.name,
       size: w.size,

@@ -18,28 +18,38 @@ interface Pending {
 export class FileHashWorkers {
   private readonly workers: Array<{ worker: Worker; busy: number }> = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly threads: number;
   private nextId = 0;
 
+  /** Up to `threads` workers, each started when first needed: an idle one costs ~20 MB. */
   constructor(threads = 1) {
-    for (let i = 0; i < Math.max(1, threads); i++) {
-      const worker = new Worker(new URL('./file-hash-worker.ts', import.meta.url));
-      const slot = { worker, busy: 0 };
-      worker.on('message', (m: FileHashes & { id: number }) => {
-        slot.busy--;
-        this.pending.get(m.id)?.resolve(m);
-        this.pending.delete(m.id);
-      });
-      worker.on('error', (err) => {
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-      });
-      this.workers.push(slot);
-    }
+    this.threads = Math.max(1, threads);
+  }
+
+  private start(): { worker: Worker; busy: number } {
+    const worker = new Worker(new URL('./file-hash-worker.ts', import.meta.url));
+    const slot = { worker, busy: 0 };
+    worker.on('message', (m: FileHashes & { id: number }) => {
+      slot.busy--;
+      this.pending.get(m.id)?.resolve(m);
+      this.pending.delete(m.id);
+    });
+    worker.on('error', (err) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    });
+    this.workers.push(slot);
+    return slot;
   }
 
   /** SHA-256 (and Streebog-256 with `gost`) of a whole file, on the least busy worker. */
   hash(file: string, gost = false): Promise<FileHashes> {
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const idle = this.workers.find((w) => w.busy === 0);
+    const slot =
+      idle ??
+      (this.workers.length < this.threads
+        ? this.start()
+        : this.workers.reduce((a, b) => (b.busy < a.busy ? b : a)));
     const id = this.nextId++;
     slot.busy++;
     return new Promise((resolve, reject) => {
@@ -48,6 +58,7 @@ export class FileHashWorkers {
     });
   }
 
+  /** Stops every worker; a later hash() starts one again. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     this.workers.length = 0;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ArchiveWriter, type WrittenPart } from './archive-writer.ts';
 import { FileHashWorkers } from '../hash/file-hash-workers.ts';
-import { layoutArchive, type ArchiveLayout, type FileToArchive } from './archive-layout.ts';
+import { layoutArchive, type FileToArchive } from './archive-layout.ts';
 import { blobPath, joinLayoutPath, layoutIndex, OCI_LAYOUT_FILE, parseBlobPath } from './oci-layout-files.ts';
 import type { BlobRecord, TransferManifest } from './transfer-manifest.ts';
 import { allBlobs, allManifests, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
@@ -92,7 +92,9 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
   private readonly options: BundleSinkOptions;
   private plan: CopyPlan | undefined;
   private readonly writers = new Map<string, ArchiveWriter>();
-  private readonly layouts = new Map<string, ArchiveLayout>();
+  /** What the manifest will record of each blob, made as the archives are laid out: the layouts'
+   *  entries (an edition's are 70,000, with their paths) are not kept through the copy for it. */
+  private readonly blobRecords: BlobRecord[] = [];
   private readonly blobSlots = new Map<string, BlobSlot[]>();
   private readonly blobSizes = new Map<string, number>();
   private readonly manifests = new Map<string, RawManifest>();
@@ -173,7 +175,6 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
         }
       }
       const layout = layoutArchive(archiveName, files);
-      this.layouts.set(archiveName, layout);
       const writer = await ArchiveWriter.open(
         this.dir,
         archiveName,
@@ -189,6 +190,14 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
 
       const run = new ContiguousWrites(writer);
       for (const entry of layout.entries) {
+        const blob = parseBlobPath(entry.path);
+        if (blob)
+          this.blobRecords.push({
+            ...blob,
+            size: entry.size,
+            archive: archiveName,
+            offset: entry.dataOffset,
+          });
         await run.add(entry.headerOffset, encodeFileHeader(entry.path, entry.size));
         if (entry.content.kind === 'bytes') {
           await run.add(entry.dataOffset, entry.content.bytes);
@@ -332,13 +341,6 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
         ...new Set([...this.placements.values()].filter((p) => p.archive === w.name).map((p) => p.layout)),
       ].sort(),
     }));
-    const blobs: BlobRecord[] = [];
-    for (const [archive, layout] of this.layouts) {
-      for (const e of layout.entries) {
-        const blob = parseBlobPath(e.path);
-        if (blob) blobs.push({ ...blob, size: e.size, archive, offset: e.dataOffset });
-      }
-    }
     const images = this.plan.images.map((img) => {
       const p = this.placements.get(img)!;
       return {
@@ -362,7 +364,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
         ],
       };
     });
-    return { archives, blobs, images };
+    return { archives, blobs: this.blobRecords, images };
   }
 
   /** Closes every part file (finished or not); safe to call twice. */

@@ -35,8 +35,10 @@ export class ProgressMeter {
   private readonly imageOf = new Map<ImageGraph, Distinct>();
   /** Listings finished: a set, so one done at the start is not counted again when the copy ends it. */
   private readonly finished = new Set<ImageGraph>();
-  /** A set, not a list: a base layer is shared by every image of an edition (thousands). */
-  private readonly imagesOfBlob = new Map<string, Set<Distinct>>();
+  /** The distinct images each blob belongs to. A list needs no check for repeats: each distinct image
+   *  is added once per blob (allBlobs lists a digest once), and a list of one is a third of a Set's
+   *  memory, for the 40,000 blobs of an edition. */
+  private readonly imagesOfBlob = new Map<string, Distinct[]>();
   /** Blob sizes by digest, each once. */
   private readonly sizes = new Map<string, number>();
   /** Blobs already in the destination before the copy began, counted by `startFrom`. */
@@ -57,9 +59,9 @@ export class ProgressMeter {
       }
       const entry: Distinct = { name: img.request.sourceText, total: 0, done: 0, left: 1 };
       for (const b of allBlobs(img)) {
-        const of = this.imagesOfBlob.get(b.digest) ?? new Set<Distinct>();
-        of.add(entry);
-        this.imagesOfBlob.set(b.digest, of);
+        const of = this.imagesOfBlob.get(b.digest);
+        if (of) of.push(entry);
+        else this.imagesOfBlob.set(b.digest, [entry]);
         entry.total += b.size;
       }
       this.distinct.set(key, entry);

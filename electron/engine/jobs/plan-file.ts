@@ -2,6 +2,7 @@
 // the manifests it started with even if a tag moved meanwhile: the same command gives the same bundle.
 import type { CopyPlan } from '../plan/image-graph.ts';
 import type { RawManifest } from '../oci/types.ts';
+import { inPieces } from '../util/json-file-text.ts';
 
 /** Manifest bytes as { base64 }. The replacer reads the raw Buffer (`this[key]`): the value it is
  *  handed is Buffer's toJSON, an array of one number per byte. */
@@ -10,27 +11,23 @@ function withBase64(this: Record<string, unknown>, key: string, value: unknown):
   return Buffer.isBuffer(raw) ? { base64: raw.toString('base64') } : value;
 }
 
-/** Text given to the file at once: big enough for few writes, small beside the plan. */
-const PIECE = 1 << 20;
-
 /**
  * The resume state as JSON text, `plan` last, in pieces of about a MiB: the plan of an edition is
  * tens of MB as text, and one string of it (then one Buffer of that string) was the largest thing a
  * pull of 10,000 images held. The pieces join into one JSON document, which resume parses whole.
  */
-export function* planFileText(state: object, plan: CopyPlan): Generator<string> {
+export function planFileText(state: object, plan: CopyPlan): Generator<string> {
   const empty = JSON.stringify({ ...state, plan: { images: [] } });
   const tail = ']}}';
   if (!empty.endsWith(`[${tail}`)) throw new Error('the plan must be the last member of the resume state');
-  let piece = empty.slice(0, -tail.length);
-  for (let i = 0; i < plan.images.length; i++) {
-    piece += (i ? ',' : '') + JSON.stringify(plan.images[i], withBase64);
-    if (piece.length >= PIECE) {
-      yield piece;
-      piece = '';
-    }
-  }
-  yield piece + tail;
+  return inPieces(
+    (function* () {
+      yield empty.slice(0, -tail.length);
+      for (let i = 0; i < plan.images.length; i++)
+        yield (i ? ',' : '') + JSON.stringify(plan.images[i], withBase64);
+      yield tail;
+    })(),
+  );
 }
 
 function revive(value: unknown): unknown {

@@ -51,13 +51,19 @@ function* parts(value: unknown, indent: string, depth: number): Generator<string
  * deeper values are stringified whole, so each must be small.
  */
 export function* jsonFileText(value: unknown, depth = 2): Generator<string> {
+  yield* inPieces(parts(value, '', depth));
+  yield '\n';
+}
+
+/** Small strings joined into pieces of about a MiB, so a large file takes few writes. */
+export function* inPieces(parts: Iterable<string>): Generator<string> {
   let piece = '';
-  for (const part of parts(value, '', depth)) {
+  for (const part of parts) {
     piece += part;
     if (piece.length >= PIECE) {
       yield piece;
       piece = '';
     }
   }
-  yield `${piece}\n`;
+  if (piece) yield piece;
 }

@@ -1,4 +1,4 @@
-// Pull over a simulated WAN: a loopback registry behind bench/wan-proxy.ts (round-trip time and a
+// Pull over a simulated WAN: a loopback registry behind test/harness/wan-proxy.ts (round-trip time and a
 // shared bandwidth cap), `ferry pull` against skopeo (4 images at a time) and curl fetching the same
 // distinct blobs 8 at a time, with the link limit (distinct bytes ÷ bandwidth), in one run.
 // Two scenarios (issue 11):
@@ -34,7 +34,7 @@ import {
   type MultiArchSeed,
 } from './common.ts';
 import { curlFetch } from './limits.ts';
-import { formatRequests, WanProxy, type WanLink } from './wan-proxy.ts';
+import { formatRequests, WanProxy, type WanLink } from '../test/harness/wan-proxy.ts';
 
 interface Scenario {
   name: string;

@@ -1,5 +1,6 @@
-// A WAN simulator for the benchmarks: a TCP proxy on 127.0.0.1 in front of a loopback registry that
-// adds a round-trip time and caps bandwidth, because this machine's kernel has no netem.
+// A WAN simulator for the benchmarks, and for tests that need a link slow enough to act on mid-copy:
+// a TCP proxy on 127.0.0.1 in front of a loopback registry that adds a round-trip time and caps
+// bandwidth, because this machine's kernel has no netem.
 //
 // - Latency: every byte is delivered half an RTT after it was sent, in each direction, and a new
 //   connection carries nothing before one RTT has passed (the TCP handshake).

@@ -61,10 +61,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function pullAll(): Promise<{ manifest: TransferManifest; requests: FaultServer['requests'] }> {
+async function pullAll(
+  ...extra: string[]
+): Promise<{ manifest: TransferManifest; requests: FaultServer['requests'] }> {
   server.requests.length = 0;
   const dir = join(work, `b${n++}`);
-  const r = await ferry(['pull', dir, ...refs.flatMap((ref) => ['--image', ref]), '--insecure']);
+  const r = await ferry(['pull', dir, ...refs.flatMap((ref) => ['--image', ref]), '--insecure', ...extra]);
   expect(r.stderr).not.toMatch(/error/i);
   expect(r.code).toBe(0);
   const manifest = JSON.parse(readFileSync(join(dir, 'ferry-manifest.json'), 'utf8')) as TransferManifest;
@@ -98,5 +100,18 @@ describe('requests of a pull', () => {
     expect(signed?.artifacts.map((a) => a.kind)).toEqual(['sig']);
     // Three cosign tags and the fallback tag for each of the five manifests.
     expect(requests.filter((q) => q.method === 'HEAD' && isTagProbe(q))).toHaveLength(IMAGES * 4);
+  });
+
+  it('fetches blobs in the order they lie in the bundle, so each part fills and is sealed in turn', async () => {
+    // One at a time, the order of the GETs is the copy's order. In the plan's order (image by
+    // image) a part's blobs arrived scattered over the whole copy, and it was hashed only at the end.
+    const { manifest, requests } = await pullAll('--concurrency', '1');
+    const offsets = new Map(manifest.blobs.map((b) => [b.digest, b.offset]));
+    const fetched = requests
+      .filter((q) => q.method === 'GET' && q.path.includes('/blobs/'))
+      .map((q) => offsets.get(q.path.split('/blobs/')[1]!));
+    expect(fetched.length).toBeGreaterThan(IMAGES);
+    expect(fetched.every((o) => o !== undefined)).toBe(true);
+    expect(fetched).toEqual([...fetched].sort((a, b) => a! - b!));
   });
 });

@@ -1,13 +1,16 @@
 // Writes one planned archive into its part files (`x.tar`, or `x.tar.NNNN.chunk` when cut), each
-// under `<name>.tmp` until every byte of it is in place, then hashed and renamed. A part already
-// renamed by an earlier, interrupted run is kept as it is (resume). With `gostDigest` the same read
+// under `<name>.tmp` until every byte of it is in place, then renamed. A part is hashed as it fills:
+// blobs land in parallel and out of order, so the worker reads the part up to the first blob not in
+// place yet and goes on each time that one lands; sealing the part then reads only what is left
+// instead of the whole part after its last byte. A part already renamed by an earlier, interrupted
+// run is kept as it is (resume). With `gostDigest` the same read
 // that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
 // sidecar: lowercase hex, no file name, no newline).
 import type { ChunkRecord } from './transfer-manifest.ts';
 import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IoError, toFerryError } from '../errors.ts';
-import { FileHashWorkers } from '../hash/file-hash-workers.ts';
+import { FileHashWorkers, type FileHashSession } from '../hash/file-hash-workers.ts';
 import { gostsumFile } from '../hash/gostsum.ts';
 import { partFileNames, partSizes } from './archive-parts.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
@@ -19,7 +22,7 @@ export interface ArchiveWriterOptions {
   /** Write a `<part>.gostsum` beside every part and record its Streebog-256. */
   gostDigest?: boolean;
   /** Where finished parts are hashed (default: a worker of this writer's own). */
-  hasher?: FileHashWorkers;
+  hasher?: Pick<FileHashWorkers, 'begin'>;
 }
 
 export const GOSTSUM_SUFFIX = '.gostsum';
@@ -34,6 +37,14 @@ interface PartState {
   /** Bytes written since the last flush was started, and that flush. */
   unflushed?: number;
   flushing?: Promise<void>;
+  /** The blobs expected in this part, in offset order: where each starts in the part, and its digest. */
+  expected: Array<[number, string]>;
+  /** Index in `expected` of the first blob not landed: the part is in place up to its start. */
+  front: number;
+  /** Digests expected here and not landed yet. */
+  missing: Set<string>;
+  /** The part's hash, begun when its first bytes are in place. */
+  hash?: FileHashSession;
 }
 
 /** Start flushing a part to disk in the background every this many bytes, so that sealing it does
@@ -46,8 +57,9 @@ export class ArchiveWriter {
   readonly parts: PartState[];
   private readonly dir: string;
   private readonly gostDigest: boolean;
-  private readonly hasher: FileHashWorkers;
-  private readonly ownsHasher: boolean;
+  private readonly hasher: Pick<FileHashWorkers, 'begin'>;
+  /** The worker this writer started itself (no hasher given), stopped by close(). */
+  private readonly ownHasher?: FileHashWorkers;
 
   private constructor(
     dir: string,
@@ -58,15 +70,23 @@ export class ArchiveWriter {
   ) {
     this.dir = dir;
     this.gostDigest = options.gostDigest === true;
-    this.ownsHasher = options.hasher === undefined;
-    this.hasher = options.hasher ?? new FileHashWorkers(1);
+    if (options.hasher) this.hasher = options.hasher;
+    else this.hasher = this.ownHasher = new FileHashWorkers(1);
     this.name = name;
     this.size = size;
     const sizes = partSizes(size, chunkSize);
     const files = partFileNames(name, sizes.length);
     let start = 0;
     this.parts = sizes.map((s, index) => {
-      const part = { file: files[index]!, index, start, size: s };
+      const part: PartState = {
+        file: files[index]!,
+        index,
+        start,
+        size: s,
+        expected: [],
+        front: 0,
+        missing: new Set(),
+      };
       start += s;
       return part;
     });
@@ -99,7 +119,7 @@ export class ArchiveWriter {
       );
       if (!prior && finalSize === part.size && !tmpExists) {
         // Killed between the rename and the log line: the renamed part is complete; hash it again.
-        part.done = await w.hashPart(part, join(dir, part.file));
+        part.done = await w.hashPart(part, w.hasher.begin(join(dir, part.file), w.gostDigest));
         continue;
       }
       await (await open(tmp, 'a')).close();
@@ -113,6 +133,37 @@ export class ArchiveWriter {
   /** Index range of the parts a byte range touches. */
   partsOf(offset: number, length: number): PartState[] {
     return this.parts.filter((p) => p.start < offset + Math.max(length, 1) && offset < p.start + p.size);
+  }
+
+  /** A blob this writer will be given at an archive offset (in offset order, as laid out). */
+  expect(offset: number, size: number, digest: string): void {
+    for (const part of this.partsOf(offset, size)) {
+      if (part.done) continue;
+      part.expected.push([Math.max(0, offset - part.start), digest]);
+      part.missing.add(digest);
+    }
+  }
+
+  /**
+   * A blob's bytes are all written at `offset`. Hashing goes on in each part it is in, up to the
+   * next blob not in place; returns the parts now complete, for the caller to seal.
+   */
+  landed(offset: number, size: number, digest: string): PartState[] {
+    const complete: PartState[] = [];
+    for (const part of this.partsOf(offset, size)) {
+      if (!part.missing.delete(digest)) continue;
+      if (part.missing.size === 0) {
+        complete.push(part);
+        continue;
+      }
+      const { expected } = part;
+      const before = part.front;
+      while (part.front < expected.length && !part.missing.has(expected[part.front]![1])) part.front++;
+      if (part.front === before) continue;
+      part.hash ??= this.hasher.begin(join(this.dir, `${part.file}.tmp`), this.gostDigest);
+      part.hash.advance(expected[part.front]![0]);
+    }
+    return complete;
   }
 
   /**
@@ -171,12 +222,14 @@ export class ArchiveWriter {
     // Hash (from the page cache, on a worker) while the last bytes reach the disk; rename only
     // once both are done, so a renamed part is always complete on disk.
     const [done] = await Promise.all([
-      this.hashPart(part, tmp),
+      this.hashPart(part, part.hash ?? this.hasher.begin(tmp, this.gostDigest)),
       part.flushing?.then(() => handle.datasync()) ?? handle.datasync(),
     ]);
     await handle.close();
     await rename(tmp, join(this.dir, part.file));
     part.done = done;
+    part.expected = [];
+    part.hash = undefined;
     return done;
   }
 
@@ -197,9 +250,12 @@ export class ArchiveWriter {
       });
   }
 
-  private async hashPart(part: PartState, path: string): Promise<WrittenPart> {
-    const hashes = await this.hasher.hash(path, this.gostDigest);
-    if (!hashes.sha256) throw new IoError(`cannot read back ${path}: ${hashes.error ?? 'unknown error'}`);
+  /** The part's record, once `hash` has read it to the end. */
+  private async hashPart(part: PartState, hash: FileHashSession): Promise<WrittenPart> {
+    const hashes = await hash.digest();
+    if (!hashes.sha256) {
+      throw new IoError(`cannot read back ${join(this.dir, part.file)}: ${hashes.error ?? 'unknown error'}`);
+    }
     const done: WrittenPart = {
       file: part.file,
       index: part.index,
@@ -229,6 +285,6 @@ export class ArchiveWriter {
       await p.handle?.close();
       p.handle = undefined;
     }
-    if (this.ownsHasher) await this.hasher.close();
+    await this.ownHasher?.close();
   }
 }

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BundleInvalidError } from '../errors.ts';
+import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { archivesIn } from './archive-parts.ts';
 import { BundleFiles } from './bundle-files.ts';
 
@@ -108,6 +109,67 @@ describe('planned tar archives', () => {
     expect(execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' }).trim()).toBe(
       'oci-layout',
     );
+  });
+});
+
+describe('hashing a part as it fills', () => {
+  it('hashes up to the first blob not in place each time that one lands, and seals with the whole hash', async () => {
+    const dir = tmp();
+    const blobs = ['a', 'b', 'c'].map((n) => ({ path: `blobs/sha256/${n}`, bytes: randomBytes(300_000) }));
+    const layout = layoutArchive('images.tar', [
+      { path: 'oci-layout', size: 2, content: { kind: 'bytes', bytes: Buffer.from('{}') } },
+      ...blobs.map((b) => ({
+        path: b.path,
+        size: b.bytes.length,
+        content: { kind: 'blob' as const, digest: b.path },
+      })),
+    ]);
+    const workers = new FileHashWorkers(1);
+    const advances: number[] = [];
+    const hasher = {
+      begin: (file: string, gost?: boolean) => {
+        const session = workers.begin(file, gost);
+        return {
+          advance: (to: number) => {
+            advances.push(to);
+            session.advance(to);
+          },
+          digest: () => session.digest(),
+        };
+      },
+    };
+    const w = await ArchiveWriter.open(dir, 'images.tar', layout.size, undefined, new Map(), { hasher });
+    const [header, a, b, c] = layout.entries;
+    await w.writeAt(header!.headerOffset, encodeFileHeader(header!.path, header!.size));
+    await w.writeAt(header!.dataOffset, Buffer.from('{}'));
+    for (const e of [a!, b!, c!]) {
+      await w.writeAt(e.headerOffset, encodeFileHeader(e.path, e.size));
+      w.expect(e.dataOffset, e.size, e.path);
+    }
+    const land = async (e: typeof a, bytes: Buffer) => {
+      await w.writeAt(e!.dataOffset, bytes);
+      return w.landed(e!.dataOffset, e!.size, e!.path);
+    };
+    // b before a: nothing past a's start is in place, so nothing is hashed yet.
+    expect(await land(b, blobs[1]!.bytes)).toEqual([]);
+    expect(advances).toEqual([]);
+    // a lands: a and b are in place, the part is hashed up to c.
+    expect(await land(a, blobs[0]!.bytes)).toEqual([]);
+    expect(advances).toEqual([c!.dataOffset]);
+    const [part] = await land(c, blobs[2]!.bytes);
+    expect(part?.file).toBe('images.tar');
+    const done = await w.completePart(part!);
+    await w.close();
+    await workers.close();
+    const sha256 = createHash('sha256')
+      .update(readFileSync(join(dir, 'images.tar')))
+      .digest('hex');
+    expect(done.sha256).toBe(sha256);
+    expect(
+      execFileSync('tar', ['-tf', join(dir, 'images.tar')], { encoding: 'utf8' })
+        .trim()
+        .split('\n'),
+    ).toEqual(['oci-layout', ...blobs.map((x) => x.path)]);
   });
 });
 

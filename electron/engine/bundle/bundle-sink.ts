@@ -17,7 +17,7 @@ import { allBlobs, allManifests, type CopyPlan, type ImageGraph } from '../plan/
 import { BundleInvalidError, DigestMismatchError } from '../errors.ts';
 import { BLOCK, encodeFileHeader } from './tar-header.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobSink, Closer, PlannedSink } from '../store/store.ts';
+import type { BlobOrder, BlobSink, Closer, PlannedSink } from '../store/store.ts';
 
 export interface Placement {
   archive: string;
@@ -85,7 +85,7 @@ class ContiguousWrites {
 
 const ZEROS = Buffer.alloc(BLOCK);
 
-export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
+export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrder, Closer {
   readonly name: string;
   readonly stateDir: string;
   private readonly dir: string;
@@ -102,8 +102,6 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
   private readonly doneParts = new Map<string, WrittenPart>();
   /** Finished parts are hashed on a worker thread while downloads go on. */
   private readonly hasher = new FileHashWorkers(1);
-  /** For each part file, the digests of blobs still missing from it. */
-  private readonly pendingByPart = new Map<string, Set<string>>();
   private readonly placements = new Map<ImageGraph, Placement>();
 
   constructor(dir: string, options: BundleSinkOptions = {}) {
@@ -208,14 +206,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
           ...(this.blobSlots.get(digest) ?? []),
           { writer, offset: entry.dataOffset },
         ]);
-        if (this.doneBlobs.has(digest)) continue;
-        for (const part of writer.partsOf(entry.dataOffset, entry.size)) {
-          if (part.done) continue;
-          const key = part.file;
-          const pending = this.pendingByPart.get(key) ?? new Set<string>();
-          pending.add(digest);
-          this.pendingByPart.set(key, pending);
-        }
+        if (!this.doneBlobs.has(digest)) writer.expect(entry.dataOffset, entry.size, digest);
       }
       await run.flush();
       // Zero blocks at the end are what the truncation to size already wrote.
@@ -234,6 +225,11 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
         // A torn last line from a kill: that part is simply redone.
       }
     }
+  }
+
+  /** Blobs as laid out: archive by archive, in offset order. */
+  blobOrder(): Iterable<string> {
+    return this.blobSlots.keys();
   }
 
   /** True once the blob's bytes are all in place (this run or an earlier one). */
@@ -282,22 +278,10 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
     }
     this.doneBlobs.add(descriptor.digest);
     await appendFile(join(this.stateDir, 'blobs.done'), `${descriptor.digest}\n`);
-    await this.completeParts(descriptor.digest);
-  }
-
-  private async completeParts(digest: string): Promise<void> {
-    for (const [file, pending] of this.pendingByPart) {
-      if (!pending.delete(digest) || pending.size > 0) continue;
-      this.pendingByPart.delete(file);
-      await this.completePartFile(file);
-    }
-  }
-
-  private async completePartFile(file: string): Promise<void> {
-    for (const writer of this.writers.values()) {
-      const part = writer.parts.find((p) => p.file === file);
-      if (!part) continue;
-      await this.logPart(await writer.completePart(part));
+    for (const { writer, offset } of slots) {
+      for (const part of writer.landed(offset, descriptor.size, descriptor.digest)) {
+        await this.logPart(await writer.completePart(part));
+      }
     }
   }
 
@@ -326,7 +310,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, Closer {
     if (missing.length)
       throw new BundleInvalidError(`${missing.length} blob(s) never arrived, e.g. ${missing[0]}`);
     for (const writer of this.writers.values()) {
-      for (const part of writer.parts) if (!part.done) await this.completePartFile(part.file);
+      for (const part of writer.parts) if (!part.done) await this.logPart(await writer.completePart(part));
       await writer.close();
     }
     // Every part is hashed: the worker's memory goes before the manifest, its signature and the

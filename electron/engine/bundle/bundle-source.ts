@@ -10,7 +10,7 @@ import { BundleInvalidError, DigestMismatchError, NotFoundError } from '../error
 import { digestLike } from '../oci/digest.ts';
 import { detectMediaType } from '../oci/manifest.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
-import type { BlobSource, BlobStream, GetBlobOptions, ManifestHead } from '../store/store.ts';
+import type { BlobOrder, BlobSource, BlobStream, GetBlobOptions, ManifestHead } from '../store/store.ts';
 
 interface Located {
   reader: ArchiveReader;
@@ -18,7 +18,7 @@ interface Located {
   size: number;
 }
 
-export class BundleSource implements BlobSource {
+export class BundleSource implements BlobSource, BlobOrder {
   readonly name: string;
   readonly manifest: TransferManifest;
   private readonly blobs: Map<string, Located>;
@@ -80,6 +80,11 @@ export class BundleSource implements BlobSource {
       }
     }
     return new BundleSource(bundle.files.where, bundle.manifest, blobs, cutShort);
+  }
+
+  /** Blobs archive by archive, as each archive's index lists them. */
+  blobOrder(): Iterable<string> {
+    return this.blobs.keys();
   }
 
   private locate(digest: string): Located {

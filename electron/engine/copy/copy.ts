@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { CancelledError, toFerryError, type FerryError } from '../errors.ts';
 import { DigestVerifier } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/types.ts';
-import type { BlobSink, BlobSource } from '../store/store.ts';
+import { hasBlobOrder, type BlobSink, type BlobSource } from '../store/store.ts';
 import { eachAtMost } from '../util/each-at-most.ts';
 import { allBlobs, type CopyPlan, type ImageGraph } from '../plan/image-graph.ts';
 
@@ -52,6 +52,18 @@ function isGlobal(err: FerryError): boolean {
     'FERRY_ERR_DISK_FULL',
     'FERRY_ERR_CANCELLED',
   ].includes(err.code);
+}
+
+/** The entries in a store's order (see BlobOrder), then any it does not list. */
+function* inStoreOrder<T>(entries: Map<string, T>, order: Iterable<string>): Generator<T> {
+  const left = new Map(entries);
+  for (const digest of order) {
+    const entry = left.get(digest);
+    if (entry === undefined) continue;
+    left.delete(digest);
+    yield entry;
+  }
+  yield* left.values();
 }
 
 /** The blob's bytes from the source, checked against the descriptor on the way through. */
@@ -109,7 +121,10 @@ export async function copyPlan(
     if (options.failFast || isGlobal(e)) stop.fatal ??= e;
   };
 
-  await eachAtMost(blobs.values(), concurrency, async ({ blob, from, to }) => {
+  // The sink's order first: it is the one that seals parts as they fill.
+  const order = hasBlobOrder(dst) ? dst.blobOrder() : hasBlobOrder(src) ? src.blobOrder() : undefined;
+  const inOrder = order ? inStoreOrder(blobs, order) : blobs.values();
+  await eachAtMost(inOrder, concurrency, async ({ blob, from, to }) => {
     if (stop.fatal) return;
     try {
       checkCancel();

@@ -5,8 +5,8 @@
 //   opened for push (bundle/bundle-source.ts).
 // - BlobSink: blobs and manifests stored. The registry, and a bundle being pulled into
 //   (bundle/bundle-sink.ts).
-// - PlannedSink, Closer: what some sinks and sources need besides (learn the whole plan first, seal
-//   at the end; release files).
+// - PlannedSink, BlobOrder, Closer: what some sinks and sources need besides (learn the whole plan
+//   first, seal at the end; an order to move blobs in; release files).
 // Pull is copy(registry → bundle sink); push is copy(bundle source → registry). Bytes are checked
 // once, in the copy, as they leave the source (copy/copy.ts): a sink trusts the stream it is given
 // to fail on a digest or size mismatch before it ends.
@@ -89,6 +89,20 @@ export interface PlannedSink<Sealed> {
   finish(): Promise<Sealed>;
   /** Drops resume state once the caller has recorded the result. */
   discardState(): Promise<void>;
+}
+
+/**
+ * A store whose blobs lie in an order on disk (a bundle's archives). A copy moves blobs in that
+ * order: a bundle being written then fills, hashes and seals one part after another (in the order
+ * of the plan, every part stayed open until nearly the end), and one being read is read front to back.
+ */
+export interface BlobOrder {
+  /** Digests in the order their bytes lie (or will lie) on disk. */
+  blobOrder(): Iterable<string>;
+}
+
+export function hasBlobOrder(value: unknown): value is BlobOrder {
+  return typeof (value as Partial<BlobOrder> | undefined)?.blobOrder === 'function';
 }
 
 /** A source or sink holding files or connections open. */

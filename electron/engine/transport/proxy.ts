@@ -3,8 +3,8 @@
 // `*.suffix` domains, optional `:port`, or `*`), with one addition taken from Go's net/http, which
 // is what d8, docker and skopeo use: loopback (localhost, 127.0.0.1, ::1) never goes through a
 // proxy, so a registry on this machine keeps working on a laptop with a corporate proxy set.
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import type { TlsConnectOptions } from './tls.ts';
+import { Agent, buildConnector, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { TlsTrust } from './tls.ts';
 
 const loopbackNoProxy = ['localhost', '127.0.0.1', '::1'];
 
@@ -73,7 +73,7 @@ export function proxySettings(env: NodeJS.ProcessEnv = process.env): ProxySettin
 }
 
 export interface BaseDispatcherOptions {
-  tls: TlsConnectOptions;
+  tls: TlsTrust;
   connections: number;
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
@@ -85,7 +85,21 @@ export interface BaseDispatcherOptions {
  * (the per-host cap), which is how docker and skopeo behave and what every registry handles.
  */
 export function createBaseDispatcher(options: BaseDispatcherOptions): Dispatcher {
-  const connect = { ...options.tls, allowH2: false, timeout: options.timeoutMs };
+  const { tls } = options;
+  const plain = { allowH2: false, timeout: options.timeoutMs };
+  const secure = () => ({
+    ...plain,
+    secureContext: tls.secureContext(),
+    rejectUnauthorized: tls.rejectUnauthorized,
+  });
+  // The trust store is built by the first TLS connection, not for a plain-HTTP registry.
+  const plainConnector = buildConnector(plain);
+  let secureConnector: buildConnector.connector | undefined;
+  const connect: buildConnector.connector = (target, callback) => {
+    if (target.protocol !== 'https:') return plainConnector(target, callback);
+    secureConnector ??= buildConnector(secure());
+    return secureConnector(target, callback);
+  };
   const agentOptions = {
     connections: options.connections,
     connect,
@@ -100,9 +114,9 @@ export function createBaseDispatcher(options: BaseDispatcherOptions): Dispatcher
     httpProxy: proxy.httpProxy,
     httpsProxy: proxy.httpsProxy,
     noProxy: proxy.noProxy,
-    requestTls: connect,
+    requestTls: secure(),
     // The proxy itself is always verified (same trust store); --tls-skip-verify is about the registry.
-    proxyTls: { ...connect, rejectUnauthorized: true },
+    proxyTls: { ...secure(), rejectUnauthorized: true },
     connectTimeout: options.timeoutMs,
   });
 }

@@ -2,8 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type RunningRegistry } from '../../../test/harness/registry.ts';
 import { UsageError } from '../errors.ts';
-import { extraCaCertificates, pemCertificates, tlsConnectOptions } from './tls.ts';
+import { createBaseDispatcher } from './proxy.ts';
+import { extraCaCertificates, pemCertificates, tlsTrust, type TlsTrust } from './tls.ts';
 
 const fakePem = (n: number): string => `-----BEGIN CERTIFICATE-----\nMII${n}\n-----END CERTIFICATE-----`;
 let work: string;
@@ -41,7 +43,50 @@ describe('extra CA certificates', () => {
   });
 
   it('verifies certificates unless told to skip', () => {
-    expect(tlsConnectOptions({}, {}).rejectUnauthorized).toBe(true);
-    expect(tlsConnectOptions({ tlsSkipVerify: true }, {}).rejectUnauthorized).toBe(false);
+    expect(tlsTrust({}, {}).rejectUnauthorized).toBe(true);
+    expect(tlsTrust({ tlsSkipVerify: true }, {}).rejectUnauthorized).toBe(false);
+  });
+});
+
+describe('the trust store', () => {
+  let plain: RunningRegistry;
+  let secure: RunningRegistry;
+  beforeAll(async () => {
+    [plain, secure] = await Promise.all([startRegistry('http'), startRegistry('tls')]);
+  });
+  afterAll(async () => {
+    await Promise.all([plain?.stop(), secure?.stop()]);
+  });
+
+  /** GET /v2/ on `url` through a pool using `trust`; the status. */
+  async function ping(url: string, trust: TlsTrust): Promise<number> {
+    const pool = createBaseDispatcher({ tls: trust, connections: 2, timeoutMs: 10_000, env: {} });
+    try {
+      const res = await pool.request({ origin: url, path: '/v2/', method: 'GET' });
+      await res.body.dump();
+      return res.statusCode;
+    } finally {
+      await pool.close();
+    }
+  }
+
+  it('is built by the first TLS connection, never for plain HTTP, and trusts --ca-file', async () => {
+    const trust = tlsTrust({ caFiles: [secure.caFile!] }, {});
+    let built = 0;
+    const counted: TlsTrust = {
+      rejectUnauthorized: trust.rejectUnauthorized,
+      secureContext: () => {
+        built++;
+        return trust.secureContext();
+      },
+    };
+    expect(await ping(plain.url, counted)).toBe(200);
+    expect(built).toBe(0);
+    expect(await ping(secure.url, counted)).toBe(200);
+    expect(built).toBe(1);
+  });
+
+  it('reads a bad --ca-file at once, before any connection', () => {
+    expect(() => tlsTrust({ caFiles: [join(work, 'absent.pem')] }, {})).toThrow(UsageError);
   });
 });

@@ -1,7 +1,10 @@
 // TLS settings for registry connections. Trust = Node's default roots (bundled + NODE_EXTRA_CA_CERTS) + the operating system's
 // store (what d8 and docker, both Go programs, trust) + SSL_CERT_FILE + every certificate file in
 // SSL_CERT_DIR (colon-separated, as OpenSSL and Go read it) + --ca-file. One SecureContext is built
-// per transport: passing hundreds of PEMs as `ca` would re-parse them on every connection.
+// per transport: passing hundreds of PEMs as `ca` would re-parse them on every connection. It is
+// built at the first TLS connection, not at start: reading and parsing the system store takes ~60 ms
+// that a plain-HTTP registry never needs. The extra files are read at once, so a bad --ca-file is
+// reported before anything is fetched.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext, getCACertificates, type SecureContext } from 'node:tls';
@@ -75,21 +78,23 @@ function systemCertificates(): string[] {
   }
 }
 
-export interface TlsConnectOptions {
-  secureContext: SecureContext;
+export interface TlsTrust {
   rejectUnauthorized: boolean;
+  /** Every trusted root in one context, built on the first call. */
+  secureContext(): SecureContext;
 }
 
-export function tlsConnectOptions(
+export function tlsTrust(
   options: { tlsSkipVerify?: boolean; caFiles?: string[] },
   env: NodeJS.ProcessEnv = process.env,
-): TlsConnectOptions {
-  const ca = [
-    ...new Set([
-      ...getCACertificates('default'),
-      ...systemCertificates(),
-      ...extraCaCertificates(options.caFiles, env),
-    ]),
-  ];
-  return { secureContext: createSecureContext({ ca }), rejectUnauthorized: options.tlsSkipVerify !== true };
+): TlsTrust {
+  const extra = extraCaCertificates(options.caFiles, env);
+  let context: SecureContext | undefined;
+  return {
+    rejectUnauthorized: options.tlsSkipVerify !== true,
+    secureContext: () =>
+      (context ??= createSecureContext({
+        ca: [...new Set([...getCACertificates('default'), ...systemCertificates(), ...extra])],
+      })),
+  };
 }

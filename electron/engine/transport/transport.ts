@@ -15,7 +15,7 @@ import { authRefused, httpsOnly, mapTransportError, statusError } from './errors
 import { createBaseDispatcher, proxyEndpoints } from './proxy.ts';
 import { createRetryPolicy, retryErrorCodes, retryMethods, retryStatusCodes } from './retry.ts';
 import type { SendToUrl } from './token.ts';
-import { tlsConnectOptions } from './tls.ts';
+import { tlsTrust } from './tls.ts';
 import type { Transport, TransportOptions, TransportRequest } from './types.ts';
 import { fetchWhole, type WholeResponse } from './whole-response.ts';
 
@@ -39,7 +39,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   const userAgent = options.userAgent ?? defaultUserAgent;
   const loginHint = options.loginHint ?? defaultLoginHint;
   const base = createBaseDispatcher({
-    tls: tlsConnectOptions(options, env),
+    tls: tlsTrust(options, env),
     connections: options.maxConnectionsPerHost ?? defaultMaxConnectionsPerHost,
     timeoutMs,
     env,

@@ -3,7 +3,14 @@
 // 8 at a time); uploading is a bare undici loop (every distinct blob once in a monolithic
 // POST + PUT, a cross-repository mount where another repository holds it, then the manifests), so
 // neither side pays for planning, verifying, chunking or a ledger.
-import { createReadStream, statSync, writeFileSync } from 'node:fs';
+//
+// Between curl and ferry, `nodeFetchWrite` is what any Node program must do to keep the same bytes
+// checked and on disk: a bare undici loop that fetches them, hashes each, writes it into one file
+// and syncs the file. curl writes to /dev/null and checks nothing; on two cores shared with the
+// registry, the hashing and the page-cache writes alone cost several times its time.
+import { createHash } from 'node:crypto';
+import { createReadStream, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { BenchFailure, type MultiArchSeed, pool, run, timed } from './common.ts';
@@ -31,6 +38,72 @@ export async function curlFetch(
     run('curl', [...args, '--parallel-max', String(parallel), '--config', config]),
   );
   return seconds;
+}
+
+/**
+ * Seconds for a bare undici loop to GET every distinct blob and manifest of the seed, `parallel` at a
+ * time, check its sha256 and write it at its own offset in one file under `work` (1 MiB writes, as
+ * ferry's), then sync that file: ferry's copy without a plan, a tar layout, chunk checksums or a ledger.
+ */
+export async function nodeFetchWrite(
+  seed: MultiArchSeed,
+  host: string,
+  work: string,
+  parallel = 16,
+): Promise<number> {
+  const items = new Map<string, { path: string; offset: number }>();
+  let end = 0;
+  for (const image of seed.images) {
+    const base = `/v2/${image.repository}`;
+    for (const b of image.blobs) {
+      if (items.has(b.digest)) continue;
+      items.set(b.digest, { path: `${base}/blobs/${b.digest}`, offset: end });
+      end += b.size;
+    }
+    for (const m of image.manifests) {
+      if (items.has(m.digest)) continue;
+      // Manifests are small: a slot of 64 KiB is room enough.
+      items.set(m.digest, { path: `${base}/manifests/${m.digest}`, offset: end });
+      end += 64 << 10;
+    }
+  }
+  const client = new Pool(`http://${host}`, { connections: parallel });
+  const target = join(work, 'node-fetch-write.bin');
+  const file = await open(target, 'w');
+  try {
+    const { seconds } = await timed(async () => {
+      await pool([...items], parallel, async ([digest, { path, offset }]) => {
+        const res = await client.request({ method: 'GET', path, headers: { accept: ACCEPT } });
+        if (res.statusCode !== 200) throw new BenchFailure(`node fetch: ${path} answered ${res.statusCode}`);
+        const hash = createHash('sha256');
+        let at = offset;
+        let pending: Buffer[] = [];
+        let pendingBytes = 0;
+        const flush = async (): Promise<void> => {
+          await file.writev(pending, at);
+          at += pendingBytes;
+          pending = [];
+          pendingBytes = 0;
+        };
+        for await (const chunk of res.body) {
+          const bytes = chunk as Buffer;
+          hash.update(bytes);
+          pending.push(bytes);
+          pendingBytes += bytes.length;
+          if (pendingBytes >= 1 << 20) await flush();
+        }
+        if (pendingBytes > 0) await flush();
+        if (`sha256:${hash.digest('hex')}` !== digest)
+          throw new BenchFailure(`node fetch: ${path} has other bytes`);
+      });
+      await file.datasync();
+    });
+    return seconds;
+  } finally {
+    await file.close();
+    await client.close();
+    rmSync(target, { force: true });
+  }
 }
 
 /**

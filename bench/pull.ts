@@ -3,12 +3,18 @@
 // Usage: npm run bench:pull -- [--images 16] [--layer-size 4MiB] [--layers 3] [--runs 3] [--parallel 4]
 // Prints the median of the runs, the ratio ferry/skopeo (goal ≤ 0.5) and ferry/curl (the same
 // distinct blobs fetched by curl 8 at a time, goal ≤ 3), bytes moved, CPU seconds of
-// each side and of the registry, and ferry's peak RSS (goal < 300 MB). Exits non-zero only when
+// each side and of the registry, and ferry's peak RSS (goal < 300 MB). Beside them, no goal of its
+// own: the same bytes fetched, hashed, written into one file and synced by a bare undici loop, the
+// least any Node program that keeps them checked and on disk does. Exits non-zero only when
 // something is broken: a command fails, a digest differs.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkBundle,
+  median,
+  printTable,
+  ratio,
+  runList,
   checkSkopeoLayouts,
   ferryPull,
   printVersusSkopeo,
@@ -20,7 +26,7 @@ import {
   treeBytes,
   withRegistryCpu,
 } from './common.ts';
-import { curlFetch } from './limits.ts';
+import { curlFetch, nodeFetchWrite } from './limits.ts';
 
 runBench(async () => {
   const { options, source, seed } = await startSkopeoComparison('npm run bench:pull -- [options]');
@@ -34,6 +40,7 @@ runBench(async () => {
   };
   const skopeo = { times: [] as number[], cpu: [] as number[], registryCpu: [] as number[] };
   const curl: number[] = [];
+  const node: number[] = [];
   let ferryBytes = 0;
   let skopeoBytes = 0;
   for (let round = 1; round <= options.runs; round++) {
@@ -56,9 +63,11 @@ runBench(async () => {
     skopeo.registryCpu.push(copied.registryCpu);
     rmSync(layouts, { recursive: true, force: true });
     curl.push(await curlFetch(seed, source.host, work));
+    node.push(await nodeFetchWrite(seed, source.host, work));
     console.log(
       `round ${round}/${options.runs}: ferry ${seconds(pulled.value.seconds)}, ` +
-        `skopeo ${seconds(copied.value.seconds)}, curl ${seconds(curl.at(-1)!)}`,
+        `skopeo ${seconds(copied.value.seconds)}, curl ${seconds(curl.at(-1)!)}, ` +
+        `node fetch+hash+write ${seconds(node.at(-1)!)}`,
     );
   }
 
@@ -73,6 +82,21 @@ runBench(async () => {
       skopeo: skopeoBytes,
     },
     { label: 'curl fetching the same distinct blobs and manifests, 8 at a time', times: curl, goal: 3 },
+  );
+  const ferryTime = median(ferry.times);
+  printTable(
+    'beside it: a bare undici loop, 16 at a time, checking each sha256 and writing one synced file',
+    [
+      ['', 'ferry', 'node loop', 'ferry/node', 'node/curl'],
+      [
+        'time (median)',
+        seconds(ferryTime),
+        seconds(median(node)),
+        ratio(ferryTime / median(node)),
+        ratio(median(node) / median(curl)),
+      ],
+      ['runs', runList(ferry.times), runList(node), '', ''],
+    ],
   );
   console.log(
     '\nferry: one bundle, shared blobs once, chunk size 700MiB, default concurrency; ' +

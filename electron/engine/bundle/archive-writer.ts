@@ -43,9 +43,13 @@ interface PartState {
   front: number;
   /** Digests expected here and not landed yet. */
   missing: Set<string>;
-  /** The part's hash, begun when its first bytes are in place. */
+  /** The part's hash, begun when its first bytes are in place, and how far it was asked to go. */
   hash?: FileHashSession;
+  hashAsked?: number;
 }
+
+/** A part's hash is taken forward once at least this much more of it is in place. */
+const HASH_STEP = 4 << 20;
 
 /** Start flushing a part to disk in the background every this many bytes, so that sealing it does
  *  not wait for the whole part to reach the disk at once. */
@@ -157,11 +161,13 @@ export class ArchiveWriter {
         continue;
       }
       const { expected } = part;
-      const before = part.front;
       while (part.front < expected.length && !part.missing.has(expected[part.front]![1])) part.front++;
-      if (part.front === before) continue;
+      const inPlace = expected[part.front]![0];
+      // In steps of HASH_STEP: small blobs would each send the worker a read of a few KB.
+      if (inPlace - (part.hashAsked ?? 0) < HASH_STEP) continue;
+      part.hashAsked = inPlace;
       part.hash ??= this.hasher.begin(join(this.dir, `${part.file}.tmp`), this.gostDigest);
-      part.hash.advance(expected[part.front]![0]);
+      part.hash.advance(inPlace);
     }
     return complete;
   }

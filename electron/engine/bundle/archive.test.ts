@@ -115,7 +115,11 @@ describe('planned tar archives', () => {
 describe('hashing a part as it fills', () => {
   it('hashes up to the first blob not in place each time that one lands, and seals with the whole hash', async () => {
     const dir = tmp();
-    const blobs = ['a', 'b', 'c'].map((n) => ({ path: `blobs/sha256/${n}`, bytes: randomBytes(300_000) }));
+    // a and b together pass the 4 MiB step in which a part's hash is taken forward.
+    const blobs = [3 << 20, 3 << 20, 1 << 20].map((size, i) => ({
+      path: `blobs/sha256/${'abc'[i]}`,
+      bytes: randomBytes(size),
+    }));
     const layout = layoutArchive('images.tar', [
       { path: 'oci-layout', size: 2, content: { kind: 'bytes', bytes: Buffer.from('{}') } },
       ...blobs.map((b) => ({

@@ -179,12 +179,19 @@ describe('electron-builder package (Linux dir target)', () => {
     writeFileSync(file, 'a chunk to hash\n'.repeat(1000));
     const thread = new Worker(worker);
     try {
-      const reply = await new Promise<{ id: number; sha256?: string; error?: string }>((resolve, reject) => {
-        thread.once('message', resolve);
-        thread.once('error', reject);
-        thread.postMessage({ id: 7, file, gost: false });
+      const reply = await new Promise<{ session: number; sha256?: string; error?: string }>(
+        (resolve, reject) => {
+          thread.once('message', resolve);
+          thread.once('error', reject);
+          thread.postMessage({ kind: 'begin', session: 7, file, gost: false });
+          thread.postMessage({ kind: 'advance', session: 7, to: 100 });
+          thread.postMessage({ kind: 'digest', session: 7 });
+        },
+      );
+      expect(reply).toEqual({
+        session: 7,
+        sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
       });
-      expect(reply).toEqual({ id: 7, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
     } finally {
       await thread.terminate();
     }

@@ -177,7 +177,8 @@ describe('jobs belong to the main process', () => {
       .poll(() => page.locator('.progress-panel [role=alert]').getAttribute('data-code'), { timeout: 30_000 })
       .toBe('FERRY_ERR_UNREACHABLE');
     const fix = page.getByRole('region', { name: 'Correct the source registry and retry' });
-    expect(await fix.isVisible()).toBe(true);
+    // The form may render a frame after the alert: waited for, not checked once.
+    await expect.poll(() => fix.isVisible(), { timeout: 10_000 }).toBe(true);
     await app.shot('retry-in-place');
     await fix.getByLabel('Source registry address (required)').fill(app.source.host);
     await fix.getByRole('button', { name: 'Retry with these settings' }).click();

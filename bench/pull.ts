@@ -11,14 +11,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkBundle,
-  median,
-  printTable,
-  ratio,
-  runList,
   checkSkopeoLayouts,
   ferryPull,
+  median,
+  printTable,
   printVersusSkopeo,
+  ratio,
   runBench,
+  runList,
   seconds,
   skopeoPull,
   startSkopeoComparison,

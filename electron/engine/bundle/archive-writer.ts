@@ -3,9 +3,9 @@
 // blobs land in parallel and out of order, so the worker reads the part up to the first blob not in
 // place yet and goes on each time that one lands; sealing the part then reads only what is left
 // instead of the whole part after its last byte. A part already renamed by an earlier, interrupted
-// run is kept as it is (resume). With `gostDigest` the same read
-// that hashes a part also computes its Streebog-256, written beside it as `<part>.gostsum` (d8's
-// sidecar: lowercase hex, no file name, no newline).
+// run is kept as it is (resume). With `gostDigest` the same read that hashes a part also computes
+// its Streebog-256, written beside it as `<part>.gostsum` (d8's sidecar: lowercase hex, no file
+// name, no newline).
 import type { ChunkRecord } from './transfer-manifest.ts';
 import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -5,9 +5,10 @@
 // copy verifies them), so a blob counts as landed — and its part can be sealed — only after a
 // stream that ended cleanly. Completed blobs and parts are logged, so a pull killed at
 // any moment resumes without downloading them again.
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { AppendLog } from './append-log.ts';
 import { ArchiveWriter, type WrittenPart } from './archive-writer.ts';
 import { FileHashWorkers } from '../hash/file-hash-workers.ts';
 import { layoutArchive, type FileToArchive } from './archive-layout.ts';
@@ -103,12 +104,17 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
   /** Finished parts are hashed on a worker thread while downloads go on. */
   private readonly hasher = new FileHashWorkers(1);
   private readonly placements = new Map<ImageGraph, Placement>();
+  /** Resume logs: the blobs in place and the parts sealed, read back by a resumed pull. */
+  private readonly blobLog: AppendLog;
+  private readonly partLog: AppendLog;
 
   constructor(dir: string, options: BundleSinkOptions = {}) {
     this.dir = dir;
     this.name = dir;
     this.options = options;
     this.stateDir = options.stateDir ?? join(dir, '.ferry-pull');
+    this.blobLog = new AppendLog(join(this.stateDir, 'blobs.done'));
+    this.partLog = new AppendLog(join(this.stateDir, 'parts.done'));
   }
 
   private placementOf(image: ImageGraph): Placement {
@@ -277,7 +283,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
       );
     }
     this.doneBlobs.add(descriptor.digest);
-    await appendFile(join(this.stateDir, 'blobs.done'), `${descriptor.digest}\n`);
+    await this.blobLog.append(descriptor.digest);
     for (const { writer, offset } of slots) {
       for (const part of writer.landed(offset, descriptor.size, descriptor.digest)) {
         await this.logPart(await writer.completePart(part));
@@ -287,7 +293,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
 
   private async logPart(done: WrittenPart): Promise<void> {
     this.doneParts.set(done.file, done);
-    await appendFile(join(this.stateDir, 'parts.done'), `${JSON.stringify(done)}\n`);
+    await this.partLog.append(JSON.stringify(done));
   }
 
   /** Manifests were laid out by prepare(); this only checks the copy and the plan agree. */
@@ -355,10 +361,14 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
   async close(): Promise<void> {
     for (const writer of this.writers.values()) await writer.close();
     await this.hasher.close();
+    await this.blobLog.close();
+    await this.partLog.close();
   }
 
   /** Removes resume logs once the transfer manifest is written. */
   async discardState(): Promise<void> {
+    await this.blobLog.close();
+    await this.partLog.close();
     await rm(this.stateDir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,10 @@
 // Many images (issue 11): a whole edition is thousands of small images, where the time is per-image
 // work and round trips, not bytes. Two parts in one run, on one loopback registry:
 //   speed: `ferry pull` of N small multi-arch images (default 600, ~4,200 blobs) against skopeo
-//          copying the same images 4 at a time (goal ferry ≤ 0.3× skopeo);
+//          copying the same images 4 at a time (goal ferry ≤ 0.3× skopeo), and against the limit:
+//          curl fetching the same distinct manifests and blobs, and a bare undici loop that also
+//          checks and writes them (bench/limits.ts). With small blobs the registry's own work per
+//          request decides the time, so the registry's CPU seconds are printed for each side;
 //   plan:  `ferry pull` of M such images (default 10,000) — ferry's peak RSS (goal ≤ 300 MB), the
 //          plan of every image and blob held at once; skopeo is not run for this part.
 // Usage: npm run bench:scale -- [--images 600] [--plan-images 10000] [--layer-size 4KiB] [--parallel 4]
@@ -31,7 +34,9 @@ import {
   tempDir,
   timed,
   type BenchOptions,
+  withRegistryCpu,
 } from './common.ts';
+import { curlFetch, nodeFetchWrite } from './limits.ts';
 
 runBench(async () => {
   const { values } = parseArgs({
@@ -58,20 +63,45 @@ runBench(async () => {
   const seed = seeded.value;
   console.log(`source    ${describeSeed(seed, speedSeed)} (seeded in ${seconds(seeded.seconds)})`);
   const bundle = join(work, 'ferry');
-  const pulled = await ferryPull(seed, bundle);
+  const { value: pulled, registryCpu: ferryRegistryCpu } = await withRegistryCpu(source, () =>
+    ferryPull(seed, bundle),
+  );
   const blobs = checkBundle(seed, bundle).totals.blobs;
   rmSync(bundle, { recursive: true, force: true });
   const layouts = join(work, 'skopeo');
-  const copied = await skopeoPull(seed, layouts, parallel);
+  const { value: copied, registryCpu: skopeoRegistryCpu } = await withRegistryCpu(source, () =>
+    skopeoPull(seed, layouts, parallel),
+  );
   checkSkopeoLayouts(seed, layouts);
   rmSync(layouts, { recursive: true, force: true });
+  const { value: curl, registryCpu: curlRegistryCpu } = await withRegistryCpu(source, () =>
+    curlFetch(seed, source.host, work),
+  );
+  const loop = await nodeFetchWrite(seed, source.host, work);
   await stopRegistry(source);
   const r = pulled.seconds / copied.seconds;
   printTable(`pull of ${images} small images (${blobs} blobs)`, [
     ['', 'ferry', `skopeo (${parallel} at a time)`, 'ferry/skopeo', 'goal', ''],
     ['time', seconds(pulled.seconds), seconds(copied.seconds), ratio(r), '≤ 0.3', goal(r <= 0.3)],
     ['client CPU', seconds(pulled.cpuSeconds), seconds(copied.cpuSeconds), '', '', ''],
+    ['registry CPU', seconds(ferryRegistryCpu), seconds(skopeoRegistryCpu), '', '', ''],
     ['peak RSS', mb(pulled.peakRssBytes), '', '', '', ''],
+  ]);
+  printTable('against the limit: the same distinct manifests and blobs fetched by a bare client', [
+    ['', 'ferry', 'limit', 'ferry/limit'],
+    [
+      'curl (8 at a time, to /dev/null)',
+      seconds(pulled.seconds),
+      seconds(curl),
+      ratio(pulled.seconds / curl),
+    ],
+    ['  its registry CPU', seconds(ferryRegistryCpu), seconds(curlRegistryCpu), ''],
+    [
+      'node loop (16 at a time, checked, written, synced)',
+      seconds(pulled.seconds),
+      seconds(loop),
+      ratio(pulled.seconds / loop),
+    ],
   ]);
 
   // Plan: M images, ferry alone, peak RSS.

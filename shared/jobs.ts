@@ -22,11 +22,18 @@ export type JobEvent =
       imagesDone: number;
       imagesTotal: number;
     }
+  /** Images resolved so far while a pull plans (an edition's thousands take minutes on a WAN). */
+  | { type: 'resolving'; imagesDone: number; imagesTotal: number }
   | { type: 'image'; image: string; status: 'done' | 'failed'; message?: string }
   | ImageBytesEvent
   | { type: 'log'; level: 'info' | 'warn'; message: string };
 
 export type JobEventListener = (event: JobEvent) => void;
+
+/** The plan phase's line while images resolve: the same words in the CLI and the app. */
+export function resolvingMessage(imagesDone: number, imagesTotal: number): string {
+  return `resolving ${imagesDone} of ${imagesTotal} image(s)`;
+}
 
 /**
  * Bytes of one image's own blobs that have arrived (a blob shared by several images counts for

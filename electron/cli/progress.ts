@@ -1,6 +1,6 @@
 // Renders job events: one rewritten status line on a terminal, one line per image otherwise,
 // JSON lines with --json (for scripts and the app's log view).
-import type { JobEvent, JobEventListener } from '../../shared/jobs.ts';
+import { resolvingMessage, type JobEvent, type JobEventListener } from '../../shared/jobs.ts';
 import { formatBytes } from '../../shared/format.ts';
 import type { CommandIO } from './command.ts';
 
@@ -34,6 +34,12 @@ export function progressRenderer(io: CommandIO, json: boolean): JobEventListener
             ? `  ✓ ${event.image}\n`
             : `  ✗ ${event.image}: ${event.message ?? 'failed'}\n`,
         );
+        break;
+      case 'resolving':
+        if (!tty) return;
+        clear();
+        out.write(resolvingMessage(event.imagesDone, event.imagesTotal));
+        lineOpen = true;
         break;
       case 'progress': {
         if (!tty) return;

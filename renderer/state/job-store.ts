@@ -6,7 +6,13 @@
 import { useSyncExternalStore } from 'react';
 import type { JobKind, JobOutcome, JobStatus } from '../../shared/dto.ts';
 import type { ErrorDTO } from '../../shared/errors.ts';
-import type { ImageProgress, JobEvent, JobRequest, JobSummary } from '../../shared/jobs.ts';
+import {
+  resolvingMessage,
+  type ImageProgress,
+  type JobEvent,
+  type JobRequest,
+  type JobSummary,
+} from '../../shared/jobs.ts';
 import { call, subscribe } from '../api.ts';
 
 export interface JobView {
@@ -92,6 +98,8 @@ function onEvent(jobId: string, e: JobEvent): void {
         return { ...v, phase: e.message, log: [...v.log, e.message].slice(-200) };
       case 'log':
         return { ...v, log: [...v.log, e.message].slice(-200) };
+      case 'resolving':
+        return { ...v, phase: resolvingMessage(e.imagesDone, e.imagesTotal) };
       case 'image':
         return {
           ...v,

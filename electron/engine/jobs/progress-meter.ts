@@ -19,6 +19,25 @@ interface Distinct {
   failed?: string;
 }
 
+/** Progress events go out at most this often: a listener redraws on each. */
+const EMIT_EVERY_MS = 100;
+
+/**
+ * Counts images as they resolve and says so (the first, then at most every EMIT_EVERY_MS, and the
+ * last): the plan phase of an edition is minutes of round trips that would otherwise show nothing.
+ */
+export function resolveCounter(imagesTotal: number, emit: JobEventListener): () => void {
+  let imagesDone = 0;
+  let lastEmit = 0;
+  return () => {
+    imagesDone++;
+    const now = Date.now();
+    if (imagesDone < imagesTotal && now - lastEmit < EMIT_EVERY_MS) return;
+    lastEmit = now;
+    emit({ type: 'resolving', imagesDone, imagesTotal });
+  };
+}
+
 export class ProgressMeter {
   readonly bytesTotal: number;
   readonly blobCount: number;
@@ -118,7 +137,7 @@ export class ProgressMeter {
 
   private tick(force = false): void {
     const now = Date.now();
-    if (!force && now - this.lastEmit < 100) return;
+    if (!force && now - this.lastEmit < EMIT_EVERY_MS) return;
     this.lastEmit = now;
     this.emit({
       type: 'progress',

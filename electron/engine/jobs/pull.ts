@@ -34,7 +34,7 @@ import { signManifest, type SignatureFile } from '../signing/manifest-signature.
 import { formatBytes } from '../../../shared/format.ts';
 import { blobsToLeaveOut } from './incremental.ts';
 import { deserializePlan, planFileText } from './plan-file.ts';
-import { ProgressMeter } from './progress-meter.ts';
+import { ProgressMeter, resolveCounter } from './progress-meter.ts';
 import { registryStores, resolveRequests } from './resolve-requests.ts';
 import { writeFileAtomic } from '../util/write-file-atomic.ts';
 import { carryFerry, type CarryPlan } from '../distribution/carry.ts';
@@ -263,6 +263,7 @@ async function pullBundle(options: PullOptions, hooks: PullHooks): Promise<Trans
         signatures: options.signatures !== false,
         concurrency,
         ...(options.signal ? { signal: options.signal } : {}),
+        onResolved: resolveCounter(options.images.length, emit),
       });
       const screened = options.signaturePolicy
         ? await screenedBy(options.signaturePolicy, images, storeFor, options.trustedRoot)

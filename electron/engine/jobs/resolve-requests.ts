@@ -26,6 +26,8 @@ export interface ResolveRequestsOptions {
   /** Transfers (and connections) per registry. */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Called as each image resolves (or fails to). */
+  onResolved?: () => void;
 }
 
 function resolver(storeFor: StoreFor, options: ResolveRequestsOptions) {
@@ -40,7 +42,7 @@ function resolver(storeFor: StoreFor, options: ResolveRequestsOptions) {
         signatures: options.signatures,
         tagLists,
         ...(options.signal ? { signal: options.signal } : {}),
-      }),
+      }).finally(() => options.onResolved?.()),
     );
 }
 

@@ -147,6 +147,23 @@ describe('JobRunner', () => {
     expect(jobs.get(jobId)).toMatchObject({ status: 'succeeded', endedAt: expect.any(String) as unknown });
   });
 
+  it('keeps the count of images resolved as the phase, in the words the CLI prints', async () => {
+    const { jobs, events } = runner();
+    const job = controllable();
+    const { jobId } = jobs.start({
+      kind: 'copy',
+      run: (c) => {
+        c.emit({ type: 'phase', phase: 'plan', message: 'resolving 3 image(s)' });
+        c.emit({ type: 'resolving', imagesDone: 2, imagesTotal: 3 });
+        return job.run(c);
+      },
+    });
+    expect(jobs.get(jobId)?.phase).toBe('resolving 2 of 3 image(s)');
+    expect(events.map(([, e]) => e.type).slice(0, 2)).toEqual(['phase', 'resolving']);
+    job.finish();
+    await jobs.settled(jobId);
+  });
+
   it('refuses a second job on a folder a running or paused one writes, naming it', async () => {
     const { jobs } = runner();
     const first = jobs.start({ kind: 'copy', title: 'Pull into /x', writes: '/x', run: controllable().run });

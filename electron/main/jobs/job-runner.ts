@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobKind, JobOutcome, JobStateMessage, JobStatus } from '../../../shared/dto.ts';
 import { ErrorCodes } from '../../../shared/errors.ts';
-import type { JobEvent, JobRequest, JobSummary } from '../../../shared/jobs.ts';
+import { resolvingMessage, type JobEvent, type JobRequest, type JobSummary } from '../../../shared/jobs.ts';
 import { BundleNotEmptyError, CancelledError, toFerryError } from '../../engine/api/errors.ts';
 
 export interface JobContext {
@@ -214,6 +214,9 @@ export class JobRunner {
     switch (event.type) {
       case 'phase':
         s.phase = event.message;
+        return event;
+      case 'resolving':
+        s.phase = resolvingMessage(event.imagesDone, event.imagesTotal);
         return event;
       case 'progress': {
         const p = s.progress;

@@ -27,6 +27,11 @@ case $self in
   */*) dir=\${self%/*} ;;
   *) dir=. ;;
 esac
+# glibc keeps up to eight malloc arenas a core, each holding what its threads freed; two serve the
+# main thread, the hashing worker and libuv's pool as fast, and an edition's pull stays ~15 MB
+# smaller (docs/performance.md). Set it yourself to override.
+MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-2}
+export MALLOC_ARENA_MAX
 exec "$dir/bin/node" ${NODE_FLAGS} "$dir/lib/${ENTRY_FILE}" "$@"
 `;
 

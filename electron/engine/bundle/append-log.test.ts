@@ -30,7 +30,7 @@ describe('AppendLog', () => {
   });
 
   it('writes lines that arrive together in a few writes, not one each', async () => {
-    const write = vi.spyOn((await fileHandlePrototype()) as { write: () => unknown }, 'write');
+    const write = vi.spyOn((await fileHandlePrototype()) as { writeFile: () => unknown }, 'writeFile');
     const path = join(dir, 'many.done');
     const log = new AppendLog(path);
     const lines = Array.from({ length: 500 }, (_, i) => `sha256:${i}`);

@@ -38,7 +38,8 @@ export class AppendLog {
       this.lines = [];
       this.waiters = [];
       try {
-        await (await this.file()).write(text);
+        // writeFile, not write: it goes on after a short write (a disk filling up mid-line).
+        await (await this.file()).writeFile(text);
         for (const w of waiters) w.resolve();
       } catch (err) {
         const error = toFerryError(err);

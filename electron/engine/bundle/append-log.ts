@@ -1,7 +1,7 @@
 // A resume log: one line per finished item, appended to a file that stays open. Lines that arrive
 // while a write is under way go down together in the next write, so a pull of thousands of small
-// blobs makes a few hundred writes, not an open, a write and a close per blob (those were a fifth of
-// the main thread's profile samples in a pull of 600 small images).
+// blobs no longer makes an open, a write and a close per blob (those were a fifth of the main
+// thread's profile samples in a pull of 600 small images).
 import { open, type FileHandle } from 'node:fs/promises';
 import { toFerryError } from '../errors.ts';
 

@@ -35,7 +35,21 @@ export function supersededEntry(by: string): NewEntry {
  * Earlier pulls, never finished, that `operationId` takes over: those that worked on `transferId`,
  * and those into the same folder killed before they had a transfer at all (the folder's lock,
  * held by the caller, means none of them is still running).
+ *
+ * The finished operations and those of the transfer are each listed once, not looked up again for
+ * every earlier pull: this runs at the end of every pull, and a ledger holds every pull ever made.
  */
+export const INTERRUPTED_PULLS_SQL = `SELECT o.operation_id AS operationId, json_extract(o.body, '$.startedAt') AS startedAt
+   FROM entries o
+   WHERE o.kind = 'operation' AND o.subject = 'pull'
+     AND o.seq < (SELECT min(seq) FROM entries WHERE operation_id = ?)
+     AND o.operation_id NOT IN (SELECT operation_id FROM entries WHERE kind IN ('outcome', 'superseded'))
+     AND (o.operation_id IN (SELECT operation_id FROM entries WHERE transfer_id = ?)
+          OR (json_extract(o.body, '$.bundleDir') = ?
+              AND NOT EXISTS (SELECT 1 FROM entries t WHERE t.operation_id = o.operation_id
+                              AND t.transfer_id != '')))
+   ORDER BY o.seq`;
+
 export function interruptedPulls(
   ledger: Ledger,
   run: { operationId: string; transferId: string; bundleDir: string },
@@ -43,19 +57,7 @@ export function interruptedPulls(
   return ledger.run(
     (db) =>
       db
-        .prepare(
-          `SELECT o.operation_id AS operationId, json_extract(o.body, '$.startedAt') AS startedAt
-           FROM entries o
-           WHERE o.kind = 'operation' AND o.subject = 'pull'
-             AND o.seq < (SELECT min(seq) FROM entries WHERE operation_id = ?)
-             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.operation_id = o.operation_id
-                             AND e.kind IN ('outcome', 'superseded'))
-             AND (EXISTS (SELECT 1 FROM entries t WHERE t.operation_id = o.operation_id AND t.transfer_id = ?)
-                  OR (json_extract(o.body, '$.bundleDir') = ?
-                      AND NOT EXISTS (SELECT 1 FROM entries t WHERE t.operation_id = o.operation_id
-                                      AND t.transfer_id != '')))
-           ORDER BY o.seq`,
-        )
+        .prepare(INTERRUPTED_PULLS_SQL)
         .all(run.operationId, run.transferId, run.bundleDir) as InterruptedRun[],
   );
 }

@@ -3,6 +3,7 @@
 // missing file: d8's reader stops at the first gap and silently truncates the archive.
 import { stat } from 'node:fs/promises';
 import { BundleInvalidError } from '../errors.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export interface ArchivePart {
   /** File name inside the bundle folder. */
@@ -84,5 +85,5 @@ export async function archivesIn(listing: Map<string, string>, where: string): P
     }
     out.push({ name, chunked: true, size: start, parts });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => byCodeUnits(a.name, b.name));
 }

@@ -19,6 +19,7 @@ import { BundleInvalidError, DigestMismatchError } from '../errors.ts';
 import { BLOCK, encodeFileHeader } from './tar-header.ts';
 import type { Descriptor, RawManifest } from '../oci/types.ts';
 import type { BlobOrder, BlobSink, Closer, PlannedSink } from '../store/store.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export interface Placement {
   archive: string;
@@ -140,9 +141,9 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
       images.push(image);
     }
 
-    for (const [archiveName, layouts] of [...archives].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [archiveName, layouts] of [...archives].sort(([a], [b]) => byCodeUnits(a, b))) {
       const files: FileToArchive[] = [];
-      for (const [layout, images] of [...layouts].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [layout, images] of [...layouts].sort(([a], [b]) => byCodeUnits(a, b))) {
         files.push({
           path: joinLayoutPath(layout, 'oci-layout'),
           size: OCI_LAYOUT_FILE.length,
@@ -160,7 +161,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
           for (const m of allManifests(image)) manifests.set(m.digest, m);
           for (const b of allBlobs(image)) blobs.set(b.digest, b);
         }
-        for (const m of [...manifests.values()].sort((a, b) => a.digest.localeCompare(b.digest))) {
+        for (const m of [...manifests.values()].sort((a, b) => byCodeUnits(a.digest, b.digest))) {
           this.manifests.set(m.digest, m);
           files.push({
             path: blobPath(layout, m.digest),
@@ -168,7 +169,7 @@ export class BundleSink implements BlobSink, PlannedSink<SealedBundle>, BlobOrde
             content: { kind: 'bytes', bytes: m.bytes },
           });
         }
-        for (const b of [...blobs.values()].sort((a, c) => a.digest.localeCompare(c.digest))) {
+        for (const b of [...blobs.values()].sort((a, c) => byCodeUnits(a.digest, c.digest))) {
           if (manifests.has(b.digest) || this.options.leaveOut?.has(b.digest)) continue;
           this.blobSizes.set(b.digest, b.size);
           files.push({

@@ -3,6 +3,7 @@
 import * as annotations from '../oci/annotations.ts';
 import { MediaTypes, type Descriptor, type RawManifest } from '../oci/types.ts';
 import type { ImageGraph } from '../plan/image-graph.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export const OCI_LAYOUT_FILE = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
 /** Ferry's own annotation: the repository an image goes to, relative to the push root. */
@@ -56,7 +57,7 @@ export function layoutIndex(images: ImageGraph[]): Buffer {
   for (const e of entries)
     unique.set(`${e.annotations![TARGET_ANNOTATION]}\n${e.annotations![annotations.deckhouseShortTag]}`, e);
   const manifests = [...unique.values()].sort((a, b) =>
-    (a.annotations![annotations.refName] ?? '').localeCompare(b.annotations![annotations.refName] ?? ''),
+    byCodeUnits(a.annotations![annotations.refName] ?? '', b.annotations![annotations.refName] ?? ''),
   );
   return Buffer.from(
     JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }, null, 2),

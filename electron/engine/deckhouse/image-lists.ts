@@ -5,6 +5,7 @@
 import { RegistryError } from '../errors.ts';
 import { pathComponentRegExp } from '../ref/grammar.ts';
 import { isValidTag } from '../ref/reference.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
 
@@ -53,5 +54,5 @@ export function extraImagesIn(
     }
     out.push({ name, tag });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name) || a.tag.localeCompare(b.tag));
+  return out.sort((a, b) => byCodeUnits(a.name, b.name) || byCodeUnits(a.tag, b.tag));
 }

@@ -30,6 +30,7 @@ import {
   readDistManifest,
   type DistManifest,
 } from './dist-manifest.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export interface CarrySource {
   platform: string;
@@ -323,6 +324,6 @@ export async function carryFerry(bundleDir: string, plan: CarryPlan): Promise<Ca
       sha256: createHash('sha256').update(bytes).digest('hex'),
     });
   }
-  record.files.sort((a, b) => a.path.localeCompare(b.path));
+  record.files.sort((a, b) => byCodeUnits(a.path, b.path));
   return record;
 }

@@ -3,6 +3,7 @@
 // configs and layers the target has are left out and mounted there by push.
 import type { OmittedBlob } from '../plan/omitted-blob.ts';
 import { allBlobs, allManifests, type CopyPlan } from '../plan/image-graph.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export function blobsToLeaveOut(plan: CopyPlan, inTarget: Map<string, OmittedBlob>): OmittedBlob[] {
   const manifests = new Set(plan.images.flatMap((img) => allManifests(img).map((m) => m.digest)));
@@ -14,5 +15,5 @@ export function blobsToLeaveOut(plan: CopyPlan, inTarget: Map<string, OmittedBlo
       if (known) out.set(b.digest, { ...known, size: b.size });
     }
   }
-  return [...out.values()].sort((a, b) => a.digest.localeCompare(b.digest));
+  return [...out.values()].sort((a, b) => byCodeUnits(a.digest, b.digest));
 }

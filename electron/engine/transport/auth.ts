@@ -11,6 +11,7 @@ import { authRefused } from './errors.ts';
 import { basicAuthorization, fetchBearerToken, type BearerToken, type SendToUrl } from './token.ts';
 import type { CredentialSource, Credentials, RepositoryScope } from './types.ts';
 import { parseWwwAuthenticate, preferredChallenge, type Challenge } from './www-authenticate.ts';
+import { byCodeUnits } from '../util/code-unit-order.ts';
 
 export interface AuthenticatorOptions {
   credentials: CredentialSource | undefined;
@@ -37,7 +38,7 @@ export function scopeStrings(scopes: RepositoryScope[] | undefined, extra = ''):
     else if (scope !== '' && !others.includes(scope)) others.push(scope);
   }
   const ordered = (actions: Set<string>): string[] =>
-    [...actions].sort((a, b) => actionRank(a) - actionRank(b) || a.localeCompare(b));
+    [...actions].sort((a, b) => actionRank(a) - actionRank(b) || byCodeUnits(a, b));
   return [
     ...[...merged].map(([repo, actions]) => `repository:${repo}:${ordered(actions).join(',')}`),
     ...others,

@@ -229,6 +229,8 @@ function main(): number {
       ],
       // The newest operations, small ones: what the app's History shows first.
       ['history --limit 2', () => history(big.ledger, { limit: 2 })],
+      // The app's History list: every operation, counted from its totals.
+      ['history for the list (counts)', () => history(big.ledger, {}, { images: 'without-totals' })],
     ];
     console.log(
       `\nLookups after ${editions} editions of ${images} images and ${blobs} blobs (${auditLedger(big.ledger).entries} entries); median of ${QUERY_ROUNDS} runs`,

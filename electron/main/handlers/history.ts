@@ -32,10 +32,12 @@ function registriesOf(o: OperationSummary): string[] {
 function rowOf(transferId: string, ops: OperationSummary[]): TransferRow {
   const ordered = [...ops].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const latest = ordered[ordered.length - 1]!;
-  // One count rule (shared/counts.ts): an image on several channels is one image.
-  const images = countImages(
-    ordered.flatMap((o) => o.images.map((i) => ({ source: i.reference, digest: i.digest }))),
-  );
+  // One count rule (shared/counts.ts): an image on several channels is one image. Every operation
+  // with totals counted the transfer manifest's images by it; the others are counted here.
+  const totalled = ordered.flatMap((o) => (o.totals ? [o.totals.images] : []));
+  const images = totalled.length
+    ? Math.max(...totalled)
+    : countImages(ordered.flatMap((o) => o.images.map((i) => ({ source: i.reference, digest: i.digest }))));
   const bytes = Math.max(
     0,
     ...ordered.map((o) => o.totals?.blobBytes ?? o.images.reduce((n, i) => n + i.bytes, 0)),
@@ -76,11 +78,16 @@ export function listTransfers(station: Station, filter: HistoryFilter): Transfer
   const until = filter.to ? untilOf(filter.to) : undefined;
   if (since && until && since > until)
     throw new UsageError('the "from" date is after the "to" date: swap them');
-  const ops = history(station.ledger, {
-    ...(since ? { since } : {}),
-    ...(filter.image ? { image: filter.image } : {}),
-    ...(filter.digest ? { digest: filter.digest } : {}),
-  });
+  const ops = history(
+    station.ledger,
+    {
+      ...(since ? { since } : {}),
+      ...(filter.image ? { image: filter.image } : {}),
+      ...(filter.digest ? { digest: filter.digest } : {}),
+    },
+    // A row shows counts and sizes: the images of operations with totals are not read.
+    { images: 'without-totals' },
+  );
   const byTransfer = new Map<string, OperationSummary[]>();
   for (const op of ops) {
     if (until && new Date(op.startedAt) > until) continue;

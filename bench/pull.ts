@@ -87,15 +87,16 @@ runBench(async () => {
   printTable(
     'beside it: a bare undici loop, 16 at a time, checking each sha256 and writing one synced file',
     [
-      ['', 'ferry', 'node loop', 'ferry/node', 'node/curl'],
+      ['', 'ferry', 'node loop', 'ferry/node', 'node/curl', 'node/skopeo'],
       [
         'time (median)',
         seconds(ferryTime),
         seconds(median(node)),
         ratio(ferryTime / median(node)),
         ratio(median(node) / median(curl)),
+        ratio(median(node) / median(skopeo.times)),
       ],
-      ['runs', runList(ferry.times), runList(node), '', ''],
+      ['runs', runList(ferry.times), runList(node), '', '', ''],
     ],
   );
   console.log(

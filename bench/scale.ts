@@ -88,19 +88,21 @@ runBench(async () => {
     ['peak RSS', mb(pulled.peakRssBytes), '', '', '', ''],
   ]);
   printTable('against the limit: the same distinct manifests and blobs fetched by a bare client', [
-    ['', 'ferry', 'limit', 'ferry/limit'],
+    ['', 'ferry', 'limit', 'ferry/limit', 'limit/skopeo'],
     [
       'curl (8 at a time, to /dev/null)',
       seconds(pulled.seconds),
       seconds(curl),
       ratio(pulled.seconds / curl),
+      ratio(curl / copied.seconds),
     ],
-    ['  its registry CPU', seconds(ferryRegistryCpu), seconds(curlRegistryCpu), ''],
+    ['  its registry CPU', seconds(ferryRegistryCpu), seconds(curlRegistryCpu), '', ''],
     [
       'node loop (16 at a time, checked, written, synced)',
       seconds(pulled.seconds),
       seconds(loop),
       ratio(pulled.seconds / loop),
+      ratio(loop / copied.seconds),
     ],
   ]);
 

@@ -21,7 +21,7 @@ function* sources(dir: string): Generator<string> {
   }
 }
 
-// Lays a two-image plan out with a BundleSink under the locale given and prints its blob order and
+// Lays a three-image plan out with a BundleSink under the locale given and prints its blob order and
 // index.json's references: the real sink, in a process of its own, since ICU reads the locale at start.
 const layOut = `
 import { BundleSink } from ${JSON.stringify(join(engine, 'bundle/bundle-sink.ts'))};
@@ -39,8 +39,7 @@ await sink.prepare({ images: [
   image('reg/app/sub:1', 'app/sub', [blob('aa'), blob('b0')]),
   image('reg/App:1', 'App', [blob('a0')]),
 ] });
-const tar = (await import('node:fs/promises')).readFile(dir + '/images.tar.tmp', 'latin1');
-const text = await tar;
+const text = await (await import('node:fs/promises')).readFile(dir + '/images.tar.tmp', 'latin1');
 const at = text.indexOf('index.json\\0');
 const index = JSON.parse(text.slice(at + 512, at + 512 + parseInt(text.slice(at + 124, at + 135), 8)));
 console.log(JSON.stringify({ blobs: [...sink.blobOrder()].map((d) => d.slice(7, 9)), refs: index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']) }));

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LedgerError } from '../errors.ts';
-import { migrations, SCHEMA_VERSION } from './migrations.ts';
+import { addedIndexes, migrations, SCHEMA_VERSION } from './migrations.ts';
 
 export type Db = Database.Database;
 
@@ -120,6 +120,7 @@ export function openDatabase(home: string): Db {
     // A big transfer's one transaction grows the WAL; give the space back after each checkpoint.
     db.pragma('journal_size_limit = 16777216');
     migrate(db, version);
+    for (const sql of addedIndexes) db.exec(sql);
     open.set(path, db);
     return db;
   } catch (err) {

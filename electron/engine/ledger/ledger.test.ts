@@ -93,6 +93,23 @@ describe('opening the ledger', () => {
     expect(auditLedger(Ledger.open(h)).entries).toBe(4);
   });
 
+  it('adds a missing lookup index on open without a schema step, so an older Ferry still opens the file', () => {
+    const h = home();
+    fill(Ledger.open(h), 2);
+    closeLedgers();
+    // A ledger as a Ferry from before the index left it.
+    const before = raw(h);
+    before.exec('DROP INDEX entries_operation_kind');
+    before.close();
+    const ledger = Ledger.open(h);
+    const index = ledger.db
+      .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'entries_operation_kind'")
+      .get() as { sql: string } | undefined;
+    expect(index?.sql).toMatch(/ON entries \(operation_id, kind\)/);
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(auditLedger(ledger).entries).toBe(7);
+  });
+
   it('refuses a file that is not a SQLite database, and leaves it as it was', () => {
     const h = home();
     const garbage = Buffer.from('this is not a database, it is a shopping list\n'.repeat(100));

@@ -36,14 +36,18 @@ export const migrations: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the Ferry ledger is append-only: entries cannot be deleted'); END;
     `,
   },
-  {
-    version: 2,
-    description: "an operation's entries of one kind found without reading the rest",
-    // History and the end of every pull look up a few kinds (outcome, image, signature) of many
-    // operations. By operation_id alone SQLite read every entry of each one, blobs and all: an
-    // edition's pull is ~60,000 entries, so those lookups grew with the whole ledger's history.
-    sql: `CREATE INDEX entries_operation_kind ON entries (operation_id, kind);`,
-  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
+
+/**
+ * Indexes added after a step was released, made on every open if missing, without a step: a Ferry
+ * from before them reads the file just as well, and a numbered step would make it refuse the ledger
+ * (an isolated station may well run an older Ferry carried in a bundle beside a newer one).
+ */
+export const addedIndexes: string[] = [
+  // History and the end of every pull look up a few kinds (outcome, image, signature) of many
+  // operations. By operation_id alone SQLite read every entry of each one, blobs and all: an
+  // edition's pull is ~60,000 entries, so those lookups grew with the whole ledger's history.
+  'CREATE INDEX IF NOT EXISTS entries_operation_kind ON entries (operation_id, kind)',
+];
